@@ -1,0 +1,63 @@
+// Bundles the three faces (CLI, language server, extension) and, with --tests, every test file.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const withTests = process.argv.includes('--tests');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+// web-tree-sitter loads its runtime wasm and the bash grammar from files next to the bundle.
+function copyWasm(outdir) {
+  mkdirSync(outdir, { recursive: true });
+  cpSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(outdir, 'web-tree-sitter.wasm'));
+  cpSync(join(root, 'node_modules/tree-sitter-bash/tree-sitter-bash.wasm'), join(outdir, 'tree-sitter-bash.wasm'));
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+copyWasm(join(root, 'dist'));
+const faces = [
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+];
+const optional = [
+  ['server/src/lsp/main.ts', 'dist/server.js', []],
+  ['client/src/extension.ts', 'dist/extension.js', ['vscode']],
+];
+for (const [entry, outfile, external] of optional) {
+  try { statSync(join(root, entry)); } catch { continue; }
+  faces.push(build({ ...common, entryPoints: [entry], outfile, external }));
+}
+await Promise.all(faces);
+
+if (withTests) {
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+  const entries = findTests(join(root, 'test'));
+  // The extension-host suite runs inside VS Code, not under node --test.
+  const nodeTests = entries.filter((p) => !p.includes('/test/vscode/'));
+  await build({ ...common, entryPoints: nodeTests, outdir: 'out/test', outbase: 'test' });
+  copyWasm(join(root, 'out/test'));
+  for (const sub of new Set(nodeTests.map((p) => p.slice(join(root, 'test').length + 1).split('/').slice(0, -1).join('/')))) {
+    if (sub) copyWasm(join(root, 'out/test', sub));
+  }
+}

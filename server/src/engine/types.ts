@@ -1,0 +1,147 @@
+// The engine's vocabulary. Everything here is plain data: no YAML nodes, no LSP types, no I/O,
+// so the CLI, the language server and the tests can share it.
+
+/** A half-open range of UTF-16 offsets into a document's text (`end` exclusive). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Replace `text.slice(start, end)` with `newText`. Edits of one fix never overlap. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export type FixKind =
+  | 'switch-official'
+  | 'remove-step'
+  | 'skip-step'
+  | 'remove-matrix-entry'
+  | 'remove-job'
+  | 'ignore'
+  | 'pin-digest'
+  | 'pin-action';
+
+export interface Fix {
+  title: string;
+  kind: FixKind;
+  edits: TextEdit[];
+  /** The fix an editor should offer first. */
+  preferred?: boolean;
+  /** Safe to apply without a human reading it (used by "fix all"). */
+  safe?: boolean;
+}
+
+/** A parsed, normalised image reference (distribution reference grammar). */
+export interface ParsedImage {
+  /** Registry host as normalised: Docker Hub is always `docker.io`. */
+  registry: string;
+  /** The registry host exactly as written, or undefined when the reference names none. */
+  writtenRegistry?: string;
+  /** Repository path; Docker Hub short names get `library/` (e.g. `library/debian`). */
+  repository: string;
+  tag?: string;
+  /** `algorithm:hex`, e.g. `sha256:…`. */
+  digest?: string;
+  /** Offset in the reference text where the name ends (where `:tag` or `@digest` begins). */
+  nameEnd: number;
+  /** Offset in the reference text where `@digest` begins, or the text length when absent. */
+  digestStart: number;
+  /** `registry/repository[:tag][@digest]`, with `:latest` added when neither tag nor digest is given. */
+  canonical: string;
+  /** The short form people write: `debian:trixie`, `ghcr.io/loong64/debian:trixie`. */
+  familiar: string;
+}
+
+export type ImageParseResult = { ok: true; image: ParsedImage } | { ok: false; error: string };
+
+/** Where in a workflow or action an image reference was found. */
+export type ImageSource =
+  | 'container'
+  | 'service'
+  | 'docker-uses'
+  | 'action-runs'
+  | 'run-script'
+  | 'action-input'
+  | 'action-implicit';
+
+/** A value that came from a matrix, with the place it is written. */
+export interface MatrixBinding {
+  /** Dotted path below `matrix`, e.g. `platform.base_image`. */
+  path: string;
+  /** Where the value is written in the file (the scalar, quotes included). */
+  valueSpan: Span;
+  /** The span of the whole matrix entry (the `include` item or the list item) holding the value. */
+  entrySpan?: Span;
+  /** Which list the entry lives in: `include` or the axis name. */
+  list?: string;
+  /** The key/value pairs of the combination, for naming it in messages and `if:` conditions. */
+  combination: Record<string, string>;
+}
+
+export interface ImageReference {
+  kind: 'image';
+  /** The reference as it will be pulled (after expression expansion, without flags or `docker://`). */
+  text: string;
+  /** Where the reference text sits in the file; for a matrix-supplied value, in the matrix. */
+  span: Span;
+  /** True when `document.slice(span)` is exactly `text`, so a fix may rewrite it in place. */
+  editable: boolean;
+  source: ImageSource;
+  /** Requested platform, e.g. `linux/loong64`, when the workflow asks for one. */
+  platform?: string;
+  /** The `${{ … }}` site that consumes a matrix value. */
+  via?: { span: Span; expression: string };
+  matrix?: MatrixBinding;
+  job?: string;
+  /** Index of the step inside the job (or inside `runs.steps` of a composite action). */
+  stepIndex?: number;
+  /** For action inputs and implicit images: the action (`owner/repo`) and input name. */
+  action?: string;
+  input?: string;
+  parsed?: ParsedImage;
+  /** Set when `text` is not a valid reference. */
+  parseError?: string;
+}
+
+export interface ActionReference {
+  kind: 'action';
+  /** Exactly as written after `uses:`. */
+  text: string;
+  span: Span;
+  owner: string;
+  repo: string;
+  /** Sub-path inside the repository (`.github/workflows/x.yml` for reusable workflows). */
+  path?: string;
+  ref: string;
+  refSpan: Span;
+  /** The version named in a trailing `# v1.2.3` comment, when there is one. */
+  commentVersion?: string;
+  reusableWorkflow: boolean;
+  job?: string;
+  stepIndex?: number;
+}
+
+export type Reference = ImageReference | ActionReference;
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  reference: Reference;
+  related?: RelatedLocation[];
+  fixes: Fix[];
+}
+
+/** Publisher standing of an image. */
+export type Standing = 'official' | 'trusted' | 'community' | 'unknown';
