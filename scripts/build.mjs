@@ -4,8 +4,14 @@ import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const withTests = process.argv.includes('--tests');
-const production = process.argv.includes('--production');
+const args = process.argv.slice(2);
+const withTests = args.includes('--tests');
+const production = args.includes('--production');
+// `--filter TEXT --out DIR`: bundle only the test files whose path contains TEXT into DIR and leave
+// dist/ and out/ alone, so several people can run their own tests at once.
+const argValue = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const filter = argValue('--filter');
+const privateOut = argValue('--out');
 
 const common = {
   bundle: true,
@@ -33,6 +39,13 @@ function findTests(dir) {
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
+}
+
+if (privateOut) {
+  const entries = findTests(join(root, 'test')).filter((p) => !filter || p.includes(filter));
+  await build({ ...common, entryPoints: entries, outdir: privateOut, outbase: 'test' });
+  for (const p of entries) copyWasm(join(privateOut, p.slice(join(root, 'test').length + 1).split('/').slice(0, -1).join('/')));
+  process.exit(0);
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
