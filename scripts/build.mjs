@@ -22,6 +22,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  loader: { '.md': 'text' },
 };
 
 // web-tree-sitter loads its runtime wasm and the bash grammar from files next to the bundle.

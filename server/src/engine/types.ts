@@ -79,6 +79,8 @@ export interface MatrixBinding {
   entrySpan?: Span;
   /** Which list the entry lives in: `include` or the axis name. */
   list?: string;
+  /** How many entries that list has (removing the last one would empty the matrix). */
+  listSize?: number;
   /** The key/value pairs of the combination, for naming it in messages and `if:` conditions. */
   combination: Record<string, string>;
 }
@@ -94,8 +96,8 @@ export interface ImageReference {
   source: ImageSource;
   /** Requested platform, e.g. `linux/loong64`, when the workflow asks for one. */
   platform?: string;
-  /** The `${{ … }}` site that consumes a matrix value. */
-  via?: { span: Span; expression: string };
+  /** The `${{ … }}` sites that consume a matrix value (one finding covers every site). */
+  via?: Array<{ span: Span; expression: string }>;
   matrix?: MatrixBinding;
   job?: string;
   /** Index of the step inside the job (or inside `runs.steps` of a composite action). */

@@ -1,0 +1,183 @@
+// The command-line face: `workflow-provenance check [options] PATH...`.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyze, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Finding, type TrustPolicy } from '../engine';
+import { findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryRoot } from './files';
+import { type FileResult, formatJson, formatSarif, formatText, TOOL_VERSION } from './report';
+import { ruleHelp } from './ruleDocs';
+
+const usage = `Usage: workflow-provenance check [--format text|json|sarif] [--offline] [--config FILE] PATH...
+
+Checks GitHub Actions workflows (.github/workflows/*.yml) and action metadata (action.yml) for
+untrusted, community and unpinned container images and unpinned actions.
+
+  PATH             a file (checked wherever it lies) or a folder (searched for workflows and action.yml)
+  --format F       text (default; file:line:col: severity rule: message), json, or sarif (SARIF 2.1.0)
+  --offline        no network look-ups: built-in knowledge and the policy only
+  --config FILE    the policy file (default: .github/workflow-provenance.yml found above each file)
+
+Exit status: 0 no finding at warning or above, 1 findings, 2 a file could not be read or had errors.`;
+
+interface Options {
+  format: 'text' | 'json' | 'sarif';
+  offline: boolean;
+  config?: string;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Options = { format: 'text', offline: false, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (name: string) => {
+      const eq = a.indexOf('=');
+      if (eq >= 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${name} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--format' || a.startsWith('--format=')) {
+        const f = value('--format');
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') return `unknown format '${f}' (text, json or sarif)`;
+        o.format = f;
+      } else if (a === '--offline') o.offline = true;
+      else if (a === '--online') o.offline = false;
+      else if (a === '--config' || a.startsWith('--config=')) o.config = value('--config');
+      else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
+      else o.paths.push(a);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (o.paths.length === 0) return 'no PATH given';
+  return o;
+}
+
+interface Problem {
+  path: string;
+  text?: string;
+  offset?: number;
+  message: string;
+}
+
+function problemLine(p: Problem): string {
+  if (p.text === undefined || p.offset === undefined) return `${p.path}: ${p.message}`;
+  const pos = new LineIndex(p.text).positionAt(p.offset);
+  return `${p.path}:${pos.line + 1}:${pos.character + 1}: ${p.message}`;
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (argv[0] === '--version') {
+    out(TOOL_VERSION);
+    return 0;
+  }
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(usage);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] !== 'check') {
+    err(`workflow-provenance: unknown command '${argv[0]}'\n\n${usage}`);
+    return 2;
+  }
+  const parsed = parseArgs(argv.slice(1));
+  if (typeof parsed === 'string') {
+    err(`workflow-provenance: ${parsed}\n\n${usage}`);
+    return 2;
+  }
+  await loadEngine();
+
+  const problems: Problem[] = [];
+  const files: string[] = [];
+  for (const p of parsed.paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      problems.push({ path: p, message: 'no such file or folder' });
+      continue;
+    }
+    if (st.isDirectory()) files.push(...findWorkflowFiles(p));
+    else files.push(p);
+  }
+
+  const policies = new Map<string, { policy: TrustPolicy; owner?: string }>();
+  const policyFor = (file: string) => {
+    const configPath = parsed.config ?? findPolicyFile(dirname(resolve(file)));
+    const key = configPath ?? '';
+    let entry = policies.get(key);
+    if (!entry) {
+      let part = {};
+      if (configPath) {
+        try {
+          const text = readFileSync(configPath, 'utf8');
+          const r = parsePolicyFile(text, configPath);
+          part = r.policy;
+          for (const pr of r.problems) problems.push({ path: configPath, text, offset: pr.span.start, message: `config: ${pr.message}` });
+        } catch (e) {
+          problems.push({ path: configPath, message: `cannot read config: ${(e as Error).message}` });
+        }
+      }
+      entry = { policy: mergePolicies(part), owner: repositoryOwner(repositoryRoot(dirname(resolve(file)))) };
+      policies.set(key, entry);
+    }
+    return entry;
+  };
+
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    const { policy, owner } = policyFor(file);
+    let findings: Finding[] = [];
+    try {
+      const analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
+      findings = analysis.findings;
+      for (const e of analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
+    } catch (e) {
+      // The engine is built never to throw; if it does, say so and keep checking other files.
+      problems.push({ path: file, message: `internal error while checking: ${(e as Error).message}` });
+    }
+    results.push({ path: file, text, findings });
+  }
+
+  const root = resolve(parsed.paths.length === 1 && statSafeDir(parsed.paths[0]) ? parsed.paths[0] : '.');
+  const output = parsed.format === 'json' ? formatJson(results) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp) : formatText(results);
+  if (output) out(output);
+  for (const p of problems) err(problemLine(p));
+  if (parsed.format === 'text') {
+    const n = results.reduce((a, r) => a + r.findings.length, 0);
+    err(`${files.length} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`);
+  }
+  if (problems.length > 0) return 2;
+  return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
+}
+
+function statSafeDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+if (require.main === module) {
+  main(
+    process.argv.slice(2),
+    (s) => process.stdout.write(`${s}\n`),
+    (s) => process.stderr.write(`${s}\n`),
+  ).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`workflow-provenance: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+// The pipeline: parse → extract references → judge with rules → suppress → fixes.
+import type { Analysis, AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
+import { extract } from './extract';
+import { buildFixes, suppressedRules } from './fixes';
+import { globMatches } from './knowledge/trustedPublishers';
+import { mergePolicies } from './policy';
+import { describeImage, imageName } from './provenance';
+import { actionRules, imageRules } from '../rules';
+import type { RuleContext } from '../rules/rule';
+import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
+import { parseYaml } from './yamlSource';
+
+/** The key under which online facts about an image are stored: `registry/repo:tag` (digest-only: `@digest`). */
+export function resolvedImageKey(image: ParsedImage): string {
+  const name = `${image.registry}/${image.repository}`;
+  return image.tag || !image.digest ? `${name}:${image.tag ?? 'latest'}` : `${name}@${image.digest}`;
+}
+
+export function resolvedActionKey(ref: ActionReference): string {
+  return `${ref.owner}/${ref.repo}@${ref.ref}`.toLowerCase();
+}
+
+function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
+  if (policy.ignore.length === 0) return false;
+  const names = ref.kind === 'image' ? [ref.text, ...(ref.parsed ? [imageName(ref.parsed), ref.parsed.canonical] : [])] : [ref.text, `${ref.owner}/${ref.repo}`];
+  return policy.ignore.some((p) => names.some((n) => globMatches(p, n)));
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const parsed = parseYaml(text);
+  const model = extract(parsed, options.path);
+  const policy = options.policy ?? mergePolicies();
+  const findings: Finding[] = [];
+
+  const judge = (ref: Reference, prov: ImageProvenance | undefined, ctx: RuleContext) => {
+    const rules = ref.kind === 'image' ? imageRules : actionRules;
+    for (const rule of rules) {
+      const setting = policy.rules[rule.id];
+      if (setting === 'off') continue;
+      const result = ref.kind === 'image' ? (rule as (typeof imageRules)[number]).check(ref as ImageReference, ctx) : (rule as (typeof actionRules)[number]).check(ref as ActionReference, ctx);
+      if (!result) continue;
+      if (suppressedRules(text, ref.span.start).includes(rule.id)) continue;
+      const finding: Finding = {
+        rule: rule.id,
+        severity: setting ?? rule.defaultSeverity,
+        message: result.message,
+        span: ref.span,
+        reference: ref,
+        fixes: [],
+      };
+      if (ref.kind === 'image' && ref.via) {
+        finding.related = ref.via.map((v) => ({ span: v.span, message: `the value reaches the job through ${v.expression}` }));
+      }
+      finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], prov);
+      findings.push(finding);
+    }
+  };
+
+  for (const ref of model.images) {
+    if (ignoredByPolicy(ref, policy)) continue;
+    const prov = ref.parsed ? describeImage(ref, options, policy) : undefined;
+    const resolvedImage = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+    judge(ref, prov, { options, policy, provenance: prov, resolvedImage, resolvedAction: undefined });
+  }
+  for (const ref of model.actions) {
+    if (ignoredByPolicy(ref, policy)) continue;
+    const resolvedAction = options.resolved?.actions.get(resolvedActionKey(ref));
+    judge(ref, undefined, { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction });
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors };
+}

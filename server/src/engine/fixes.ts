@@ -1,0 +1,236 @@
+// Fixes are text edits computed from source spans; the document is never re-serialised, so
+// comments, quoting and layout outside the edited part survive.
+import { isScalar, isSeq } from 'yaml';
+import type { ImageProvenance } from './api';
+import type { DocumentModel, JobModel, StepModel } from './extract';
+import type { Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
+import { mapValue, nodeSpan, scalarText, seqItems } from './yamlSource';
+
+export const SUPPRESS_MARK = 'workflow-provenance: ignore';
+const SUPPRESS_RE = /workflow-provenance:\s*ignore\[([^\]]*)\]/;
+
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let floor = Infinity;
+  for (const e of sorted) {
+    if (e.end > floor) continue; // overlapping edit: keep the later-starting one, skip this
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+    floor = e.start;
+  }
+  return out;
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}
+
+/** Removes whole lines covering `span`, when nothing else shares them; else undefined. */
+function removeLines(text: string, span: Span): TextEdit | undefined {
+  const start = lineStartOf(text, span.start);
+  if (text.slice(start, span.start).trim() !== '') return undefined;
+  const lastLineEnd = lineEndOf(text, Math.max(span.start, span.end - 1));
+  const after = text.slice(span.end, lastLineEnd).trim();
+  if (after !== '' && !after.startsWith('#')) return undefined;
+  const end = lastLineEnd < text.length ? lastLineEnd + 1 : lastLineEnd;
+  return { start, end, newText: '' };
+}
+
+/** Removes one item of a flow sequence `[a, b]` with its comma. */
+function removeFlowItem(text: string, span: Span): TextEdit {
+  let end = span.end;
+  const tail = /^\s*,\s*/.exec(text.slice(end));
+  if (tail) return { start: span.start, end: end + tail[0].length, newText: '' };
+  let start = span.start;
+  const head = /\s*,\s*$/.exec(text.slice(Math.max(0, start - 64), start));
+  if (head) start -= head[0].length;
+  return { start, end, newText: '' };
+}
+
+function removeItem(text: string, span: Span): TextEdit {
+  return removeLines(text, span) ?? removeFlowItem(text, span);
+}
+
+function jobOf(model: DocumentModel, ref: { job?: string }): JobModel | undefined {
+  return ref.job === undefined ? undefined : model.jobs.find((j) => j.id === ref.job);
+}
+
+function stepOf(model: DocumentModel, ref: { job?: string; stepIndex?: number }): { step: StepModel; siblings: StepModel[] } | undefined {
+  if (ref.stepIndex === undefined) return undefined;
+  const siblings = ref.job === undefined ? model.actionSteps : jobOf(model, ref)?.steps;
+  const step = siblings?.[ref.stepIndex];
+  return step && siblings ? { step, siblings } : undefined;
+}
+
+/** A GitHub expression string literal. */
+function exprString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A YAML scalar for an `if:` value: plain when safe, double-quoted otherwise. */
+function yamlScalar(s: string): string {
+  return /: |\s#|^[\s'"&*!|>%@`{[]|[\r\n]/.test(s) ? JSON.stringify(s) : s;
+}
+
+function skipCondition(ref: ImageReference): string | undefined {
+  const m = ref.matrix;
+  if (!m) return undefined;
+  const key = m.path && m.combination[m.path] !== undefined ? m.path : Object.keys(m.combination)[0];
+  if (!key) return undefined;
+  return `matrix.${key} != ${exprString(m.combination[key])}`;
+}
+
+function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix | undefined {
+  const found = stepOf(model, ref);
+  const cond = skipCondition(ref);
+  if (!found || !cond) return undefined;
+  const { step } = found;
+  const title = `Skip this step for the matrix entry (if: ${cond})`;
+  if (step.ifNode !== undefined) {
+    if (!step.ifNode || !isScalar(step.ifNode)) return undefined;
+    const old = (scalarText(step.ifNode) ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+    const combined = old ? `\${{ (${old}) && ${cond} }}` : `\${{ ${cond} }}`;
+    const span = nodeSpan(step.ifNode);
+    return { title, kind: 'skip-step', edits: [{ start: span.start, end: span.end, newText: yamlScalar(combined) }] };
+  }
+  const start = nodeSpan(step.node).start;
+  const column = start - lineStartOf(text, start);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { title, kind: 'skip-step', edits: [{ start, end: start, newText: `if: ${yamlScalar(`\${{ ${cond} }}`)}${eol}${' '.repeat(column)}` }] };
+}
+
+function removeStep(text: string, model: DocumentModel, ref: { job?: string; stepIndex?: number }): Fix | undefined {
+  const found = stepOf(model, ref);
+  if (!found || found.siblings.length < 2) return undefined;
+  const name = scalarText(mapScalar(model, found.step, 'name')) ?? scalarText(mapScalar(model, found.step, 'uses')) ?? `step ${found.step.index + 1}`;
+  const matrixNote = (ref as ImageReference).matrix ? ' (for every matrix entry)' : '';
+  return { title: `Remove the step '${name}'${matrixNote}`, kind: 'remove-step', edits: [removeItem(text, found.step.span)] };
+}
+
+function mapScalar(model: DocumentModel, step: StepModel, key: string) {
+  return mapValue(model.parsed.doc, step.node, key);
+}
+
+function removeMatrixEntry(text: string, ref: ImageReference): Fix | undefined {
+  const m = ref.matrix;
+  if (!m?.entrySpan || (m.listSize ?? 0) < 2) return undefined;
+  const label = Object.entries(m.combination)
+    .slice(0, 2)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return { title: `Remove the matrix entry (${label})`, kind: 'remove-matrix-entry', edits: [removeItem(text, m.entrySpan)] };
+}
+
+function removeJob(text: string, model: DocumentModel, ref: { job?: string }): Fix | undefined {
+  const job = jobOf(model, ref);
+  if (!job || model.jobs.length < 2) return undefined;
+  const own = removeLines(text, job.span);
+  if (!own) return undefined;
+  const edits: TextEdit[] = [own];
+  for (const other of model.jobs) {
+    if (other === job || !other.needs) continue;
+    const v = other.needs.value;
+    const needsSpan = { start: nodeSpan(other.needs.keyNode).start, end: v ? nodeSpan(v).end : nodeSpan(other.needs.keyNode).end };
+    if (isScalar(v) && scalarText(v) === job.id) {
+      const e = removeLines(text, needsSpan);
+      if (e) edits.push(e);
+    } else if (isSeq(v)) {
+      const items = seqItems(model.parsed.doc, v);
+      const hit = items.filter((i) => scalarText(i) === job.id);
+      if (hit.length === 0) continue;
+      if (hit.length === items.length) {
+        const e = removeLines(text, needsSpan);
+        if (e) edits.push(e);
+      } else {
+        for (const i of hit) edits.push(v.flow ? removeFlowItem(text, nodeSpan(i)) : removeItem(text, itemWithDash(text, nodeSpan(i))));
+      }
+    }
+  }
+  return { title: `Remove the job '${job.id}' (and it from other jobs' needs)`, kind: 'remove-job', edits };
+}
+
+function itemWithDash(text: string, span: Span): Span {
+  let i = span.start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i >= 0 && text[i] === '-' ? { start: i, end: span.end } : span;
+}
+
+function switchOfficial(text: string, ref: ImageReference, prov: ImageProvenance | undefined): Fix | undefined {
+  const image = ref.parsed;
+  if (!image || !ref.editable || !prov?.officialAlternative || prov.officialSupportsPlatform === false) return undefined;
+  if (text.slice(ref.span.start, ref.span.end) !== ref.text) return undefined;
+  const tagPart = ref.text.slice(image.nameEnd, image.digestStart);
+  const newText = `${prov.officialAlternative}${tagPart}`;
+  const platformNote = ref.platform ? `, which publishes ${ref.platform}` : '';
+  return {
+    title: `Switch to the official image ${newText}${platformNote}`,
+    kind: 'switch-official',
+    edits: [{ start: ref.span.start, end: ref.span.end, newText }],
+  };
+}
+
+/** Adds `rule` to the suppression comment on the finding's line (creating the comment). */
+function ignoreFix(text: string, finding: Finding): Fix | undefined {
+  const lineEnd = lineEndOf(text, finding.span.start);
+  const lineStart = lineStartOf(text, finding.span.start);
+  const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  if (/\\\s*$/.test(line)) return undefined; // a shell continuation line: a comment would end the command
+  // The comment must land after the reference's own line has ended (not inside a multi-line quoted value).
+  if (lineEndOf(text, Math.max(finding.span.start, finding.span.end - 1)) !== lineEnd) return undefined;
+  const title = `Ignore ${finding.rule} on this line`;
+  const m = SUPPRESS_RE.exec(line);
+  if (m) {
+    const at = lineStart + m.index + m[0].length - 1;
+    const sep = m[1].trim() ? ',' : '';
+    return { title, kind: 'ignore', edits: [{ start: at, end: at, newText: `${sep}${finding.rule}` }] };
+  }
+  const end = lineStart + line.length;
+  return { title, kind: 'ignore', edits: [{ start: end, end, newText: ` # ${SUPPRESS_MARK}[${finding.rule}]` }] };
+}
+
+/** Rules silenced on the line holding `offset`. */
+export function suppressedRules(text: string, offset: number): string[] {
+  const line = text.slice(lineStartOf(text, offset), lineEndOf(text, offset));
+  const m = SUPPRESS_RE.exec(line);
+  return m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+export function buildFixes(text: string, model: DocumentModel, finding: Finding, kinds: readonly FixKind[], prov: ImageProvenance | undefined): Fix[] {
+  const fixes: Fix[] = [];
+  const ref = finding.reference;
+  for (const kind of kinds) {
+    let fix: Fix | undefined;
+    switch (kind) {
+      case 'switch-official':
+        if (ref.kind === 'image') fix = switchOfficial(text, ref, prov);
+        break;
+      case 'remove-step':
+        fix = removeStep(text, model, ref);
+        break;
+      case 'skip-step':
+        if (ref.kind === 'image') fix = skipStep(text, model, ref);
+        break;
+      case 'remove-matrix-entry':
+        if (ref.kind === 'image') fix = removeMatrixEntry(text, ref);
+        break;
+      case 'remove-job':
+        fix = removeJob(text, model, ref);
+        break;
+      case 'ignore':
+        fix = ignoreFix(text, finding);
+        break;
+      default:
+        // pin-digest and pin-action need online facts; the online layer adds them.
+        break;
+    }
+    if (fix) fixes.push(fix);
+  }
+  const preferred = fixes.find((f) => f.kind === 'switch-official') ?? fixes.find((f) => f.kind !== 'ignore');
+  if (preferred) preferred.preferred = true;
+  return fixes;
+}

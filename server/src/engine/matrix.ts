@@ -1,0 +1,321 @@
+// Expands `strategy.matrix` into its combinations (axes, `exclude`, `include`, as GitHub does) and
+// evaluates `${{ … }}` templates against each combination with GitHub's own expression evaluator,
+// remembering which matrix scalar a value came from so findings can point at it.
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import type { Document } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Span } from './types';
+import { deref, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
+
+/** GitHub runs at most 256 jobs per matrix; more is an error there, and a bound here. */
+export const MAX_COMBINATIONS = 256;
+
+export interface MatrixEntry {
+  /** `include`, or the axis name. */
+  list: string;
+  /** The list item, from its `-` to its end. */
+  span: Span;
+  index: number;
+  /** How many items the list has. */
+  count: number;
+}
+
+export interface MatrixScalarSource {
+  path: string;
+  node: YamlNode;
+  span: Span;
+  entry?: MatrixEntry;
+}
+
+export interface Combination {
+  context: data.Dictionary;
+  /** Flattened `path → value` pairs, for messages and conditions. */
+  flat: Record<string, string>;
+  /** Items that made this combination (one per axis, plus include items merged into it). */
+  entries: MatrixEntry[];
+}
+
+export interface MatrixExpansion {
+  combinations: Combination[];
+  /** The matrix comes from an expression (e.g. `fromJSON(...)`): its values cannot be known offline. */
+  dynamic: boolean;
+  truncated: boolean;
+  sources: Map<data.ExpressionData, MatrixScalarSource>;
+}
+
+const EMPTY: MatrixExpansion = { combinations: [], dynamic: false, truncated: false, sources: new Map() };
+
+type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain };
+
+interface Cell {
+  data: data.ExpressionData;
+  plain: Plain;
+}
+
+function itemSpan(text: string, node: YamlNode): Span {
+  const s = nodeSpan(node);
+  // Extend back over `- ` so removing the entry removes its dash too.
+  let i = s.start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  if (i >= 0 && text[i] === '-') return { start: i, end: s.end };
+  return s;
+}
+
+export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNode | null): MatrixExpansion {
+  if (!matrix) return EMPTY;
+  if (isScalar(matrix)) return { ...EMPTY, dynamic: true, sources: new Map() };
+  if (!isMap(matrix)) return EMPTY;
+  const sources = new Map<data.ExpressionData, MatrixScalarSource>();
+  let budget = 20000; // bounds work on hostile documents (deep or huge matrices)
+
+  const toCell = (node: YamlNode | null, path: string, entry: MatrixEntry | undefined, depth: number): Cell => {
+    budget--;
+    if (!node || depth > 32 || budget < 0) return { data: new data.Null(), plain: null };
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === 'number') return { data: new data.NumberData(v), plain: v };
+      if (typeof v === 'boolean') return { data: new data.BooleanData(v), plain: v };
+      if (v === null || v === undefined) return { data: new data.Null(), plain: null };
+      const s = scalarText(node) ?? String(v);
+      const d = new data.StringData(s);
+      sources.set(d, { path, node, span: nodeSpan(node), entry });
+      return { data: d, plain: s };
+    }
+    if (isSeq(node)) {
+      const arr = new data.Array();
+      const plain: Plain[] = [];
+      seqItems(doc, node).forEach((item, i) => {
+        const c = toCell(item, `${path}[${i}]`, entry, depth + 1);
+        arr.add(c.data);
+        plain.push(c.plain);
+      });
+      return { data: arr, plain };
+    }
+    const dict = new data.Dictionary();
+    const plain: { [k: string]: Plain } = {};
+    for (const e of mapEntries(doc, node)) {
+      const c = toCell(e.value, `${path}.${e.key}`, entry, depth + 1);
+      dict.add(e.key, c.data);
+      plain[e.key] = c.plain;
+    }
+    return { data: dict, plain };
+  };
+
+  interface Combo {
+    values: Map<string, Cell>;
+    original: Set<string>;
+    entries: MatrixEntry[];
+  }
+  let combos: Combo[] = [{ values: new Map(), original: new Set(), entries: [] }];
+  let truncated = false;
+  let hasAxes = false;
+  let includeNode: YamlNode | null = null;
+  let excludeNode: YamlNode | null = null;
+
+  for (const e of mapEntries(doc, matrix)) {
+    if (e.key === 'include') {
+      includeNode = e.value;
+      continue;
+    }
+    if (e.key === 'exclude') {
+      excludeNode = e.value;
+      continue;
+    }
+    if (isScalar(e.value) && typeof e.value.value === 'string' && e.value.value.includes('${{')) {
+      return { ...EMPTY, dynamic: true, sources };
+    }
+    const items = seqItems(doc, e.value);
+    if (items.length === 0) continue;
+    hasAxes = true;
+    const cells = items.map((item, index) => {
+      const entry: MatrixEntry = { list: e.key, span: itemSpan(text, item), index, count: items.length };
+      return { cell: toCell(item, e.key, entry, 0), entry };
+    });
+    const next: Combo[] = [];
+    for (const c of combos) {
+      for (const { cell, entry } of cells) {
+        if (next.length >= MAX_COMBINATIONS) {
+          truncated = true;
+          break;
+        }
+        const values = new Map(c.values);
+        values.set(e.key, cell);
+        next.push({ values, original: new Set([...c.original, e.key]), entries: [...c.entries, entry] });
+      }
+    }
+    combos = next;
+  }
+  if (!hasAxes) combos = [];
+
+  for (const ex of seqItems(doc, excludeNode)) {
+    const pattern = toCell(ex, 'exclude', undefined, 0).plain;
+    if (!pattern || typeof pattern !== 'object' || Array.isArray(pattern)) continue;
+    combos = combos.filter((c) => !Object.entries(pattern).every(([k, v]) => c.values.has(k) && partialEqual(v, c.values.get(k)!.plain)));
+  }
+
+  const includes = seqItems(doc, includeNode);
+  const originalCount = combos.length;
+  includes.forEach((inc, index) => {
+    if (!isMap(inc)) return;
+    const entry: MatrixEntry = { list: 'include', span: itemSpan(text, inc), index, count: includes.length };
+    const pairs = mapEntries(doc, inc).map((p) => ({ key: p.key, cell: toCell(p.value, p.key, entry, 0) }));
+    let merged = false;
+    for (let i = 0; i < originalCount; i++) {
+      const c = combos[i];
+      const clashes = pairs.some((p) => c.original.has(p.key) && !deepEqual(c.values.get(p.key)!.plain, p.cell.plain));
+      if (clashes) continue;
+      for (const p of pairs) if (!c.original.has(p.key)) c.values.set(p.key, p.cell);
+      c.entries.push(entry);
+      merged = true;
+    }
+    if (!merged) {
+      if (combos.length >= MAX_COMBINATIONS) {
+        truncated = true;
+        return;
+      }
+      combos.push({ values: new Map(pairs.map((p) => [p.key, p.cell])), original: new Set(), entries: [entry] });
+    }
+  });
+
+  const combinations = combos.map((c) => {
+    const context = new data.Dictionary();
+    const flat: Record<string, string> = {};
+    for (const [k, cell] of c.values) {
+      context.add(k, cell.data);
+      flatten(k, cell.plain, flat);
+    }
+    return { context, flat, entries: c.entries };
+  });
+  return { combinations, dynamic: false, truncated, sources };
+}
+
+function flatten(prefix: string, v: Plain, out: Record<string, string>): void {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) flatten(`${prefix}.${k}`, x, out);
+  } else if (!Array.isArray(v)) {
+    out[prefix] = v === null ? '' : String(v);
+  }
+}
+
+function deepEqual(a: Plain, b: Plain): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  const ka = Object.keys(a);
+  const ob = b as { [k: string]: Plain };
+  const oa = a as { [k: string]: Plain };
+  return ka.length === Object.keys(ob).length && ka.every((k) => deepEqual(oa[k], ob[k]));
+}
+
+// `exclude` matches when every field it names matches (objects match partially).
+function partialEqual(pattern: Plain, value: Plain): boolean {
+  if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const v = value as { [k: string]: Plain };
+    return Object.entries(pattern).every(([k, p]) => k in v && partialEqual(p, v[k]));
+  }
+  return deepEqual(pattern, value);
+}
+
+export interface TemplatePart {
+  /** Offsets in the template string. */
+  start: number;
+  end: number;
+  /** The expression inside `${{ }}`, or undefined for literal text. */
+  expression?: string;
+}
+
+/** Splits `a-${{ matrix.x }}-b` into literal and expression parts. */
+export function splitTemplate(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let pos = 0;
+  while (pos < template.length) {
+    const open = template.indexOf('${{', pos);
+    if (open < 0) break;
+    const close = findClose(template, open + 3);
+    if (close < 0) break;
+    if (open > pos) parts.push({ start: pos, end: open });
+    parts.push({ start: open, end: close + 2, expression: template.slice(open + 3, close).trim() });
+    pos = close + 2;
+  }
+  if (pos < template.length) parts.push({ start: pos, end: template.length });
+  return parts;
+}
+
+// `}}` ends an expression unless it is inside a single-quoted string literal.
+function findClose(s: string, from: number): number {
+  let inString = false;
+  for (let i = from; i < s.length - 1; i++) {
+    const c = s[i];
+    if (c === "'") {
+      if (inString && s[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      inString = !inString;
+    } else if (!inString && c === '}' && s[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
+export const knownContexts = ['matrix', 'github', 'env', 'vars', 'secrets', 'inputs', 'needs', 'steps', 'runner', 'job', 'jobs', 'strategy'];
+
+class TracingEvaluator extends Evaluator {
+  unknownContext: string | undefined;
+  override visitContextAccess(access: Parameters<Evaluator['visitContextAccess']>[0]): data.ExpressionData {
+    const name = access.name.lexeme;
+    if (name !== 'matrix') {
+      this.unknownContext ??= name;
+      return new data.Null();
+    }
+    return super.visitContextAccess(access);
+  }
+}
+
+const parsedCache = new Map<string, ReturnType<Parser['parse']> | null>();
+
+function parseExpression(expression: string): ReturnType<Parser['parse']> | undefined {
+  let expr = parsedCache.get(expression);
+  if (expr === undefined) {
+    try {
+      const lexed = new Lexer(expression).lex();
+      expr = new Parser(lexed.tokens, knownContexts, []).parse();
+    } catch {
+      expr = null;
+    }
+    if (parsedCache.size > 2000) parsedCache.clear();
+    parsedCache.set(expression, expr);
+  }
+  return expr ?? undefined;
+}
+
+export type EvaluatedExpression =
+  | { known: true; value: string; source?: MatrixScalarSource }
+  | { known: false; reason: string };
+
+/** Evaluates one expression against a matrix combination. */
+export function evaluateExpression(expression: string, combination: Combination | undefined, expansion: MatrixExpansion): EvaluatedExpression {
+  const expr = parseExpression(expression);
+  if (!expr) return { known: false, reason: `cannot parse expression '${expression}'` };
+  const ctx = new data.Dictionary();
+  ctx.add('matrix', combination ? combination.context : new data.Dictionary());
+  const ev = new TracingEvaluator(expr, ctx);
+  let result: data.ExpressionData;
+  try {
+    result = ev.evaluate();
+  } catch (e) {
+    return { known: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  if (ev.unknownContext) return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
+  if (!combination && /\bmatrix\b/.test(expression)) return { known: false, reason: 'the job has no matrix the value could come from' };
+  return { known: true, value: result.coerceString(), source: expansion.sources.get(result) };
+}
+
+/** The dotted path a `matrix.a.b` expression names, or undefined for anything more complex. */
+export function matrixPathOf(expression: string): string | undefined {
+  const m = /^matrix((?:\.[A-Za-z_][\w-]*)+)$/.exec(expression.trim());
+  return m ? m[1].slice(1) : undefined;
+}
+
+export { deref };

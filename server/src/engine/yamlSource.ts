@@ -1,0 +1,184 @@
+// YAML with exact source positions. The engine reads the document tree and never re-serialises it;
+// every position it reports is an offset into the original text.
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import type { SyntaxProblem } from './api';
+import type { Span } from './types';
+
+export type { YamlNode };
+
+export interface ParsedYaml {
+  text: string;
+  doc: Document.Parsed;
+  errors: SyntaxProblem[];
+}
+
+export function parseYaml(text: string): ParsedYaml {
+  // uniqueKeys off: a duplicate key is a workflow mistake but must not stop the analysis.
+  const doc = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false });
+  const errors: SyntaxProblem[] = doc.errors.map((e) => ({
+    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
+    message: e.message.split('\n')[0],
+  }));
+  return { text, doc, errors };
+}
+
+/** Follows an alias to its anchor (a bounded number of hops; aliases are never expanded recursively). */
+export function deref(doc: Document.Parsed, node: unknown): YamlNode | null {
+  let n = node;
+  for (let hops = 0; hops < 8 && isAlias(n); hops++) {
+    try {
+      n = n.resolve(doc);
+    } catch {
+      return null;
+    }
+  }
+  if (isMap(n) || isSeq(n) || isScalar(n)) return n;
+  return null;
+}
+
+export interface MapEntry {
+  key: string;
+  keyNode: Scalar;
+  value: YamlNode | null;
+}
+
+export function mapEntries(doc: Document.Parsed, node: YamlNode | null): MapEntry[] {
+  if (!isMap(node)) return [];
+  const out: MapEntry[] = [];
+  for (const pair of (node as YAMLMap).items) {
+    if (!isScalar(pair.key)) continue;
+    const key = pair.key.value;
+    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') continue;
+    out.push({ key: String(key), keyNode: pair.key, value: deref(doc, pair.value) });
+  }
+  return out;
+}
+
+/** The last entry with that key (YAML with duplicate keys: the last one wins, as for GitHub). */
+export function mapGet(doc: Document.Parsed, node: YamlNode | null, key: string): MapEntry | undefined {
+  let found: MapEntry | undefined;
+  for (const e of mapEntries(doc, node)) if (e.key === key) found = e;
+  return found;
+}
+
+export function mapValue(doc: Document.Parsed, node: YamlNode | null, key: string): YamlNode | null {
+  return mapGet(doc, node, key)?.value ?? null;
+}
+
+export function seqItems(doc: Document.Parsed, node: YamlNode | null): YamlNode[] {
+  if (!isSeq(node)) return [];
+  const out: YamlNode[] = [];
+  for (const item of (node as YAMLSeq).items) {
+    const n = deref(doc, item);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+/** The scalar's value as a string (numbers and booleans as written in YAML), or undefined. */
+export function scalarText(node: YamlNode | null): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return node.source ?? String(v);
+  return undefined;
+}
+
+export function nodeSpan(node: YamlNode): Span {
+  const r = node.range;
+  return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+}
+
+/**
+ * Maps offsets in a scalar's value to offsets in the file. Returns undefined when the value is not
+ * written verbatim in the source (escapes, folding), so callers fall back to the whole scalar.
+ */
+export type OffsetMap = (valueOffset: number) => number;
+
+const mapperCache = new WeakMap<Scalar, OffsetMap | null>();
+
+export function scalarOffsetMap(text: string, node: Scalar): OffsetMap | undefined {
+  const cached = mapperCache.get(node);
+  if (cached !== undefined) return cached ?? undefined;
+  const made = makeOffsetMap(text, node);
+  mapperCache.set(node, made ?? null);
+  return made;
+}
+
+function makeOffsetMap(text: string, node: Scalar): OffsetMap | undefined {
+  const value = typeof node.value === 'string' ? node.value : scalarText(node);
+  const r = node.range;
+  if (value === undefined || !r) return undefined;
+  const [start, end] = r;
+  switch (node.type) {
+    case 'PLAIN':
+      return text.slice(start, end) === value ? (o) => start + o : undefined;
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE':
+      return text.slice(start + 1, end - 1) === value ? (o) => start + 1 + o : undefined;
+    case 'BLOCK_LITERAL':
+      return blockLiteralMap(text, start, end, value);
+    default:
+      return undefined;
+  }
+}
+
+// A literal block scalar keeps its lines; each value line sits in the source after a fixed indentation.
+function blockLiteralMap(text: string, start: number, end: number, value: string): OffsetMap | undefined {
+  const headerEnd = text.indexOf('\n', start);
+  if (headerEnd < 0 || headerEnd >= end) return value === '' ? () => start : undefined;
+  const lineStarts: number[] = [];
+  const lineEnds: number[] = [];
+  let pos = headerEnd + 1;
+  while (pos <= end && pos <= text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0 || nl > end) nl = Math.min(end, text.length);
+    lineStarts.push(pos);
+    lineEnds.push(nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    if (nl >= end) break;
+    pos = nl + 1;
+  }
+  const valueLines = value.split('\n');
+  let indent = -1;
+  for (let k = 0; k < valueLines.length && k < lineStarts.length; k++) {
+    const v = valueLines[k];
+    if (v.trim() === '') continue;
+    const src = text.slice(lineStarts[k], lineEnds[k]);
+    if (!src.endsWith(v)) return undefined;
+    indent = src.length - v.length;
+    break;
+  }
+  if (indent < 0) indent = 0;
+  const valueLineStarts: number[] = [];
+  let acc = 0;
+  for (let k = 0; k < valueLines.length; k++) {
+    valueLineStarts.push(acc);
+    acc += valueLines[k].length + 1;
+    const v = valueLines[k];
+    if (v === '' || k >= lineStarts.length) continue;
+    if (text.slice(lineStarts[k] + indent, lineEnds[k]) !== v) return undefined;
+  }
+  return (o: number) => {
+    let lo = 0;
+    let hi = valueLineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (valueLineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo >= lineStarts.length) return end;
+    return Math.min(lineStarts[lo] + indent + (o - valueLineStarts[lo]), lineEnds[lo]);
+  };
+}
+
+/** Span of a part of a scalar's value in the file, or the scalar's own span when it cannot be mapped. */
+export function valueSpan(text: string, node: Scalar, from: number, to: number): { span: Span; exact: boolean } {
+  const map = scalarOffsetMap(text, node);
+  if (map) {
+    const s = map(from);
+    const e = to === from ? s : map(to - 1) + 1;
+    return { span: { start: s, end: e }, exact: true };
+  }
+  return { span: nodeSpan(node), exact: false };
+}

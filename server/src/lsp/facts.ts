@@ -1,0 +1,19 @@
+// The seam for online facts (resolved digests, platforms, signatures): the language server asks a
+// provider for what is already known about a document and never waits on the network itself.
+import type { ResolvedFacts } from '../engine/api';
+
+export interface FactsProvider {
+  /** Facts known right now for the document (or workspace) at `uri`; undefined offline. */
+  factsFor(uri: string): ResolvedFacts | undefined;
+  /** Look-ups still in flight, shown in the status. */
+  pendingLookups(): number;
+  /** Called with the URIs whose facts changed, so they are re-analysed. */
+  onDidChange(listener: (uris: string[]) => void): void;
+}
+
+/** Offline: nothing is ever looked up. */
+export const offlineFacts: FactsProvider = {
+  factsFor: () => undefined,
+  pendingLookups: () => 0,
+  onDidChange: () => undefined,
+};

@@ -1,0 +1,171 @@
+// Hover text for image and action references: what the reference is, who publishes it, and why the
+// findings on it apply. Markdown kept compact for VS Code's hover widget.
+import type { AnalyzeOptions, Analysis, ImageProvenance } from '../engine/api';
+import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
+
+export interface HoverTarget {
+  /** The references under the cursor (several when a `${{ matrix.… }}` site feeds more than one image). */
+  references: Reference[];
+  /** The span the hover applies to. */
+  start: number;
+  end: number;
+}
+
+const within = (offset: number, span: { start: number; end: number }): boolean => span.start <= offset && offset <= span.end;
+
+/** The narrowest reference whose text (or matrix consumption site) covers `offset`. */
+export function referencesAt(analysis: Analysis, offset: number): HoverTarget | undefined {
+  let best: HoverTarget | undefined;
+  const consider = (reference: Reference, span: { start: number; end: number }): void => {
+    if (!within(offset, span)) return;
+    const width = span.end - span.start;
+    if (!best || width < best.end - best.start) best = { references: [reference], start: span.start, end: span.end };
+    else if (width === best.end - best.start && best.start === span.start) best.references.push(reference);
+  };
+  for (const image of analysis.images) {
+    consider(image, image.span);
+    for (const site of image.via ?? []) consider(image, site.span);
+  }
+  for (const action of analysis.actions) consider(action, action.span);
+  if (best) best.references = dedupe(best.references);
+  return best;
+}
+
+function dedupe(references: Reference[]): Reference[] {
+  const seen = new Set<string>();
+  return references.filter((r) => {
+    const key = `${r.kind}:${r.text}:${r.span.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export interface HoverEngine {
+  describeImage(ref: ImageReference, options?: AnalyzeOptions): ImageProvenance;
+  describeAction(ref: ActionReference, options?: AnalyzeOptions): { standing: Standing; pinned: boolean; reason: string };
+}
+
+/** How many matrix combinations one hover lists before summarising the rest. */
+const maxReferencesShown = 4;
+
+export function hoverMarkdown(target: HoverTarget, analysis: Analysis, engine: HoverEngine, options: AnalyzeOptions): string {
+  const shown = target.references.slice(0, maxReferencesShown);
+  const parts = shown.map((reference) => {
+    const findings = analysis.findings.filter((f) => sameReference(f.reference, reference));
+    return reference.kind === 'image'
+      ? imageMarkdown(reference, findings, engine.describeImage(reference, options), options)
+      : actionMarkdown(reference, findings, engine.describeAction(reference, options));
+  });
+  const hidden = target.references.length - shown.length;
+  if (hidden > 0) parts.push(`_…and ${hidden} more matrix ${hidden === 1 ? 'combination' : 'combinations'}._`);
+  return parts.join('\n\n---\n\n');
+}
+
+function sameReference(a: Reference, b: Reference): boolean {
+  return a === b || (a.kind === b.kind && a.text === b.text && a.span.start === b.span.start && a.span.end === b.span.end);
+}
+
+const standingLabels: Record<Standing, string> = {
+  official: 'Official image',
+  trusted: 'Trusted by policy',
+  community: 'Community publisher',
+  unknown: 'Unknown publisher',
+};
+
+/** A code span that survives backticks inside the text. */
+export function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
+}
+
+/** Table cells may not contain raw pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function findingList(findings: Finding[]): string {
+  if (findings.length === 0) return '**Findings:** none';
+  const lines = findings.map((f) => `- ${code(f.rule)} (${f.severity}): ${f.message.replace(/\r?\n/g, ' ')}`);
+  return ['**Findings**', '', ...lines].join('\n');
+}
+
+function imageMarkdown(image: ImageReference, findings: Finding[], provenance: ImageProvenance, options: AnalyzeOptions): string {
+  const out: string[] = [];
+  out.push(`#### Image ${code(image.text)}`);
+  if (image.parsed) {
+    const p = image.parsed;
+    const slash = p.repository.lastIndexOf('/');
+    const namespace = slash >= 0 ? p.repository.slice(0, slash) : '';
+    const name = slash >= 0 ? p.repository.slice(slash + 1) : p.repository;
+    const publisher =
+      p.registry === 'docker.io' && namespace === 'library' ? '`library` (Docker Official Images)' : namespace ? code(namespace) : '—';
+    out.push(
+      '| Registry | Publisher | Repository | Tag | Digest |\n|:--|:--|:--|:--|:--|\n' +
+        `| ${code(p.registry)} | ${cell(publisher)} | ${code(name)} | ${p.tag ? code(p.tag) : '—'} | ${
+          p.digest ? code(shortDigest(p.digest)) : 'not pinned'
+        } |`,
+    );
+    out.push(`Normalised: ${code(p.canonical)}`);
+  } else {
+    out.push(`Not a valid image reference${image.parseError ? `: ${image.parseError}` : ''}.`);
+  }
+  out.push(`**${standingLabels[provenance.standing]}**: ${provenance.reason}`);
+  if (image.platform) out.push(`**Requested platform:** ${code(image.platform)}`);
+  if (provenance.officialAlternative) {
+    let line = `**Official alternative:** ${code(provenance.officialAlternative)}`;
+    const platforms = provenance.officialPlatforms ?? [];
+    if (platforms.length > 0) line += ` publishes ${platforms.map(code).join(', ')}`;
+    if (image.platform && provenance.officialSupportsPlatform === false) {
+      line += `; it has no ${code(image.platform)}, so it cannot replace this image here`;
+    } else if (image.platform && provenance.officialSupportsPlatform === true) {
+      line += `; it publishes ${code(image.platform)}`;
+    }
+    out.push(line);
+  }
+  if (image.via && image.via.length > 0) {
+    out.push(`Supplied by the matrix${image.matrix ? ` (${code(`matrix.${image.matrix.path}`)})` : ''} and used at ${image.via.map((v) => code(v.expression)).join(', ')}.`);
+  }
+  const resolved = image.parsed ? options.resolved?.images.get(image.parsed.canonical) : undefined;
+  if (resolved) {
+    out.push(
+      `**Resolved online** (${resolved.fromCache ? 'cached, ' : ''}${resolved.fetchedAt}): ${code(shortDigest(resolved.digest))}` +
+        (resolved.platforms.length > 0 ? `, platforms ${resolved.platforms.map(code).join(', ')}` : ''),
+    );
+  }
+  out.push(findingList(findings));
+  if (provenance.registryPage) out.push(`[Open the image's registry page](${provenance.registryPage})`);
+  return out.join('\n\n');
+}
+
+function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return hex && hex.length > 16 ? `${algorithm}:${hex.slice(0, 12)}…` : digest;
+}
+
+const fullCommit = /^[0-9a-f]{40}$/;
+
+function actionMarkdown(
+  action: ActionReference,
+  findings: Finding[],
+  description: { standing: Standing; pinned: boolean; reason: string },
+): string {
+  const out: string[] = [];
+  out.push(`#### ${action.reusableWorkflow ? 'Reusable workflow' : 'Action'} ${code(action.text)}`);
+  out.push(
+    '| Owner | Repository | Path | Ref |\n|:--|:--|:--|:--|\n' +
+      `| ${code(action.owner)} | ${code(action.repo)} | ${action.path ? code(action.path) : '—'} | ${code(action.ref)} |`,
+  );
+  const isCommit = fullCommit.test(action.ref);
+  let refLine = isCommit ? 'The ref is a **full commit SHA**' : 'The ref is a **tag or branch**, not a full commit SHA';
+  if (action.commentVersion) refLine += ` (comment says ${code(action.commentVersion)})`;
+  out.push(`${refLine}; ${description.pinned ? 'pinned' : 'not pinned'}.`);
+  out.push(`**${description.standing === 'trusted' ? 'Trusted by policy' : capitalise(description.standing)}**: ${description.reason}`);
+  out.push(findingList(findings));
+  out.push(`[Open ${code(`${action.owner}/${action.repo}`)} on GitHub](https://github.com/${action.owner}/${action.repo})`);
+  return out.join('\n\n');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,27 @@
+// Entry of the language server bundle (`dist/server.js`). Transport flags (`--stdio`, `--node-ipc`,
+// `--socket=N`) are read by vscode-languageserver; `--docs DIR` points rule links elsewhere.
+import * as path from 'node:path';
+import { createConnection } from 'vscode-languageserver/node';
+import { WorkflowProvenanceServer } from './server';
+
+function argument(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  if (i >= 0 && i + 1 < args.length) return args[i + 1];
+  const inline = args.find((a) => a.startsWith(`${name}=`));
+  return inline?.slice(name.length + 1);
+}
+
+const connection = createConnection();
+// The bundle lives in dist/ and the rule pages in docs/rules/ beside it.
+const docsDir = path.resolve(argument('--docs') ?? path.join(__dirname, '..', 'docs'));
+const debounce = Number(argument('--debounce') ?? '60');
+
+process.on('uncaughtException', (error) => connection.console.error(`Uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));
+
+new WorkflowProvenanceServer(connection, {
+  docsDir,
+  debounceMs: Number.isFinite(debounce) && debounce >= 0 ? debounce : 60,
+  version: process.env.WORKFLOW_PROVENANCE_VERSION,
+}).start();

@@ -1,0 +1,64 @@
+// The `workflowProvenance.*` settings as the server understands them, read defensively: the client
+// sends whatever the user typed into settings.json.
+import { policyFileNames } from '../engine';
+import type { RuleSetting, TrustPolicy } from '../engine/api';
+
+export interface Settings {
+  enable: boolean;
+  trustedImages: string[];
+  trustedActions: string[];
+  rules: Record<string, RuleSetting>;
+  ignore: string[];
+  /** Look facts up online (digests, platforms); used once the online resolver is plugged in. */
+  online: boolean;
+}
+
+export const defaultSettings: Settings = {
+  enable: true,
+  trustedImages: [],
+  trustedActions: [],
+  rules: {},
+  ignore: [],
+  online: false,
+};
+
+/** Repository config files, relative to a workspace folder, in the order they are looked for. */
+export const configFileNames: readonly string[] = policyFileNames;
+
+/** Where "Trust publisher" writes when no config file exists yet. */
+export const defaultConfigFileName = '.github/workflow-provenance.yml';
+
+const ruleSettings: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'off']);
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+}
+
+export function readSettings(value: unknown): Settings {
+  if (typeof value !== 'object' || value === null) return { ...defaultSettings };
+  const raw = value as Record<string, unknown>;
+  const rules: Record<string, RuleSetting> = {};
+  if (typeof raw.rules === 'object' && raw.rules !== null) {
+    for (const [id, setting] of Object.entries(raw.rules as Record<string, unknown>)) {
+      if (typeof setting === 'string' && ruleSettings.has(setting)) rules[id] = setting as RuleSetting;
+    }
+  }
+  return {
+    enable: typeof raw.enable === 'boolean' ? raw.enable : defaultSettings.enable,
+    trustedImages: stringList(raw.trustedImages),
+    trustedActions: stringList(raw.trustedActions),
+    rules,
+    ignore: stringList(raw.ignore),
+    online: raw.online === true,
+  };
+}
+
+/** The part of a trust policy that comes from the editor's settings. */
+export function settingsPolicy(settings: Settings): Partial<TrustPolicy> {
+  return {
+    trustedImages: settings.trustedImages,
+    trustedActions: settings.trustedActions,
+    rules: settings.rules,
+    ignore: settings.ignore,
+  };
+}

@@ -1,0 +1,224 @@
+// Resolves action refs through git's smart-HTTP protocol, without a git binary: protocol v2
+// `ls-refs` (tags and branches only, peeled), falling back to the v0 ref advertisement.
+import { HttpResponse, OnlineError, Transport } from './transport';
+
+export interface GitRefsOptions {
+  /** Default `https://github.com`. */
+  baseUrl?: string;
+  /** Sent as HTTP Basic password (GitHub's form for tokens over smart HTTP). */
+  token?: string;
+  /** `auto` tries v2 first. Default `auto`. */
+  protocol?: 'auto' | 'v0' | 'v2';
+  /** Cap for the ref listing. Default 16 MiB. */
+  maxBytes?: number;
+  transport: Transport;
+}
+
+/** One ref: its object id, and for an annotated tag the commit it peels to. */
+export interface GitRef {
+  name: string;
+  oid: string;
+  peeled?: string;
+}
+
+const OID = /^[0-9a-f]{40}$/;
+
+export class GitRefsClient {
+  private readonly baseUrl: string;
+  private readonly token?: string;
+  private readonly protocol: 'auto' | 'v0' | 'v2';
+  private readonly maxBytes: number;
+  private readonly transport: Transport;
+
+  constructor(options: GitRefsOptions) {
+    this.baseUrl = (options.baseUrl ?? 'https://github.com').replace(/\/+$/, '');
+    this.token = options.token;
+    this.protocol = options.protocol ?? 'auto';
+    this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.transport = options.transport;
+  }
+
+  get base(): string {
+    return this.baseUrl;
+  }
+
+  /** Branches and tags of `owner/repo`. */
+  async listRefs(owner: string, repo: string): Promise<GitRef[]> {
+    const repoUrl = `${this.baseUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}.git`;
+    if (this.protocol !== 'v0') {
+      const refs = await this.lsRefsV2(repoUrl, `${owner}/${repo}`);
+      if (refs || this.protocol === 'v2') {
+        if (!refs) throw new OnlineError('bad-response', `${owner}/${repo}: the server does not speak git protocol v2`);
+        return refs;
+      }
+    }
+    return this.advertisementV0(repoUrl, `${owner}/${repo}`);
+  }
+
+  private headers(extra: Record<string, string>): Record<string, string> {
+    const headers: Record<string, string> = { 'User-Agent': 'git/2.0 (workflow-provenance)', ...extra };
+    if (this.token) headers.Authorization = `Basic ${Buffer.from(`x-access-token:${this.token}`).toString('base64')}`;
+    return headers;
+  }
+
+  /** Returns undefined when the server answered in protocol v0 (it ignores `Git-Protocol` it does not know). */
+  private async lsRefsV2(repoUrl: string, what: string): Promise<GitRef[] | undefined> {
+    const body = [
+      pkt('command=ls-refs\n'),
+      pkt('agent=workflow-provenance\n'),
+      '0001',
+      pkt('peel\n'),
+      pkt('ref-prefix refs/heads/\n'),
+      pkt('ref-prefix refs/tags/\n'),
+      '0000',
+    ].join('');
+    const response = await this.transport.request(`${repoUrl}/git-upload-pack`, {
+      method: 'POST',
+      body,
+      maxBytes: this.maxBytes,
+      headers: this.headers({
+        'Git-Protocol': 'version=2',
+        'Content-Type': 'application/x-git-upload-pack-request',
+        Accept: 'application/x-git-upload-pack-result',
+      }),
+    });
+    checkStatus(response, what);
+    if (!(response.headers.get('content-type') ?? '').startsWith('application/x-git-upload-pack-result')) return undefined;
+    const refs: GitRef[] = [];
+    for (const line of readPktLines(response.body, what)) {
+      if (line === null) break;
+      const [oid, name, ...attributes] = line.replace(/\n$/, '').split(' ');
+      // A v0 server answers a v2 request with an error or a pack negotiation, not ref lines.
+      if (!OID.test(oid) || !name) return undefined;
+      const peeled = attributes.find((a) => a.startsWith('peeled:'))?.slice('peeled:'.length);
+      refs.push({ name, oid, ...(peeled && OID.test(peeled) ? { peeled } : {}) });
+    }
+    return refs;
+  }
+
+  private async advertisementV0(repoUrl: string, what: string): Promise<GitRef[]> {
+    const response = await this.transport.request(`${repoUrl}/info/refs?service=git-upload-pack`, {
+      maxBytes: this.maxBytes,
+      headers: this.headers({}),
+    });
+    checkStatus(response, what);
+    if (response.headers.get('content-type') !== 'application/x-git-upload-pack-advertisement') {
+      throw new OnlineError('bad-response', `${what}: not a smart-HTTP git server (content type ${response.headers.get('content-type') ?? 'none'})`);
+    }
+    const byName = new Map<string, GitRef>();
+    let sawService = false;
+    for (const line of readPktLines(response.body, what)) {
+      if (line === null) continue;
+      if (!sawService && line.startsWith('# service=')) {
+        sawService = true;
+        continue;
+      }
+      const text = line.split('\0')[0].replace(/\n$/, '');
+      const [oid, name] = text.split(' ');
+      if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ref line`);
+      // Peeled lines (`refs/tags/x^{}`) follow their tag and give the commit it points at.
+      if (name.endsWith('^{}')) {
+        const tag = byName.get(name.slice(0, -3));
+        if (tag) tag.peeled = oid;
+      } else if (name.startsWith('refs/heads/') || name.startsWith('refs/tags/')) {
+        byName.set(name, { name, oid });
+      }
+    }
+    return [...byName.values()];
+  }
+}
+
+function checkStatus(response: HttpResponse, what: string): void {
+  if (response.status === 200) return;
+  if (response.status === 404) throw new OnlineError('not-found', `repository ${what} not found`, 404);
+  if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `repository ${what} needs credentials`, response.status);
+  throw new OnlineError(response.status >= 500 ? 'server-error' : 'bad-response', `git server answered ${response.status} for ${what}`, response.status);
+}
+
+function pkt(text: string): string {
+  return (Buffer.byteLength(text) + 4).toString(16).padStart(4, '0') + text;
+}
+
+/** pkt-line framing: 4 hex digits of length (itself included); `0000` flush, `0001` delim, `0002` end (yielded as null). */
+function* readPktLines(body: Buffer, what: string): Generator<string | null> {
+  let at = 0;
+  while (at < body.length) {
+    const head = body.subarray(at, at + 4).toString('latin1');
+    if (!/^[0-9a-f]{4}$/.test(head)) throw new OnlineError('bad-response', `${what}: malformed pkt-line`);
+    const length = parseInt(head, 16);
+    if (length < 4) {
+      at += 4;
+      yield null;
+      continue;
+    }
+    if (at + length > body.length) throw new OnlineError('bad-response', `${what}: truncated pkt-line`);
+    yield body.subarray(at + 4, at + length).toString('utf8');
+    at += length;
+  }
+}
+
+/** The commit a ref leads to: an annotated tag is peeled to its commit. */
+export function commitOf(ref: GitRef): string {
+  return ref.peeled ?? ref.oid;
+}
+
+const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
+
+/** The most specific version tag among `tags`: `v4.2.2` over `v4.2` over `v4`; the highest when equally specific. */
+export function bestVersionTag(tags: string[]): string | undefined {
+  let best: { tag: string; parts: number[] } | undefined;
+  for (const tag of tags) {
+    const match = VERSION.exec(tag);
+    if (!match) continue;
+    const parts = match.slice(1).filter((p) => p !== undefined).map(Number);
+    if (!best || parts.length > best.parts.length || (parts.length === best.parts.length && compareParts(parts, best.parts) > 0)) {
+      best = { tag, parts };
+    }
+  }
+  return best?.tag;
+}
+
+function compareParts(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export interface RefAnswer {
+  commit: string;
+  bestTag?: string;
+  commentTagCommit?: string;
+}
+
+/**
+ * What `owner/repo@ref` means given the repository's refs: a 40-hex ref is the commit itself; otherwise a
+ * tag wins over a branch of the same name. Returns undefined when the ref is neither.
+ */
+export function answerRef(refs: GitRef[], ref: string, commentVersion?: string): RefAnswer | undefined {
+  const tagCommit = (name: string) => {
+    const found = refs.find((r) => r.name === `refs/tags/${name}`);
+    return found && commitOf(found);
+  };
+  let commit: string | undefined;
+  if (OID.test(ref.toLowerCase())) commit = ref.toLowerCase();
+  else {
+    commit = tagCommit(ref);
+    if (!commit) {
+      const branch = refs.find((r) => r.name === `refs/heads/${ref}`);
+      commit = branch && commitOf(branch);
+    }
+  }
+  if (!commit) return undefined;
+  const tagsHere = refs.filter((r) => r.name.startsWith('refs/tags/') && commitOf(r) === commit).map((r) => r.name.slice('refs/tags/'.length));
+  const answer: RefAnswer = { commit };
+  const best = bestVersionTag(tagsHere);
+  if (best) answer.bestTag = best;
+  if (commentVersion) {
+    const bare = commentVersion.replace(/^v/, '');
+    const named = tagCommit(commentVersion) ?? tagCommit(`v${bare}`) ?? tagCommit(bare);
+    if (named) answer.commentTagCommit = named;
+  }
+  return answer;
+}

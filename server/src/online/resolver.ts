@@ -1,0 +1,261 @@
+// The one door through which the product goes online: images through the OCI Distribution API,
+// actions through git smart HTTP, both behind a persistent cache that answers when the network does not.
+import type { ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
+import type { ActionReference, ParsedImage } from '../engine/types';
+import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
+import { answerRef, GitRef, GitRefsClient } from './gitRefs';
+import { FetchedManifest, ImageFacts, RegistryClient, RegistryCredentials, registryName } from './registryClient';
+import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
+
+export { pinnedActionText, pinnedImageText } from './pinning';
+export { defaultCacheDir } from './cache';
+export { OnlineError } from './transport';
+
+export interface ResolverOptions extends TransportOptions {
+  /** Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`. */
+  registryUrls?: Record<string, string>;
+  /** Docker's client config (`auths`); default `~/.docker/config.json`; `null` reads none. */
+  dockerConfigPath?: string | null;
+  credentials?: Record<string, RegistryCredentials>;
+  /** Git smart-HTTP host for actions; default `https://github.com`. */
+  gitBaseUrl?: string;
+  /** Token for private action repositories (sent to `gitBaseUrl` only). */
+  gitToken?: string;
+  gitProtocol?: 'auto' | 'v0' | 'v2';
+  /** Cache directory; absent means an in-memory cache for this resolver only. */
+  cacheDir?: string;
+  ttlMs?: Partial<Record<FactKind, number>>;
+  /** Read config blobs and look for signatures and attestations (more requests). Default true. */
+  details?: boolean;
+  /** Clock for the cache, for tests. */
+  now?: () => number;
+}
+
+export interface ResolveError {
+  error: string;
+  code: OnlineErrorCode;
+}
+
+export type ActionLookup = Pick<ActionReference, 'owner' | 'repo' | 'ref' | 'commentVersion'>;
+
+export interface ResolvedAll extends ResolvedFacts {
+  /** Look-ups that failed with no cached fact to fall back on, by the same keys. */
+  errors: Map<string, ResolveError>;
+}
+
+export interface ResolverStats {
+  /** HTTP requests sent (registry, token service and git), retries and redirects included. */
+  requests: number;
+  tokenRequests: number;
+  retries: number;
+  redirects: number;
+  /** Look-ups answered by sharing one already in flight. */
+  deduplicated: number;
+  /** Facts served from the cache without asking the network. */
+  cacheHits: number;
+  /** Stale facts used because the network failed. */
+  staleFallbacks: number;
+}
+
+export function isResolveError<T extends object>(value: T | ResolveError): value is ResolveError {
+  return 'error' in value && 'code' in value;
+}
+
+/** The key of an image in `ResolvedFacts.images`: `ParsedImage.canonical`, digest included when written. */
+export function imageKey(image: ParsedImage): string {
+  return image.canonical;
+}
+
+/** The key of an action in `ResolvedFacts.actions`: `owner/repo@ref`. */
+export function actionKey(owner: string, repo: string, ref: string): string {
+  return `${owner}/${repo}@${ref}`;
+}
+
+interface TagFact {
+  digest: string;
+}
+
+interface Timed<T> {
+  value: T;
+  storedAt: number;
+  fromCache: boolean;
+}
+
+export class OnlineResolver {
+  private readonly transport: Transport;
+  private readonly registry: RegistryClient;
+  private readonly git: GitRefsClient;
+  private readonly cache: FactCache;
+  private readonly inFlight = new InFlight();
+  private readonly details: boolean;
+  private readonly now: () => number;
+  private cacheHits = 0;
+  private staleFallbacks = 0;
+
+  constructor(options: ResolverOptions = {}) {
+    this.transport = new Transport(options);
+    this.registry = new RegistryClient({ ...options, transport: this.transport });
+    this.git = new GitRefsClient({ baseUrl: options.gitBaseUrl, token: options.gitToken, protocol: options.gitProtocol, transport: this.transport });
+    this.now = options.now ?? Date.now;
+    this.cache = new FactCache({ dir: options.cacheDir, ttlMs: { ...DEFAULT_TTL_MS, ...options.ttlMs }, now: this.now });
+    this.details = options.details ?? true;
+  }
+
+  /**
+   * What the image's tag points at now (`digest`), and the platforms, config facts and evidence of what
+   * would be pulled: the written digest when there is one, else the tag's.
+   */
+  async resolveImage(image: ParsedImage): Promise<ResolvedImage | ResolveError> {
+    const result = await this.guard(() => this.inFlight.run(`image ${imageKey(image)}`, () => this.lookupImage(image)));
+    this.saveCache();
+    return result;
+  }
+
+  /** The commit `owner/repo@ref` points at, its most specific version tag, and where a `# vX.Y.Z` comment's tag points. */
+  async resolveAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction | ResolveError> {
+    const result = await this.guard(() => this.lookupAction(owner, repo, ref, commentVersion));
+    this.saveCache();
+    return result;
+  }
+
+  /** Resolves everything at once (bounded concurrency, identical look-ups shared) and saves the cache once. */
+  async resolveAll(images: ParsedImage[], actions: ActionLookup[]): Promise<ResolvedAll> {
+    const facts: ResolvedAll = { images: new Map(), actions: new Map(), errors: new Map() };
+    const work: Promise<void>[] = [];
+    const seen = new Set<string>();
+    for (const image of images) {
+      const key = imageKey(image);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      work.push(
+        this.guard(() => this.inFlight.run(`image ${key}`, () => this.lookupImage(image))).then((result) => {
+          if (isResolveError(result)) facts.errors.set(key, result);
+          else facts.images.set(key, result);
+        }),
+      );
+    }
+    for (const action of actions) {
+      const key = actionKey(action.owner, action.repo, action.ref);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      work.push(
+        this.guard(() => this.lookupAction(action.owner, action.repo, action.ref, action.commentVersion)).then((result) => {
+          if (isResolveError(result)) facts.errors.set(key, result);
+          else facts.actions.set(key, result);
+        }),
+      );
+    }
+    await Promise.all(work);
+    this.saveCache();
+    return facts;
+  }
+
+  stats(): ResolverStats {
+    return {
+      requests: this.transport.counts.requests,
+      tokenRequests: this.registry.tokenRequests,
+      retries: this.transport.counts.retries,
+      redirects: this.transport.counts.redirects,
+      deduplicated: this.inFlight.shared + this.registry.inFlight.shared,
+      cacheHits: this.cacheHits,
+      staleFallbacks: this.staleFallbacks,
+    };
+  }
+
+  private async lookupImage(image: ParsedImage): Promise<ResolvedImage> {
+    const registry = registryName(image.registry);
+    const repository = image.repository;
+    const tag = image.tag ?? (image.digest ? undefined : 'latest');
+    let fetched: FetchedManifest | undefined;
+    let current: Timed<TagFact>;
+    if (tag) {
+      current = await this.cached('image-tag', `${registry}/${repository}:${tag}`, async (stale) => {
+        // With the digest's facts already cached, a HEAD (free of Docker Hub's pull count) is all that is needed.
+        if (stale && this.cache.get('image-digest', `${registry}/${repository}@${stale.digest}`)) {
+          return { value: { digest: await this.registry.headManifest(registry, repository, tag) }, keep: true };
+        }
+        fetched = await this.registry.getManifest(registry, repository, tag);
+        return { value: { digest: fetched.digest }, keep: true };
+      });
+    } else {
+      current = { value: { digest: image.digest as string }, storedAt: this.now(), fromCache: false };
+    }
+    const pulled = image.digest ?? current.value.digest;
+    const described = await this.cached('image-digest', `${registry}/${repository}@${pulled}`, async () => {
+      const manifest = fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
+      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: this.details, evidence: this.details });
+      // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
+      return { value: facts, keep: problems.length === 0 };
+    });
+    const facts = described.value;
+    const resolved: ResolvedImage = {
+      digest: current.value.digest,
+      platforms: facts.platforms,
+      fetchedAt: new Date(current.storedAt).toISOString(),
+    };
+    if (current.fromCache || (!tag && described.fromCache)) resolved.fromCache = true;
+    if (facts.created) resolved.created = facts.created;
+    if (facts.sourceRepository) resolved.sourceRepository = facts.sourceRepository;
+    if (this.details) {
+      resolved.signatures = facts.signatures;
+      resolved.attestations = facts.attestations;
+    }
+    return resolved;
+  }
+
+  private async lookupAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction> {
+    const refs = await this.inFlight.run(`refs ${this.git.base} ${owner}/${repo}`, () =>
+      this.cached<GitRef[]>('action-refs', `${this.git.base} ${owner}/${repo}`.toLowerCase(), async () => ({ value: await this.git.listRefs(owner, repo), keep: true })),
+    );
+    const answer = answerRef(refs.value, ref, commentVersion);
+    if (!answer) throw new OnlineError('not-found', `${owner}/${repo} has no tag or branch named ${ref}`);
+    const resolved: ResolvedAction = { commit: answer.commit, fetchedAt: new Date(refs.storedAt).toISOString() };
+    if (answer.bestTag) resolved.bestTag = answer.bestTag;
+    if (answer.commentTagCommit) resolved.commentTagCommit = answer.commentTagCommit;
+    if (refs.fromCache) resolved.fromCache = true;
+    return resolved;
+  }
+
+  /**
+   * A fact from the cache while fresh; otherwise fetched, and stored when `keep`. When fetching fails for
+   * any reason but absence, a stale cached fact is used instead (marked as cached).
+   */
+  private async cached<T>(kind: FactKind, key: string, fetch: (stale: T | undefined) => Promise<{ value: T; keep: boolean }>): Promise<Timed<T>> {
+    const hit = this.cache.get<T>(kind, key);
+    if (hit?.fresh) {
+      this.cacheHits++;
+      return { value: hit.value, storedAt: hit.storedAt, fromCache: true };
+    }
+    try {
+      const { value, keep } = await fetch(hit?.value);
+      const storedAt = this.now();
+      if (keep) this.cache.set(kind, key, value, storedAt);
+      return { value, storedAt, fromCache: false };
+    } catch (error) {
+      if (hit && !(error instanceof OnlineError && error.code === 'not-found')) {
+        this.staleFallbacks++;
+        return { value: hit.value, storedAt: hit.storedAt, fromCache: true };
+      }
+      throw error;
+    }
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T | ResolveError> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OnlineError) return { error: error.message, code: error.code };
+      return { error: error instanceof Error ? error.message : String(error), code: 'bad-response' };
+    }
+  }
+
+  private saveCache(): void {
+    try {
+      this.cache.save();
+    } catch {
+      // A cache that cannot be written (read-only home, full disk) only costs requests next time.
+    }
+  }
+}
+
+export type { ImageFacts };

@@ -1,0 +1,19 @@
+import type { ImageRule } from './rule';
+
+export const staleDigest: ImageRule = {
+  id: 'stale-digest',
+  target: 'image',
+  defaultSeverity: 'info',
+  summary: 'The tag has moved since the digest was pinned.',
+  docPath: 'docs/rules/stale-digest.md',
+  online: true,
+  check(ref, { resolvedImage }) {
+    const image = ref.parsed;
+    if (!image?.digest || !image.tag || !resolvedImage || resolvedImage.digest === image.digest) return undefined;
+    const cached = resolvedImage.fromCache ? ' (cached)' : '';
+    return {
+      message: `${image.familiar.split('@')[0]} now points at ${resolvedImage.digest.slice(0, 19)}…, not the pinned ${image.digest.slice(0, 19)}…${cached}`,
+      fixes: ['pin-digest', 'ignore'],
+    };
+  },
+};

@@ -1,0 +1,29 @@
+import { officialName } from '../engine/provenance';
+import { normalizePlatform, platformsInclude } from '../engine/knowledge/officialImages';
+import { platformList, type ImageRule, stopTestingFixes } from './rule';
+
+export const unsupportedPlatform: ImageRule = {
+  id: 'unsupported-platform',
+  target: 'image',
+  defaultSeverity: 'error',
+  summary: 'The requested platform is not published for the image.',
+  docPath: 'docs/rules/unsupported-platform.md',
+  check(ref, { provenance, resolvedImage }) {
+    if (!ref.parsed || !ref.platform) return undefined;
+    // Online facts (the image's real index) win over the built-in table.
+    let platforms: string[] | undefined;
+    let from = '';
+    if (resolvedImage && resolvedImage.platforms.length > 0) {
+      platforms = resolvedImage.platforms;
+      from = resolvedImage.fromCache ? ' (registry index, cached)' : ' (registry index)';
+    } else if (provenance?.standing === 'official' && officialName(ref.parsed)) {
+      platforms = provenance.officialPlatforms;
+      from = ' (Docker Official Images library)';
+    }
+    if (!platforms || platformsInclude(platforms, ref.platform)) return undefined;
+    return {
+      message: `${ref.text} is not published for ${normalizePlatform(ref.platform)}; it publishes ${platformList(platforms)}${from}`,
+      fixes: [...stopTestingFixes, 'ignore'],
+    };
+  },
+};

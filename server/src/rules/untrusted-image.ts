@@ -1,0 +1,17 @@
+import { type ImageRule, stopTestingFixes } from './rule';
+
+export const untrustedImage: ImageRule = {
+  id: 'untrusted-image',
+  target: 'image',
+  defaultSeverity: 'warning',
+  summary: 'The image comes from a publisher the policy does not trust, and no official counterpart is known.',
+  docPath: 'docs/rules/untrusted-image.md',
+  check(ref, { provenance }) {
+    if (!ref.parsed || provenance?.standing !== 'community' || provenance.officialAlternative) return undefined;
+    const how = ref.source === 'action-implicit' ? ` (chosen by ${ref.action} from ${ref.input})` : '';
+    return {
+      message: `${ref.text}${how} is ${provenance.reason}; nothing vouches for what it contains`,
+      fixes: [...stopTestingFixes, 'ignore'],
+    };
+  },
+};
