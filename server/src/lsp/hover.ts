@@ -124,7 +124,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
     out.push(line);
   }
   if (image.via && image.via.length > 0) {
-    out.push(`Supplied by the matrix${image.matrix ? ` (${code(`matrix.${image.matrix.path}`)})` : ''} and used at ${image.via.map((v) => code(v.expression)).join(', ')}.`);
+    out.push(`Supplied by the matrix${image.matrix ? ` (${code(`matrix.${image.matrix.path}`)})` : ''} and used at ${[...new Set(image.via.map((v) => v.expression))].map(code).join(', ')}.`);
   }
   const resolved = image.parsed ? options.resolved?.images.get(image.parsed.canonical) : undefined;
   if (resolved) {

@@ -121,7 +121,9 @@ export class WorkflowProvenanceServer {
   private readonly files = new Map<string, FileState>();
   /** Config file diagnostics, by config file path. */
   private readonly configDiagnostics = new Map<string, { uri: string; diagnostics: Diagnostic[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; immediate: boolean }>();
+  /** When each file last changed, for the debounce. */
+  private readonly lastChange = new Map<string, number>();
   private state: ServerState = 'idle';
   private lastStatus = '';
   /** Bumped by each workspace check, so an older one still running stops. */
@@ -435,21 +437,35 @@ export class WorkflowProvenanceServer {
     });
   }
 
+  /**
+   * Runs `run` for `key` at once when the file has been quiet for `delayMs`, else once the burst of
+   * changes pauses: the first keystroke after a pause gets instant feedback, fast typing is coalesced.
+   */
   private schedule(key: string, delayMs: number, run: () => void): void {
     const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.guardVoid('analyze', run);
-    }, delayMs);
-    this.timers.set(key, timer);
+    const now = performance.now();
+    const quiet = now - (this.lastChange.get(key) ?? -Infinity) >= delayMs;
+    this.lastChange.set(key, now);
+    // A run already due "at once" reads the latest buffer when it fires: changes sent together analyse once.
+    if (pending?.immediate) return;
+    if (pending) clearTimeout(pending.timer);
+    const immediate = !pending && quiet;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.guardVoid('analyze', run);
+      },
+      immediate ? 0 : delayMs,
+    );
+    this.timers.set(key, { timer, immediate });
   }
 
   private async documentClosed(document: TextDocument): Promise<void> {
     const key = keyOf(document.uri);
     const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
+    if (pending) clearTimeout(pending.timer);
     this.timers.delete(key);
+    this.lastChange.delete(key);
     if (this.isConfigPath(key)) {
       await this.recheckWorkspace('config file closed');
       return;

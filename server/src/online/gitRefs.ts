@@ -1,5 +1,5 @@
 // Resolves action refs through git's smart-HTTP protocol, without a git binary: protocol v2
-// `ls-refs` (tags and branches only, peeled), falling back to the v0 ref advertisement.
+// `ls-refs` (tags and branches only, peeled) where the server speaks it, else the v0 ref advertisement.
 import { HttpResponse, OnlineError, Transport } from './transport';
 
 export interface GitRefsOptions {
@@ -7,7 +7,7 @@ export interface GitRefsOptions {
   baseUrl?: string;
   /** Sent as HTTP Basic password (GitHub's form for tokens over smart HTTP). */
   token?: string;
-  /** `auto` tries v2 first. Default `auto`. */
+  /** `auto` uses v2 when the server offers it. Default `auto`. */
   protocol?: 'auto' | 'v0' | 'v2';
   /** Cap for the ref listing. Default 16 MiB. */
   maxBytes?: number;
@@ -42,17 +42,31 @@ export class GitRefsClient {
     return this.baseUrl;
   }
 
-  /** Branches and tags of `owner/repo`. */
+  /**
+   * Branches and tags of `owner/repo`. The advertisement is asked for with `Git-Protocol: version=2`: a v2
+   * server answers with its capabilities (then `ls-refs` lists only tags and branches, peeled), while a
+   * v0 server ignores the header and sends its ref advertisement, which is used as it is.
+   */
   async listRefs(owner: string, repo: string): Promise<GitRef[]> {
+    const what = `${owner}/${repo}`;
     const repoUrl = `${this.baseUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}.git`;
-    if (this.protocol !== 'v0') {
-      const refs = await this.lsRefsV2(repoUrl, `${owner}/${repo}`);
-      if (refs || this.protocol === 'v2') {
-        if (!refs) throw new OnlineError('bad-response', `${owner}/${repo}: the server does not speak git protocol v2`);
-        return refs;
-      }
+    const response = await this.transport.request(`${repoUrl}/info/refs?service=git-upload-pack`, {
+      maxBytes: this.maxBytes,
+      headers: this.headers(this.protocol === 'v0' ? {} : { 'Git-Protocol': 'version=2' }),
+    });
+    checkStatus(response, what);
+    if (response.headers.get('content-type') !== 'application/x-git-upload-pack-advertisement') {
+      throw new OnlineError('bad-response', `${what}: not a smart-HTTP git server (content type ${response.headers.get('content-type') ?? 'none'})`);
     }
-    return this.advertisementV0(repoUrl, `${owner}/${repo}`);
+    const lines: string[] = [];
+    for (const line of readPktLines(response.body, what)) {
+      // Some servers put the v0 `# service=` banner (and its flush) before a v2 answer too.
+      if (line === null || (lines.length === 0 && line.startsWith('# service='))) continue;
+      lines.push(line);
+    }
+    if (lines[0] === 'version 2\n') return this.lsRefsV2(repoUrl, what);
+    if (this.protocol === 'v2') throw new OnlineError('bad-response', `${what}: the server does not speak git protocol v2`);
+    return parseAdvertisementV0(lines, what);
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
@@ -61,8 +75,7 @@ export class GitRefsClient {
     return headers;
   }
 
-  /** Returns undefined when the server answered in protocol v0 (it ignores `Git-Protocol` it does not know). */
-  private async lsRefsV2(repoUrl: string, what: string): Promise<GitRef[] | undefined> {
+  private async lsRefsV2(repoUrl: string, what: string): Promise<GitRef[]> {
     const body = [
       pkt('command=ls-refs\n'),
       pkt('agent=workflow-provenance\n'),
@@ -83,49 +96,33 @@ export class GitRefsClient {
       }),
     });
     checkStatus(response, what);
-    if (!(response.headers.get('content-type') ?? '').startsWith('application/x-git-upload-pack-result')) return undefined;
     const refs: GitRef[] = [];
     for (const line of readPktLines(response.body, what)) {
       if (line === null) break;
       const [oid, name, ...attributes] = line.replace(/\n$/, '').split(' ');
-      // A v0 server answers a v2 request with an error or a pack negotiation, not ref lines.
-      if (!OID.test(oid) || !name) return undefined;
+      if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ls-refs line`);
       const peeled = attributes.find((a) => a.startsWith('peeled:'))?.slice('peeled:'.length);
       refs.push({ name, oid, ...(peeled && OID.test(peeled) ? { peeled } : {}) });
     }
     return refs;
   }
+}
 
-  private async advertisementV0(repoUrl: string, what: string): Promise<GitRef[]> {
-    const response = await this.transport.request(`${repoUrl}/info/refs?service=git-upload-pack`, {
-      maxBytes: this.maxBytes,
-      headers: this.headers({}),
-    });
-    checkStatus(response, what);
-    if (response.headers.get('content-type') !== 'application/x-git-upload-pack-advertisement') {
-      throw new OnlineError('bad-response', `${what}: not a smart-HTTP git server (content type ${response.headers.get('content-type') ?? 'none'})`);
+function parseAdvertisementV0(lines: string[], what: string): GitRef[] {
+  const byName = new Map<string, GitRef>();
+  for (const line of lines) {
+    const text = line.split('\0')[0].replace(/\n$/, '');
+    const [oid, name] = text.split(' ');
+    if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ref line`);
+    // Peeled lines (`refs/tags/x^{}`) follow their tag and give the commit it points at.
+    if (name.endsWith('^{}')) {
+      const tag = byName.get(name.slice(0, -3));
+      if (tag) tag.peeled = oid;
+    } else if (name.startsWith('refs/heads/') || name.startsWith('refs/tags/')) {
+      byName.set(name, { name, oid });
     }
-    const byName = new Map<string, GitRef>();
-    let sawService = false;
-    for (const line of readPktLines(response.body, what)) {
-      if (line === null) continue;
-      if (!sawService && line.startsWith('# service=')) {
-        sawService = true;
-        continue;
-      }
-      const text = line.split('\0')[0].replace(/\n$/, '');
-      const [oid, name] = text.split(' ');
-      if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ref line`);
-      // Peeled lines (`refs/tags/x^{}`) follow their tag and give the commit it points at.
-      if (name.endsWith('^{}')) {
-        const tag = byName.get(name.slice(0, -3));
-        if (tag) tag.peeled = oid;
-      } else if (name.startsWith('refs/heads/') || name.startsWith('refs/tags/')) {
-        byName.set(name, { name, oid });
-      }
-    }
-    return [...byName.values()];
   }
+  return [...byName.values()];
 }
 
 function checkStatus(response: HttpResponse, what: string): void {

@@ -99,6 +99,7 @@ export class RegistryClient {
   private readonly challenges = new Map<string, Challenge>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly noReferrersApi = new Set<string>();
+  private readonly firstContact = new Map<string, Promise<void>>();
   readonly inFlight = new InFlight();
   tokenRequests = 0;
 
@@ -238,6 +239,43 @@ export class RegistryClient {
     return true;
   }
 
+  /**
+   * Before many look-ups on one registry: learns its challenge from `GET /v2/` and fetches one token for
+   * all the repositories' pull scopes (the token protocol allows several `scope` parameters). Best effort:
+   * a look-up whose scope was not granted still gets its own token.
+   */
+  async prefetchTokens(registry: string, repositories: string[]): Promise<void> {
+    const name = registryName(registry);
+    const unique = [...new Set(repositories)];
+    if (unique.length < 2) return;
+    try {
+      if (!this.challenges.has(name) && !this.firstContact.has(name)) {
+        let release: () => void = () => undefined;
+        this.firstContact.set(name, new Promise<void>((resolve) => (release = resolve)));
+        try {
+          const ping = await this.transport.request(`${this.baseUrl(name)}/v2/`, { maxBytes: 64 * 1024 });
+          const challenge = ping.status === 401 ? parseChallenge(ping.headers.get('www-authenticate')) : undefined;
+          if (challenge) this.challenges.set(name, challenge);
+        } finally {
+          release();
+        }
+      } else {
+        await this.firstContact.get(name);
+      }
+      const challenge = this.challenges.get(name);
+      if (challenge?.scheme !== 'bearer') return;
+      const credentials = this.credentialsFor(name);
+      // Batches keep the token URL and the token itself of a sensible size.
+      for (let i = 0; i < unique.length; i += 40) {
+        const scopes = unique.slice(i, i + 40).map((repository) => `repository:${repository}:pull`);
+        const token = await this.fetchToken(name, challenge, scopes, credentials);
+        for (const scope of scopes) this.tokens.set(this.tokenKey(name, challenge, scope), token);
+      }
+    } catch {
+      // Each look-up falls back to the one-token-per-repository flow.
+    }
+  }
+
   /** One API call with authentication: reuses a token for the scope, or answers a 401 challenge once. */
   private async call(registry: string, repository: string, path: string, method: 'GET' | 'HEAD', accept: string, maxBytes: number): Promise<HttpResponse> {
     const name = registryName(registry);
@@ -245,9 +283,30 @@ export class RegistryClient {
     const scope = `repository:${repository}:pull`;
     const send = (authorization: string | undefined) =>
       this.transport.request(url, { method, maxBytes, headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) } });
-    const known = await this.authorization(name, scope, false);
-    let response = await send(known);
-    if (response.status !== 401) return response;
+    // Until a registry has answered once, its challenge is unknown: the first request goes alone, so the
+    // others can fetch a token first instead of each collecting a 401.
+    const firstContact = this.firstContact.get(name);
+    let release: (() => void) | undefined;
+    if (firstContact) await firstContact;
+    else this.firstContact.set(name, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const known = await this.authorization(name, scope, false);
+      let response = await send(known);
+      if (response.status !== 401) return response;
+      return await this.answerChallenge(name, repository, scope, known, response, send);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async answerChallenge(
+    name: string,
+    repository: string,
+    scope: string,
+    known: string | undefined,
+    response: HttpResponse,
+    send: (authorization: string | undefined) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     if (!challenge) throw new OnlineError('unauthorized', `${name} refused ${repository} without a usable WWW-Authenticate challenge`, 401);
     this.challenges.set(name, challenge);
@@ -269,20 +328,25 @@ export class RegistryClient {
     if (challenge.scheme === 'basic') {
       return credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
     }
-    const key = `${name} ${challenge.realm} ${challenge.service ?? ''} ${scope}`;
+    const key = this.tokenKey(name, challenge, scope);
     const cached = this.tokens.get(key);
     if (cached && !refresh && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
     return this.inFlight.run(`token ${key}`, async () => {
-      const token = await this.fetchToken(name, challenge, scope, credentials);
+      const token = await this.fetchToken(name, challenge, [scope], credentials);
       this.tokens.set(key, token);
       return `Bearer ${token.value}`;
     });
   }
 
-  private async fetchToken(name: string, challenge: { realm: string; service?: string }, scope: string, credentials: RegistryCredentials | undefined): Promise<CachedToken> {
+  private tokenKey(name: string, challenge: { realm: string; service?: string }, scope: string): string {
+    return `${name} ${challenge.realm} ${challenge.service ?? ''} ${scope}`;
+  }
+
+  private async fetchToken(name: string, challenge: { realm: string; service?: string }, scopes: string[], credentials: RegistryCredentials | undefined): Promise<CachedToken> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
-    url.searchParams.set('scope', scope);
+    for (const scope of scopes) url.searchParams.append('scope', scope);
+    const scope = scopes.join(' ');
     const headers: Record<string, string> = {};
     // The realm comes from the registry's answer: send the user's password only over TLS or to the registry's own host.
     const realmTrusted = url.protocol === 'https:' || url.hostname === new URL(this.baseUrl(name)).hostname;

@@ -121,6 +121,7 @@ export class OnlineResolver {
   /** Resolves everything at once (bounded concurrency, identical look-ups shared) and saves the cache once. */
   async resolveAll(images: ParsedImage[], actions: ActionLookup[]): Promise<ResolvedAll> {
     const facts: ResolvedAll = { images: new Map(), actions: new Map(), errors: new Map() };
+    await this.prefetchTokens(images);
     const work: Promise<void>[] = [];
     const seen = new Set<string>();
     for (const image of images) {
@@ -148,6 +149,21 @@ export class OnlineResolver {
     await Promise.all(work);
     this.saveCache();
     return facts;
+  }
+
+  /** One token per registry for every repository whose facts are not fresh in the cache. */
+  private async prefetchTokens(images: ParsedImage[]): Promise<void> {
+    const byRegistry = new Map<string, string[]>();
+    for (const image of images) {
+      const registry = registryName(image.registry);
+      const tag = image.tag ?? (image.digest ? undefined : 'latest');
+      const tagFresh = !tag || this.cache.get('image-tag', `${registry}/${image.repository}:${tag}`)?.fresh;
+      const digest = image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
+      const digestFresh = digest && this.cache.get('image-digest', `${registry}/${image.repository}@${digest}`)?.fresh;
+      if (tagFresh && digestFresh) continue;
+      byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
+    }
+    await Promise.all([...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)));
   }
 
   stats(): ResolverStats {

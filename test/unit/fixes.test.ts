@@ -1,0 +1,150 @@
+// Every offline fix: apply its edits, re-parse, and compare the exact text.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { applyFix, check, only, ready, yaml } from './support/engine';
+
+before(ready);
+
+function reparses(text: string) {
+  const doc = parseDocument(text);
+  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  return doc.toJS() as Record<string, unknown>;
+}
+
+test('switch-official keeps the tag, the quotes and the comment', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', "    container: 'ghcr.io/someone/debian:bookworm-slim' # base", '    steps: [{run: x}]');
+  const f = only(check(text).findings, 'community-image')[0];
+  const fixed = applyFix(text, f, 'switch-official');
+  assert.equal(fixed, text.replace("'ghcr.io/someone/debian:bookworm-slim'", "'debian:bookworm-slim'"));
+  reparses(fixed);
+  assert.equal(only(check(fixed).findings, 'community-image').length, 0);
+  assert.equal(f.fixes.find((x) => x.kind === 'switch-official')?.preferred, true);
+});
+
+test('switch-official inside a matrix value keeps the --platform flag; never offered when the platform is missing', () => {
+  const make = (platform: string) =>
+    yaml(
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: x',
+      '    strategy:',
+      '      matrix:',
+      '        include:',
+      `          - base_image: "--platform=${platform} docker.io/someone/debian:trixie"`,
+      '          - base_image: ubuntu:24.04',
+      '    steps:',
+      '      - uses: uraimo/run-on-arch-action@v3',
+      '        with:',
+      '          arch: none',
+      '          distro: none',
+      '          base_image: ${{ matrix.base_image }}',
+    );
+  const riscv = make('linux/riscv64');
+  const fixed = applyFix(riscv, only(check(riscv).findings, 'community-image')[0], 'switch-official');
+  assert.ok(fixed.includes('          - base_image: "--platform=linux/riscv64 debian:trixie"\n'), fixed);
+  reparses(fixed);
+  const loong = make('linux/loong64');
+  const f = only(check(loong).findings, 'community-image')[0];
+  assert.deepEqual(
+    f.fixes.map((x) => x.kind),
+    ['remove-matrix-entry', 'skip-step', 'ignore'],
+    'the only step of the only job: neither remove-step nor remove-job is offered',
+  );
+});
+
+const matrixJob = yaml(
+  'on: push',
+  'jobs:',
+  '  build:',
+  '    runs-on: ubuntu-latest',
+  '    steps: [{run: make}]',
+  '  test:',
+  '    needs: [build, lint]',
+  '    runs-on: ubuntu-latest',
+  '    strategy:',
+  '      matrix:',
+  '        platform:',
+  '          - arch: aarch64',
+  '          - arch: loong64',
+  '            base_image: --platform=linux/loong64 ghcr.io/loong64/debian:trixie # community',
+  '    steps:',
+  '      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1',
+  '      - name: Test wheel',
+  '        if: github.event_name == \'push\'',
+  '        uses: uraimo/run-on-arch-action@v3',
+  '        with:',
+  "          base_image: ${{ matrix.platform.base_image || '' }}",
+  '          distro: ubuntu22.04',
+  '  lint:',
+  '    runs-on: ubuntu-latest',
+  '    steps: [{run: lint}]',
+  '  release:',
+  '    needs: test',
+  '    runs-on: ubuntu-latest',
+  '    steps: [{run: publish}]',
+);
+
+function loongFinding(text = matrixJob) {
+  return only(check(text).findings, 'community-image')[0];
+}
+
+test('remove-matrix-entry removes exactly that entry', () => {
+  const fixed = applyFix(matrixJob, loongFinding(), 'remove-matrix-entry');
+  assert.equal(fixed, matrixJob.replace('          - arch: loong64\n            base_image: --platform=linux/loong64 ghcr.io/loong64/debian:trixie # community\n', ''));
+  const js = reparses(fixed) as { jobs: { test: { strategy: { matrix: { platform: unknown[] } } } } };
+  assert.deepEqual(js.jobs.test.strategy.matrix.platform, [{ arch: 'aarch64' }]);
+  assert.equal(check(fixed).images.some((i) => i.text.includes('loong64')), false);
+});
+
+test('skip-step combines with an existing if: and skips only that matrix entry', () => {
+  const fixed = applyFix(matrixJob, loongFinding(), 'skip-step');
+  const expected = "        if: ${{ (github.event_name == 'push') && matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}";
+  assert.ok(fixed.split('\n').includes(expected), fixed);
+  reparses(fixed);
+  const noIf = matrixJob.replace("        if: github.event_name == 'push'\n", '');
+  const fixed2 = applyFix(noIf, loongFinding(noIf), 'skip-step');
+  assert.ok(fixed2.includes("      - if: ${{ matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}\n        name: Test wheel\n"), fixed2);
+  reparses(fixed2);
+});
+
+test('remove-step removes the step; remove-job removes the job and it from every needs', () => {
+  const noStep = applyFix(matrixJob, loongFinding(), 'remove-step');
+  const js = reparses(noStep) as { jobs: { test: { steps: unknown[] } } };
+  assert.equal(js.jobs.test.steps.length, 1);
+  assert.ok(!noStep.includes('run-on-arch'));
+
+  const noJob = applyFix(matrixJob, loongFinding(), 'remove-job');
+  const jobs = (reparses(noJob) as { jobs: Record<string, { needs?: unknown }> }).jobs;
+  assert.deepEqual(Object.keys(jobs), ['build', 'lint', 'release']);
+  assert.equal(jobs.release.needs, undefined, 'an emptied needs: is dropped');
+  assert.ok(noJob.includes('  release:\n    runs-on: ubuntu-latest\n'), noJob);
+});
+
+test('remove-job drops one item from a list of needs and leaves the rest', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:1', '    steps: [{run: x}]', '  b:', '    runs-on: x', '    steps: [{run: x}]', '  c:', '    needs:', '      - a', '      - b', '    runs-on: x', '    steps: [{run: x}]', '  d:', '    needs: [b, a]', '    runs-on: x', '    steps: [{run: x}]');
+  const fixed = applyFix(text, only(check(text).findings, 'untrusted-image')[0], 'remove-job');
+  const jobs = (reparses(fixed) as { jobs: Record<string, { needs?: unknown }> }).jobs;
+  assert.deepEqual(jobs.c.needs, ['b']);
+  assert.deepEqual(jobs.d.needs, ['b']);
+  assert.deepEqual(Object.keys(jobs), ['b', 'c', 'd']);
+});
+
+test('ignore adds the suppression comment, or extends an existing one', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:latest # pinned later', '    steps: [{run: x}]');
+  const untrusted = only(check(text).findings, 'untrusted-image')[0];
+  const once = applyFix(text, untrusted, 'ignore');
+  assert.ok(once.includes('    container: someone/tool:latest # pinned later # workflow-provenance: ignore[untrusted-image]\n'));
+  assert.deepEqual(reparses(once), reparses(text));
+  const tag = only(check(once).findings, 'mutable-tag')[0];
+  const twice = applyFix(once, tag, 'ignore');
+  assert.ok(twice.includes('ignore[untrusted-image,mutable-tag]'), twice);
+  assert.deepEqual(check(twice).findings.map((f) => f.rule), ['unpinned-image']);
+});
+
+test('no ignore comment is offered on a shell continuation line', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: |', '          docker run --rm someone/tool:1 \\', '            --version');
+  const f = only(check(text).findings, 'untrusted-image')[0];
+  assert.equal(f.fixes.some((x) => x.kind === 'ignore'), false);
+});

@@ -1,0 +1,64 @@
+// The shared corpus of real workflows (read in place, never copied) and checks that every range the
+// engine reports lies inside its document.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Analysis, Span } from '../../../server/src/engine';
+
+export const corpusDir = '/work/shared/corpus';
+export const loongArchWorkflow = join(corpusDir, 'astral-sh__uv/build-binaries.at-2fd9e53b.yml');
+
+export interface CorpusFile {
+  /** Path below the corpus folder, e.g. `astral-sh__uv/test-system.yml`. */
+  name: string;
+  path: string;
+  text: string;
+}
+
+/** Every `.yml`/`.yaml` file of the corpus in a stable order, or undefined when the folder is absent. */
+export function corpusFiles(): CorpusFile[] | undefined {
+  if (!existsSync(corpusDir)) return undefined;
+  const paths: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(entry)) paths.push(p);
+    }
+  };
+  walk(corpusDir);
+  return paths.sort().map((path) => ({ name: relative(corpusDir, path), path, text: readFileSync(path, 'utf8') }));
+}
+
+function spanProblem(what: string, span: Span, length: number): string | undefined {
+  const ok = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start <= span.end && span.end <= length;
+  return ok ? undefined : `${what} [${span.start}, ${span.end}) outside [0, ${length}]`;
+}
+
+/**
+ * Every range in an analysis that does not lie inside a document of `length` UTF-16 units: findings,
+ * related locations, fix edits (which must not overlap within one fix), references and syntax errors.
+ */
+export function rangeProblems(analysis: Analysis, length: number): string[] {
+  const problems: (string | undefined)[] = [];
+  for (const f of analysis.findings) {
+    problems.push(spanProblem(`${f.rule} finding`, f.span, length));
+    for (const r of f.related ?? []) problems.push(spanProblem(`${f.rule} related location`, r.span, length));
+    for (const fix of f.fixes) {
+      const edits = [...fix.edits].sort((a, b) => a.start - b.start);
+      edits.forEach((e, i) => {
+        problems.push(spanProblem(`${f.rule} ${fix.kind} edit`, e, length));
+        if (i > 0 && edits[i - 1].end > e.start) problems.push(`${f.rule} ${fix.kind} edits overlap at ${e.start}`);
+      });
+    }
+  }
+  for (const image of analysis.images) {
+    problems.push(spanProblem(`image ${image.text.slice(0, 40)}`, image.span, length));
+    for (const v of image.via ?? []) problems.push(spanProblem('image via', v.span, length));
+  }
+  for (const action of analysis.actions) {
+    problems.push(spanProblem(`action ${action.text.slice(0, 40)}`, action.span, length));
+    problems.push(spanProblem(`action ref ${action.text.slice(0, 40)}`, action.refSpan, length));
+  }
+  for (const e of analysis.syntaxErrors) problems.push(spanProblem(`syntax error "${e.message}"`, e.span, length));
+  return problems.filter((p): p is string => p !== undefined);
+}

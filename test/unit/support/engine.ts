@@ -1,0 +1,50 @@
+// Shared helpers for engine tests: load once, analyse small fixtures, find things by line.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, type AnalyzeOptions, type Finding, type TrustPolicy } from '../../../server/src/engine';
+
+let loaded: Promise<void> | undefined;
+export function ready(): Promise<void> {
+  loaded ??= loadEngine(__dirname);
+  return loaded;
+}
+
+export function check(text: string, options: AnalyzeOptions & { policyParts?: Partial<TrustPolicy> } = {}) {
+  const policy = options.policy ?? mergePolicies(options.policyParts);
+  return analyze(text, { path: '.github/workflows/ci.yml', ...options, policy });
+}
+
+/** Lines are 1-based, as a person reads them. */
+export function lineOf(text: string, offset: number): number {
+  return new LineIndex(text).positionAt(offset).line + 1;
+}
+
+export function rulesAt(text: string, findings: Finding[], line: number): string[] {
+  return findings.filter((f) => lineOf(text, f.span.start) === line).map((f) => f.rule).sort();
+}
+
+export function only(findings: Finding[], rule: string): Finding[] {
+  return findings.filter((f) => f.rule === rule);
+}
+
+export function spanText(text: string, span: { start: number; end: number }): string {
+  return text.slice(span.start, span.end);
+}
+
+export function applyFix(text: string, finding: Finding, kind: string): string {
+  const fix = finding.fixes.find((f) => f.kind === kind);
+  if (!fix) throw new Error(`no ${kind} fix on ${finding.rule} (have: ${finding.fixes.map((f) => f.kind).join(', ')})`);
+  return applyEdits(text, fix.edits);
+}
+
+/** Joins lines with LF; keeps fixtures readable in tests. */
+export function yaml(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+/** The project's root: the nearest folder above the running bundle that holds package.json. */
+export function projectRoot(): string {
+  let d = __dirname;
+  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
+  return d;
+}
