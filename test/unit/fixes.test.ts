@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parseDocument } from 'yaml';
+import { applyEdits } from '../../server/src/engine';
 import { applyFix, check, only, ready, yaml } from './support/engine';
 
 before(ready);
@@ -147,4 +148,69 @@ test('no ignore comment is offered on a shell continuation line', () => {
   const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: |', '          docker run --rm someone/tool:1 \\', '            --version');
   const f = only(check(text).findings, 'untrusted-image')[0];
   assert.equal(f.fixes.some((x) => x.kind === 'ignore'), false);
+});
+
+const digestA = 'sha256:' + 'a1'.repeat(32);
+
+test('pin-digest (with online facts) pins every location form, keeping quotes and comments', () => {
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    strategy:',
+    '      matrix:',
+    "        img: ['alpine:3.20']",
+    '    container: "debian:trixie" # base',
+    '    steps:',
+    '      - uses: docker://debian:trixie',
+    '      - run: docker run --rm debian:trixie true',
+    '      - run: docker run ${{ matrix.img }}',
+    '      - uses: addnab/docker-run-action@v3',
+    '        with: {image: debian}',
+  );
+  const fact = { digest: digestA, platforms: ['linux/amd64'], fetchedAt: 'now' };
+  const resolved = {
+    images: new Map([
+      ['docker.io/library/debian:trixie', fact],
+      ['docker.io/library/alpine:3.20', fact],
+      ['docker.io/library/debian:latest', fact],
+    ]),
+    actions: new Map(),
+  };
+  const r = check(text, { resolved });
+  const pins = only(r.findings, 'unpinned-image').map((f) => f.fixes.find((x) => x.kind === 'pin-digest'));
+  assert.equal(pins.length, 5);
+  assert.ok(pins.every((p) => p && p.safe));
+  let fixed = text;
+  // Apply from the end so earlier offsets stay valid.
+  for (const p of [...pins].reverse()) fixed = applyEdits(fixed, p!.edits);
+  assert.ok(fixed.includes(`    container: "debian:trixie@${digestA}" # base\n`), fixed);
+  assert.ok(fixed.includes(`      - uses: docker://debian:trixie@${digestA}\n`));
+  assert.ok(fixed.includes(`docker run --rm debian:trixie@${digestA} true`));
+  assert.ok(fixed.includes(`        img: ['alpine:3.20@${digestA}']`));
+  assert.ok(fixed.includes(`        with: {image: debian:latest@${digestA}}`));
+  reparses(fixed);
+  assert.equal(only(check(fixed, { resolved }).findings, 'unpinned-image').length, 0);
+});
+
+test('pin-action pins a tag to its commit with the best version comment; a mismatched comment is re-pinned', () => {
+  const sha = 'b4ffde65f46336ab88eb53be808477a3936bae11';
+  const tagCommit = 'c'.repeat(40);
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: actions/checkout@v4', `      - uses: "actions/setup-python@${sha}" # v5.0.0 pinned by hand`);
+  const resolved = {
+    images: new Map(),
+    actions: new Map([
+      ['actions/checkout@v4', { commit: sha, bestTag: 'v4.2.2', fetchedAt: 'now' }],
+      [`actions/setup-python@${sha}`, { commit: sha, commentTagCommit: tagCommit, fetchedAt: 'now' }],
+    ]),
+  };
+  const r = check(text, { resolved });
+  const pin = only(r.findings, 'unpinned-action')[0].fixes.find((f) => f.kind === 'pin-action')!;
+  const fixed = applyEdits(text, pin.edits);
+  assert.ok(fixed.includes(`      - uses: actions/checkout@${sha} # v4.2.2\n`), fixed);
+  const mismatch = only(r.findings, 'action-ref-mismatch')[0];
+  const repinned = applyEdits(text, mismatch.fixes.find((f) => f.kind === 'pin-action')!.edits);
+  assert.ok(repinned.includes(`      - uses: "actions/setup-python@${tagCommit}" # v5.0.0 pinned by hand\n`), repinned);
+  reparses(repinned);
 });

@@ -51,7 +51,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       if (ref.kind === 'image' && ref.via) {
         finding.related = ref.via.map((v) => ({ span: v.span, message: `the value reaches the job through ${v.expression}` }));
       }
-      finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], prov);
+      finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], { provenance: prov, resolvedImage: ctx.resolvedImage, resolvedAction: ctx.resolvedAction });
       findings.push(finding);
     }
   };

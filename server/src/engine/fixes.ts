@@ -1,9 +1,9 @@
 // Fixes are text edits computed from source spans; the document is never re-serialised, so
 // comments, quoting and layout outside the edited part survive.
 import { isScalar, isSeq } from 'yaml';
-import type { ImageProvenance } from './api';
+import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
-import type { Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
+import type { ActionReference, Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
 import { mapValue, nodeSpan, scalarText, seqItems } from './yamlSource';
 
 export const SUPPRESS_MARK = 'workflow-provenance: ignore';
@@ -200,7 +200,56 @@ export function suppressedRules(text: string, offset: number): string[] {
   return m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-export function buildFixes(text: string, model: DocumentModel, finding: Finding, kinds: readonly FixKind[], prov: ImageProvenance | undefined): Fix[] {
+/** `name:tag` → `name:tag@digest` (replacing a written digest; `:latest` spelled out when no tag). */
+function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | undefined): Fix | undefined {
+  const image = ref.parsed;
+  if (!image || !resolved || !ref.editable || text.slice(ref.span.start, ref.span.end) !== ref.text) return undefined;
+  if (image.digest === resolved.digest) return undefined;
+  const head = ref.text.slice(0, image.digestStart);
+  const newText = `${head}${image.tag === undefined && !image.digest ? ':latest' : ''}@${resolved.digest}`;
+  const cached = resolved.fromCache ? ' (cached)' : '';
+  return {
+    title: `Pin ${head} to its current digest ${resolved.digest.slice(0, 19)}…${cached}`,
+    kind: 'pin-digest',
+    edits: [{ start: ref.span.start, end: ref.span.end, newText }],
+    safe: true,
+  };
+}
+
+/** `owner/repo@v4` → `owner/repo@<commit> # v4.2.2`, replacing a version comment already there. */
+function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction | undefined): Fix | undefined {
+  if (!resolved) return undefined;
+  const commit = resolved.commentTagCommit && ref.commentVersion && /^[0-9a-f]{40}$/.test(ref.ref) ? resolved.commentTagCommit : resolved.commit;
+  const tag = /^[0-9a-f]{40}$/.test(ref.ref) ? ref.commentVersion : resolved.bestTag ?? ref.ref;
+  if (commit === ref.ref) return undefined;
+  const edits: TextEdit[] = [{ start: ref.refSpan.start, end: ref.refSpan.end, newText: commit }];
+  const lineEnd = lineEndOf(text, ref.span.end);
+  const rest = text.slice(ref.span.end, lineEnd);
+  const hash = /\s#/.exec(rest);
+  if (tag) {
+    if (hash) {
+      const commentStart = ref.span.end + hash.index + hash[0].length - 1;
+      const end = ref.span.end + rest.replace(/\r$/, '').length;
+      const old = text.slice(commentStart, end);
+      const kept = old.replace(/^#\s*v?\d[\w.+-]*/, '').trimEnd();
+      edits.push({ start: commentStart, end, newText: `# ${tag}${kept ? ` ${kept.replace(/^\s*/, '')}` : ''}` });
+    } else {
+      const end = ref.span.end + rest.replace(/\r$/, '').length;
+      edits.push({ start: end, end, newText: ` # ${tag}` });
+    }
+  }
+  const cached = resolved.fromCache ? ' (cached)' : '';
+  return { title: `Pin ${ref.owner}/${ref.repo} to commit ${commit.slice(0, 12)}${tag ? ` (${tag})` : ''}${cached}`, kind: 'pin-action', edits, safe: true };
+}
+
+export interface FixFacts {
+  provenance?: ImageProvenance;
+  resolvedImage?: ResolvedImage;
+  resolvedAction?: ResolvedAction;
+}
+
+export function buildFixes(text: string, model: DocumentModel, finding: Finding, kinds: readonly FixKind[], facts: FixFacts): Fix[] {
+  const prov = facts.provenance;
   const fixes: Fix[] = [];
   const ref = finding.reference;
   for (const kind of kinds) {
@@ -224,13 +273,16 @@ export function buildFixes(text: string, model: DocumentModel, finding: Finding,
       case 'ignore':
         fix = ignoreFix(text, finding);
         break;
-      default:
-        // pin-digest and pin-action need online facts; the online layer adds them.
+      case 'pin-digest':
+        if (ref.kind === 'image') fix = pinDigest(text, ref, facts.resolvedImage);
+        break;
+      case 'pin-action':
+        if (ref.kind === 'action') fix = pinAction(text, ref, facts.resolvedAction);
         break;
     }
     if (fix) fixes.push(fix);
   }
-  const preferred = fixes.find((f) => f.kind === 'switch-official') ?? fixes.find((f) => f.kind !== 'ignore');
+  const preferred = fixes.find((f) => f.kind === 'pin-digest' || f.kind === 'pin-action' || f.kind === 'switch-official') ?? fixes.find((f) => f.kind !== 'ignore');
   if (preferred) preferred.preferred = true;
   return fixes;
 }
