@@ -3,7 +3,8 @@
 //   node scripts/vscode-test.mjs                   code-server from npm, driven by Debian chromium (offline)
 //   node scripts/vscode-test.mjs --electron        desktop VS Code via @vscode/test-electron
 //                                                  (VSCODE_EXECUTABLE_PATH, or its download when online)
-//   node scripts/vscode-test.mjs --screenshots DIR editor screenshots of the example workflow into DIR
+//   --screenshots DIR  after the suite passes, photograph the squiggle, hover, quick-fix menu and
+//                      Problems panel into DIR (code-server only); --no-suite skips the suite
 //   --extension-path DIR  load the extension from DIR instead of the repository (an unpacked .vsix)
 //   --timeout SECONDS (default 180), --grep TEXT (only tests whose title matches), --keep (keep the temp folder)
 //
@@ -26,6 +27,7 @@ const timeoutMs = Number(option('--timeout') ?? 180) * 1000;
 const keep = args.includes('--keep');
 const extensionPath = option('--extension-path') ? resolve(option('--extension-path')) : root;
 const grep = option('--grep');
+const skipSuite = args.includes('--no-suite');
 const suiteEnv = grep ? { WORKFLOW_PROVENANCE_SUITE_GREP: grep } : {};
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -71,6 +73,7 @@ function noteLine(line) {
 
 let exitCode = 1;
 try {
+  if (electron && screenshotDir) throw new Error('--screenshots needs the code-server route (drop --electron)');
   if (electron) exitCode = await runElectron();
   else exitCode = await runCodeServer();
 } catch (error) {
@@ -80,7 +83,7 @@ try {
   if (keep) log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }
-if (!screenshotDir) {
+if (!skipSuite) {
   if (counts.passed === undefined) console.log(`0 passed, 0 failed (the suite reported no results; exit ${exitCode})`);
   else console.log(`${counts.passed} passed, ${counts.failed} failed`);
 }
@@ -96,13 +99,16 @@ async function runElectron() {
     return originalWrite(chunk, ...rest);
   };
   try {
-    return await runTests({
+    const run = runTests({
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || undefined,
       extensionDevelopmentPath: extensionPath,
       extensionTestsPath: suiteIndex,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data')],
       extensionTestsEnv: suiteEnv,
     });
+    // test-electron keeps VS Code's process to itself: on time-out the harness can only exit with
+    // a failure and leave that window to the caller's process supervisor.
+    return await withTimeout(run, Date.now() + timeoutMs, 'the test suite');
   } catch (error) {
     log(`VS Code did not run the suite: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
@@ -185,6 +191,10 @@ async function runCodeServer() {
     'workbench.tips.enabled': false,
     'chat.disableAIFeatures': true,
     'security.workspace.trust.enabled': false,
+    'editor.minimap.enabled': false,
+    'window.commandCenter': false,
+    'workbench.layoutControl.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
   };
   writeFileSync(join(home, 'user-data/User/settings.json'), JSON.stringify(settings, null, 2));
   const port = await freePort();
@@ -234,32 +244,37 @@ async function runCodeServer() {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: screenshotDir ? 2 : 1 });
     const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
-    const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
-    if (screenshotDir) {
-      const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-      await withTimeout(takeScreenshots(page, { url, workspace, outDir: screenshotDir, log }), deadline, 'screenshots');
-      return 0;
+    const workbenchUrl = (payload) => `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const development = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+
+    let code = 0;
+    if (!skipSuite) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const exit = new Promise((resolveExit) => {
+        void page.exposeFunction('codeAutomationExit', (value) => resolveExit(Number(value)));
+      });
+      await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+        // The host forwards console calls as (format, ...values).
+        const text = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+        for (const line of text.split('\n')) noteLine(line);
+        // Mocha's report is indented; the workbench's own chatter (offline gallery and sign-in
+        // errors) is kept for the failure log only.
+        if (text.includes('[suite]') || /^\s/.test(text)) console.log(text);
+        else serverLog.push(`[host ${type}] ${text}\n`);
+      });
+      page.on('pageerror', (error) => serverLog.push(`[page error] ${error.message}\n`));
+      await page.goto(workbenchUrl([...development, ['extensionTestsPath', remote(suiteIndex)]]));
+      log(`workbench loading (${elapsed()})`);
+      code = await withTimeout(exit, deadline, 'the test suite');
+      await page.close();
+      if (code !== 0) log(`suite failed (exit ${code}); code-server log tail:\n${serverLog.join('').split('\n').slice(-40).join('\n')}`);
     }
-    payload.push(['extensionTestsPath', remote(suiteIndex)]);
-    const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const exit = new Promise((resolveExit) => {
-      void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-    });
-    await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
-      // The host forwards console calls as (format, ...values).
-      const text = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
-      for (const line of text.split('\n')) noteLine(line);
-      // The suite's output is what a person reads; the host's own chatter only matters on failure.
-      if (type === 'error' || text.includes('[suite]') || /^\s/.test(text) || /passing|failing|pending/.test(text)) console.log(text);
-      else serverLog.push(`[host ${type}] ${text}\n`);
-    });
-    page.on('pageerror', (error) => serverLog.push(`[page error] ${error.message}\n`));
-    await page.goto(url);
-    log(`workbench loading (${elapsed()})`);
-    const code = await withTimeout(exit, deadline, 'the test suite');
-    if (code !== 0) log(`suite failed (exit ${code}); code-server log tail:\n${serverLog.join('').split('\n').slice(-40).join('\n')}`);
+    if (screenshotDir && code === 0) {
+      // A fresh window on the same server, with the extension loaded and no tests running.
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+      await withTimeout(takeScreenshots(page, workbenchUrl(development)), deadline, 'screenshots');
+    }
     return code;
   } catch (error) {
     log(`code-server log tail:\n${serverLog.join('').split('\n').slice(-40).join('\n')}`);
@@ -284,4 +299,77 @@ function withTimeout(promise, deadline, what) {
       },
     );
   });
+}
+
+/**
+ * Drives the workbench like a person: opens the example workflow, waits for the squiggle, then
+ * photographs it, its hover, the quick-fix menu and the Problems panel. Throws when any of them
+ * does not show what it should, so this doubles as a test of what a user sees.
+ */
+async function takeScreenshots(page, url) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const shot = async (name, clip) => {
+    const path = join(screenshotDir, name);
+    await page.screenshot({ path, clip });
+    log(`saved ${path}`);
+  };
+  const box = async (selector) => {
+    const b = await page.locator(selector).first().boundingBox();
+    if (!b) throw new Error(`${selector} is not on screen`);
+    return b;
+  };
+  const union = (...boxes) => {
+    const x = Math.min(...boxes.map((b) => b.x));
+    const y = Math.min(...boxes.map((b) => b.y));
+    const right = Math.max(...boxes.map((b) => b.x + b.width));
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+    return { x, y, width: right - x, height: bottom - y };
+  };
+
+  await page.goto(url);
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 30_000 });
+  log(`workbench up (${elapsed()})`);
+  // Quick Open, the way a person opens a file.
+  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type('loong64-container.yml');
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  const squiggle = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first();
+  await squiggle.waitFor({ timeout: 30_000 });
+  // Let the status bar settle on its counts.
+  await page.waitForTimeout(1500);
+  const editor = await box('.part.editor');
+  const lines = { ...editor, height: Math.min(editor.height, 260) };
+  await shot('squiggle.png', lines);
+
+  const s = await squiggle.boundingBox();
+  if (!s) throw new Error('the squiggle has no box');
+  await page.mouse.move(s.x + Math.min(20, s.width / 2), s.y + s.height / 2);
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await hover.waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  const hoverText = await hover.innerText();
+  if (!/official/i.test(hoverText)) throw new Error(`the hover does not mention the official image:\n${hoverText}`);
+  await shot('hover.png', union(lines, await hover.boundingBox()));
+
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await page.mouse.click(s.x + Math.min(20, s.width / 2), s.y + s.height / 2);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget').first();
+  await menu.waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  const menuText = await menu.innerText();
+  if (!/debian/i.test(menuText)) throw new Error(`the quick-fix menu offers no switch to debian:\n${menuText}`);
+  await shot('quick-fix.png', union(lines, await menu.boundingBox()));
+  await page.keyboard.press('Escape');
+
+  await page.keyboard.press('Control+Shift+M');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(800);
+  if ((await rows.count()) < 2) throw new Error('the Problems panel lists fewer than two entries');
+  await shot('problems.png');
 }

@@ -1,6 +1,6 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Finding, type TrustPolicy } from '../engine';
 import { findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryRoot } from './files';
 import { type FileResult, formatJson, formatSarif, formatText, TOOL_VERSION } from './report';
@@ -97,7 +97,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       problems.push({ path: p, message: 'no such file or folder' });
       continue;
     }
-    if (st.isDirectory()) files.push(...findWorkflowFiles(p));
+    if (st.isDirectory()) files.push(...findWorkflowFiles(p).map(shortPath));
     else files.push(p);
   }
 
@@ -156,6 +156,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   if (problems.length > 0) return 2;
   return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
+}
+
+/** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */
+function shortPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
 }
 
 function statSafeDir(p: string): boolean {
