@@ -1,0 +1,167 @@
+// The VS Code face: starts the language server and shows what it reports. All analysis happens in
+// the server; this file only wires commands, the status bar and the output channel to it.
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+/** Params of the server's `workflowProvenance/status` notification. */
+export interface ServerStatus {
+  state: 'idle' | 'checking' | 'resolving';
+  errors: number;
+  warnings: number;
+  infos: number;
+  files: number;
+  lookups: number;
+}
+
+const STATUS_NOTIFICATION = 'workflowProvenance/status';
+const SERVER_RECHECK = 'workflowProvenance.server.recheck';
+const SERVER_PIN_ALL = 'workflowProvenance.server.pinAll';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Workflow Provenance', { log: true });
+  const statusItem = vscode.window.createStatusBarItem('workflowProvenance.status', vscode.StatusBarAlignment.Left, 0);
+  statusItem.name = 'Workflow Provenance';
+  statusItem.command = 'workflowProvenance.showOutput';
+  statusItem.text = '$(sync~spin) Workflow Provenance';
+  statusItem.tooltip = 'Workflow Provenance: starting the language server';
+  statusItem.show();
+  context.subscriptions.push(output, statusItem);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const watched = [
+    '**/.github/workflows/*.{yml,yaml}',
+    '**/action.{yml,yaml}',
+    '**/.github/workflow-provenance.yml',
+    '**/workflow-provenance.yml',
+  ];
+  const watchers = watched.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  context.subscriptions.push(...watchers);
+  const clientOptions: LanguageClientOptions = {
+    // The server decides which of these documents are workflows or action metadata.
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'file', language: 'github-actions-workflow' },
+    ],
+    synchronize: {
+      configurationSection: 'workflowProvenance',
+      fileEvents: watchers,
+    },
+    outputChannel: output,
+  };
+  const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
+  client = languageClient;
+
+  const forward = async (command: string, args: unknown[]): Promise<unknown> => {
+    if (!languageClient.isRunning()) {
+      void vscode.window.showWarningMessage('Workflow Provenance: the language server is not running. See the output channel.');
+      return undefined;
+    }
+    return languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('workflowProvenance.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('workflowProvenance.recheck', () => forward(SERVER_RECHECK, [])),
+    vscode.commands.registerCommand('workflowProvenance.pinAll', (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) {
+        void vscode.window.showInformationMessage('Workflow Provenance: open a workflow file to pin its references.');
+        return undefined;
+      }
+      return forward(SERVER_PIN_ALL, [languageClient.code2ProtocolConverter.asUri(target)]);
+    }),
+    vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),
+  );
+
+  context.subscriptions.push(
+    languageClient.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => showStatus(statusItem, status)),
+  );
+
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // Activation still succeeds so the commands and the output channel stay usable.
+    output.error(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    statusItem.text = '$(shield) $(circle-slash)';
+    statusItem.tooltip = 'Workflow Provenance: the language server did not start (click for its log)';
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
+  const busy = status.state !== 'idle';
+  const counts = [
+    status.errors > 0 ? `$(error) ${status.errors}` : '',
+    status.warnings > 0 ? `$(warning) ${status.warnings}` : '',
+    status.infos > 0 ? `$(info) ${status.infos}` : '',
+  ].filter(Boolean);
+  const icon = busy ? '$(sync~spin)' : '$(shield)';
+  item.text = `${icon} ${counts.length > 0 ? counts.join(' ') : '$(check)'}`;
+  const doing = status.state === 'checking' ? 'checking workflows' : status.state === 'resolving' ? 'resolving references online' : 'up to date';
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  item.tooltip = [
+    `Workflow Provenance: ${doing}`,
+    `${plural(status.files, 'file')} checked, ${plural(status.lookups, 'online look-up')}`,
+    `${plural(status.errors, 'error')}, ${plural(status.warnings, 'warning')}, ${plural(status.infos, 'info')}`,
+    'Click to show the log',
+  ].join('\n');
+  item.backgroundColor = status.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+}
+
+/** Rule ids and their descriptions, read from the `workflowProvenance.rules` schema in package.json. */
+function ruleIds(context: vscode.ExtensionContext): { id: string; description: string }[] {
+  const manifest = context.extension.packageJSON as {
+    contributes?: {
+      configuration?: { properties?: Record<string, { properties?: Record<string, { description?: string; markdownDescription?: string }> }> };
+    };
+  };
+  const rules = manifest.contributes?.configuration?.properties?.['workflowProvenance.rules']?.properties ?? {};
+  return Object.entries(rules).map(([id, schema]) => ({ id, description: schema.description ?? schema.markdownDescription ?? '' }));
+}
+
+async function openRuleDoc(context: vscode.ExtensionContext, ruleId?: string): Promise<vscode.Uri | undefined> {
+  const known = ruleIds(context);
+  let id = ruleId;
+  if (!id) {
+    const picked = await vscode.window.showQuickPick(
+      known.map((rule) => ({ label: rule.id, detail: rule.description })),
+      { placeHolder: 'Which rule?', matchOnDetail: true },
+    );
+    id = picked?.label;
+  }
+  if (!id) return undefined;
+  if (!known.some((rule) => rule.id === id)) {
+    void vscode.window.showWarningMessage(`Workflow Provenance: there is no rule named "${id}".`);
+    return undefined;
+  }
+  const doc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${id}.md`);
+  try {
+    await vscode.workspace.fs.stat(doc);
+  } catch {
+    void vscode.window.showWarningMessage(`Workflow Provenance: this build does not ship the page for "${id}".`);
+    return undefined;
+  }
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', doc);
+  } catch {
+    // Without the built-in Markdown extension, the source is still readable.
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+  return doc;
+}
