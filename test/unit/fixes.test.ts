@@ -144,10 +144,15 @@ test('ignore adds the suppression comment, or extends an existing one', () => {
   assert.deepEqual(check(twice).findings.map((f) => f.rule), ['unpinned-image']);
 });
 
-test('no ignore comment is offered on a shell continuation line', () => {
+test('in a run: | script, ignore goes on the run: line as a YAML comment and leaves the script alone', () => {
   const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: |', '          docker run --rm someone/tool:1 \\', '            --version');
   const f = only(check(text).findings, 'untrusted-image')[0];
-  assert.equal(f.fixes.some((x) => x.kind === 'ignore'), false);
+  const fixed = applyFix(text, f, 'ignore');
+  assert.equal(fixed, text.replace('      - run: |\n', '      - run: | # workflow-provenance: ignore[untrusted-image]\n'));
+  const before = reparses(text) as { jobs: { a: { steps: Array<{ run: string }> } } };
+  const after = reparses(fixed) as { jobs: { a: { steps: Array<{ run: string }> } } };
+  assert.equal(after.jobs.a.steps[0].run, before.jobs.a.steps[0].run);
+  assert.equal(only(check(fixed).findings, 'untrusted-image').length, 0);
 });
 
 const digestA = 'sha256:' + 'a1'.repeat(32);

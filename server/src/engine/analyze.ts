@@ -1,7 +1,7 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
 import type { Analysis, AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
 import { extract } from './extract';
-import { buildFixes, suppressedRules } from './fixes';
+import { buildFixes, suppressedFor } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
 import { describeImage, imageName } from './provenance';
@@ -39,7 +39,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       if (setting === 'off') continue;
       const result = ref.kind === 'image' ? (rule as (typeof imageRules)[number]).check(ref as ImageReference, ctx) : (rule as (typeof actionRules)[number]).check(ref as ActionReference, ctx);
       if (!result) continue;
-      if (suppressedRules(text, ref.span.start).includes(rule.id)) continue;
+      if (suppressedFor(text, ref).includes(rule.id)) continue;
       const finding: Finding = {
         rule: rule.id,
         severity: setting ?? rule.defaultSeverity,

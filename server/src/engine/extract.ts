@@ -80,6 +80,13 @@ function itemSpan(text: string, node: YamlNode): Span {
   return i >= 0 && text[i] === '-' ? { start: i, end: s.end } : s;
 }
 
+/** Where a YAML comment about a value in `node` can go: a block scalar's header line, else the line where the scalar ends. */
+function commentAnchor(node: YamlNode): number {
+  const r = node.range;
+  if (!r) return 0;
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') ? r[0] : Math.max(r[0], r[1] - 1);
+}
+
 export function kindOf(parsed: ParsedYaml, path: string | undefined): DocumentKind {
   const root = parsed.doc.contents as YamlNode | null;
   if (mapGet(parsed.doc, root, 'jobs')) return 'workflow';
@@ -259,6 +266,7 @@ class Extractor {
       reusableWorkflow: reusable || /\.ya?ml$/.test(name),
       job: job?.id,
       stepIndex: step?.index,
+      commentAt: commentAnchor(node),
     };
     const comment = this.trailingComment(nodeSpan(node).end);
     const version = comment && /^#\s*(v?\d+(?:\.\d+)*(?:[-+][\w.]+)?)\b/.exec(comment);
@@ -357,7 +365,7 @@ class Extractor {
       const entry = combo.entries[combo.entries.length - 1];
       matrix = this.binding(undefined, entry, combo);
     }
-    this.emit({ text: imageText, span, editable: false, platform: opts.platform, matrix }, opts);
+    this.emit({ text: imageText, span, editable: false, platform: opts.platform, matrix, commentAt: commentAnchor(at) }, opts);
   }
 
   private combosOf(job: JobModel | undefined): Array<Combination | undefined> {
@@ -398,7 +406,7 @@ class Extractor {
   private imageSite(node: Scalar, from: number, to: number, opts: SiteOptions, combos?: Array<Combination | undefined>): void {
     const raw = (scalarText(node) ?? '').slice(from, to);
     if (!raw.includes('${{')) {
-      this.literal(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), opts, undefined, undefined);
+      this.literal(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), opts, undefined, undefined, node);
       return;
     }
     const parts = splitTemplate(raw);
@@ -416,13 +424,13 @@ class Extractor {
       if (onlyExpression && source && isScalar(source.node)) {
         // The whole value is one matrix scalar: point at it, where the fix belongs.
         const mnode = source.node;
-        this.literal(r.value, (a, b) => valueSpan(this.text, mnode, a, b), opts, vias, this.binding(source, source.entry, combo));
+        this.literal(r.value, (a, b) => valueSpan(this.text, mnode, a, b), opts, vias, this.binding(source, source.entry, combo), mnode);
       } else if (source && isScalar(source.node)) {
-        this.literal(r.value, () => ({ span: nodeSpan(source.node), exact: false }), opts, vias, this.binding(source, source.entry, combo));
+        this.literal(r.value, () => ({ span: nodeSpan(source.node), exact: false }), opts, vias, this.binding(source, source.entry, combo), source.node);
       } else {
         const whole = valueSpan(this.text, node, from, to).span;
         const entry = combo?.entries[combo.entries.length - 1];
-        this.literal(r.value, () => ({ span: whole, exact: false }), opts, vias, combo ? this.binding(undefined, entry, combo) : undefined);
+        this.literal(r.value, () => ({ span: whole, exact: false }), opts, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
       }
     }
   }
@@ -451,6 +459,7 @@ class Extractor {
     opts: SiteOptions,
     via: Array<{ span: Span; expression: string }> | undefined,
     matrix: MatrixBinding | undefined,
+    anchor: YamlNode,
   ): void {
     let start = 0;
     let end = value.length;
@@ -468,16 +477,18 @@ class Extractor {
     if (text === '' || opts.noImageValues?.includes(text) || text === 'scratch') return;
     if (opts.builtTags && (opts.builtTags.has(text) || opts.builtTags.has(text.replace(/:[^/:]*$/, '')))) return;
     const located = spanOf(start, end);
-    this.emit({ text, span: located.span, editable: located.exact, platform, via, matrix }, opts);
+    this.emit({ text, span: located.span, editable: located.exact, platform, via, matrix, commentAt: commentAnchor(anchor) }, opts);
   }
 
   private emit(
-    found: { text: string; span: Span; editable: boolean; platform?: string; via?: Array<{ span: Span; expression: string }>; matrix?: MatrixBinding },
+    found: { text: string; span: Span; editable: boolean; platform?: string; via?: Array<{ span: Span; expression: string }>; matrix?: MatrixBinding; commentAt: number },
     opts: SiteOptions,
   ): void {
     const key = `${found.span.start}:${found.span.end}:${found.text}:${found.platform ?? ''}:${opts.source}`;
     const prior = this.seen.get(key);
     if (prior) {
+      const step = opts.step?.index;
+      if (step !== undefined && prior.job === opts.job?.id && !prior.consumerSteps?.includes(step)) (prior.consumerSteps ??= []).push(step);
       for (const v of found.via ?? []) {
         prior.via ??= [];
         if (!prior.via.some((p) => p.span.start === v.span.start)) prior.via.push(v);
@@ -496,6 +507,8 @@ class Extractor {
       matrix: found.matrix,
       job: opts.job?.id,
       stepIndex: opts.step?.index,
+      consumerSteps: opts.step ? [opts.step.index] : undefined,
+      commentAt: found.commentAt,
       action: opts.action,
       input: opts.input,
       parsed: parsed.ok ? parsed.image : undefined,

@@ -60,12 +60,6 @@ function jobOf(model: DocumentModel, ref: { job?: string }): JobModel | undefine
   return ref.job === undefined ? undefined : model.jobs.find((j) => j.id === ref.job);
 }
 
-function stepOf(model: DocumentModel, ref: { job?: string; stepIndex?: number }): { step: StepModel; siblings: StepModel[] } | undefined {
-  if (ref.stepIndex === undefined) return undefined;
-  const siblings = ref.job === undefined ? model.actionSteps : jobOf(model, ref)?.steps;
-  const step = siblings?.[ref.stepIndex];
-  return step && siblings ? { step, siblings } : undefined;
-}
 
 /** A GitHub expression string literal. */
 function exprString(s: string): string {
@@ -85,31 +79,46 @@ function skipCondition(ref: ImageReference): string | undefined {
   return `matrix.${key} != ${exprString(m.combination[key])}`;
 }
 
-function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix | undefined {
-  const found = stepOf(model, ref);
-  const cond = skipCondition(ref);
-  if (!found || !cond) return undefined;
-  const { step } = found;
-  const title = `Skip this step for the matrix entry (if: ${cond})`;
-  if (step.ifNode !== undefined) {
-    if (!step.ifNode || !isScalar(step.ifNode)) return undefined;
-    const old = (scalarText(step.ifNode) ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
-    const combined = old ? `\${{ (${old}) && ${cond} }}` : `\${{ ${cond} }}`;
-    const span = nodeSpan(step.ifNode);
-    return { title, kind: 'skip-step', edits: [{ start: span.start, end: span.end, newText: yamlScalar(combined) }] };
-  }
-  const start = nodeSpan(step.node).start;
-  const column = start - lineStartOf(text, start);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return { title, kind: 'skip-step', edits: [{ start, end: start, newText: `if: ${yamlScalar(`\${{ ${cond} }}`)}${eol}${' '.repeat(column)}` }] };
+/** The steps a reference is used in: every consumer of a matrix value, else its own step. */
+function stepsOf(model: DocumentModel, ref: { job?: string; stepIndex?: number; consumerSteps?: number[] }): { steps: StepModel[]; siblings: StepModel[] } | undefined {
+  if (ref.stepIndex === undefined) return undefined;
+  const siblings = ref.job === undefined ? model.actionSteps : jobOf(model, ref)?.steps;
+  if (!siblings) return undefined;
+  const indexes = ref.consumerSteps && ref.consumerSteps.length > 0 ? ref.consumerSteps : [ref.stepIndex];
+  const steps = [...new Set(indexes)].sort((a, b) => a - b).map((i) => siblings[i]).filter((s): s is StepModel => s !== undefined);
+  return steps.length > 0 ? { steps, siblings } : undefined;
 }
 
-function removeStep(text: string, model: DocumentModel, ref: { job?: string; stepIndex?: number }): Fix | undefined {
-  const found = stepOf(model, ref);
-  if (!found || found.siblings.length < 2) return undefined;
-  const name = scalarText(mapScalar(model, found.step, 'name')) ?? scalarText(mapScalar(model, found.step, 'uses')) ?? `step ${found.step.index + 1}`;
+function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix | undefined {
+  const found = stepsOf(model, ref);
+  const cond = skipCondition(ref);
+  if (!found || !cond) return undefined;
+  const edits: TextEdit[] = [];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  for (const step of found.steps) {
+    if (step.ifNode !== undefined) {
+      if (!step.ifNode || !isScalar(step.ifNode)) return undefined;
+      const old = (scalarText(step.ifNode) ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+      const combined = old ? `\${{ (${old}) && ${cond} }}` : `\${{ ${cond} }}`;
+      const span = nodeSpan(step.ifNode);
+      edits.push({ start: span.start, end: span.end, newText: yamlScalar(combined) });
+    } else {
+      const start = nodeSpan(step.node).start;
+      const column = start - lineStartOf(text, start);
+      edits.push({ start, end: start, newText: `if: ${yamlScalar(`\${{ ${cond} }}`)}${eol}${' '.repeat(column)}` });
+    }
+  }
+  const which = found.steps.length > 1 ? `${found.steps.length} steps` : 'this step';
+  return { title: `Skip ${which} for the matrix entry (if: ${cond})`, kind: 'skip-step', edits };
+}
+
+function removeStep(text: string, model: DocumentModel, ref: { job?: string; stepIndex?: number; consumerSteps?: number[] }): Fix | undefined {
+  const found = stepsOf(model, ref);
+  if (!found || found.siblings.length <= found.steps.length) return undefined;
+  const names = found.steps.map((s) => scalarText(mapScalar(model, s, 'name')) ?? scalarText(mapScalar(model, s, 'uses')) ?? `step ${s.index + 1}`);
   const matrixNote = (ref as ImageReference).matrix ? ' (for every matrix entry)' : '';
-  return { title: `Remove the step '${name}'${matrixNote}`, kind: 'remove-step', edits: [removeItem(text, found.step.span)] };
+  const what = names.length > 1 ? `the ${names.length} steps ${names.map((n) => `'${n}'`).join(', ')}` : `the step '${names[0]}'`;
+  return { title: `Remove ${what}${matrixNote}`, kind: 'remove-step', edits: found.steps.map((s) => removeItem(text, s.span)) };
 }
 
 function mapScalar(model: DocumentModel, step: StepModel, key: string) {
@@ -176,12 +185,15 @@ function switchOfficial(text: string, ref: ImageReference, prov: ImageProvenance
 
 /** Adds `rule` to the suppression comment on the finding's line (creating the comment). */
 function ignoreFix(text: string, finding: Finding): Fix | undefined {
-  const lineEnd = lineEndOf(text, finding.span.start);
-  const lineStart = lineStartOf(text, finding.span.start);
+  const anchor = finding.reference.commentAt ?? finding.span.start;
+  const lineEnd = lineEndOf(text, anchor);
+  const lineStart = lineStartOf(text, anchor);
   const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
-  if (/\\\s*$/.test(line)) return undefined; // a shell continuation line: a comment would end the command
-  // The comment must land after the reference's own line has ended (not inside a multi-line quoted value).
-  if (lineEndOf(text, Math.max(finding.span.start, finding.span.end - 1)) !== lineEnd) return undefined;
+  if (finding.reference.commentAt === undefined) {
+    if (/\\\s*$/.test(line)) return undefined; // a shell continuation line: a comment would end the command
+    // The comment must land after the reference's own line has ended (not inside a multi-line quoted value).
+    if (lineEndOf(text, Math.max(finding.span.start, finding.span.end - 1)) !== lineEnd) return undefined;
+  }
   const title = `Ignore ${finding.rule} on this line`;
   const m = SUPPRESS_RE.exec(line);
   if (m) {
@@ -191,6 +203,12 @@ function ignoreFix(text: string, finding: Finding): Fix | undefined {
   }
   const end = lineStart + line.length;
   return { title, kind: 'ignore', edits: [{ start: end, end, newText: ` # ${SUPPRESS_MARK}[${finding.rule}]` }] };
+}
+
+/** Rules silenced for a reference: a comment on its own line, or where its suppression comment goes. */
+export function suppressedFor(text: string, ref: { span: Span; commentAt?: number }): string[] {
+  const own = suppressedRules(text, ref.span.start);
+  return ref.commentAt === undefined ? own : [...own, ...suppressedRules(text, ref.commentAt)];
 }
 
 /** Rules silenced on the line holding `offset`. */

@@ -102,6 +102,10 @@ export interface ImageReference {
   job?: string;
   /** Index of the step inside the job (or inside `runs.steps` of a composite action). */
   stepIndex?: number;
+  /** Every step of the job that uses this value (a matrix value may reach several). */
+  consumerSteps?: number[];
+  /** A suppression comment for this reference goes at the end of this offset's line (a YAML comment). */
+  commentAt?: number;
   /** For action inputs and implicit images: the action (`owner/repo`) and input name. */
   action?: string;
   input?: string;
@@ -126,6 +130,8 @@ export interface ActionReference {
   reusableWorkflow: boolean;
   job?: string;
   stepIndex?: number;
+  /** A suppression comment for this reference goes at the end of this offset's line (a YAML comment). */
+  commentAt?: number;
 }
 
 export type Reference = ImageReference | ActionReference;

@@ -1,6 +1,6 @@
 // YAML with exact source positions. The engine reads the document tree and never re-serialises it;
 // every position it reports is an offset into the original text.
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from './api';
 import type { Span } from './types';
@@ -16,22 +16,54 @@ export interface ParsedYaml {
 export function parseYaml(text: string): ParsedYaml {
   // uniqueKeys off: a duplicate key is a workflow mistake but must not stop the analysis.
   const doc = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false });
-  const errors: SyntaxProblem[] = doc.errors.map((e) => ({
-    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
-    message: e.message.split('\n')[0],
-  }));
+  // The parser may point one past the end for an error at end of input; keep spans inside the text.
+  const errors: SyntaxProblem[] = doc.errors.map((e) => {
+    const start = Math.min(Math.max(0, e.pos[0]), text.length);
+    return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message: e.message.split('\n')[0] };
+  });
   return { text, doc, errors };
+}
+
+interface AnchorDef {
+  offset: number;
+  node: YamlNode;
+}
+
+// Anchors of a document, collected once: `Alias.resolve` searches the whole document on every call,
+// which made alias-heavy documents quadratic.
+const anchorIndex = new WeakMap<Document.Parsed, Map<string, AnchorDef[]>>();
+
+function anchorsOf(doc: Document.Parsed): Map<string, AnchorDef[]> {
+  let index = anchorIndex.get(doc);
+  if (!index) {
+    const found = new Map<string, AnchorDef[]>();
+    visit(doc, {
+      Node(_key, node) {
+        const anchor = (node as { anchor?: string }).anchor;
+        if (anchor && (isMap(node) || isSeq(node) || isScalar(node))) {
+          const list = found.get(anchor) ?? [];
+          list.push({ offset: node.range?.[0] ?? 0, node });
+          found.set(anchor, list);
+        }
+      },
+    });
+    index = found;
+    anchorIndex.set(doc, index);
+  }
+  return index;
 }
 
 /** Follows an alias to its anchor (a bounded number of hops; aliases are never expanded recursively). */
 export function deref(doc: Document.Parsed, node: unknown): YamlNode | null {
   let n = node;
   for (let hops = 0; hops < 8 && isAlias(n); hops++) {
-    try {
-      n = n.resolve(doc);
-    } catch {
-      return null;
-    }
+    // An alias names the closest anchor of that name before it.
+    const at = n.range?.[0] ?? Infinity;
+    const defs = anchorsOf(doc).get(n.source);
+    let target: YamlNode | undefined;
+    for (const d of defs ?? []) if (d.offset < at) target = d.node;
+    if (!target) return null;
+    n = target;
   }
   if (isMap(n) || isSeq(n) || isScalar(n)) return n;
   return null;

@@ -87,6 +87,9 @@ interface FileState {
   snapshot?: DocumentSnapshot;
 }
 
+/** Analyses slower than this are worth a line in the output channel. */
+const slowAnalysisMs = 250;
+
 /** How many files a workspace check analyses before letting pending requests through. */
 const filesPerSlice = 8;
 
@@ -137,6 +140,8 @@ export class WorkflowProvenanceServer {
     documentChanges: false,
   };
   private initFolders: WorkspaceFolder[] = [];
+  /** False until the folders' settings and config files are first loaded; the first check covers open files. */
+  private foldersLoaded = false;
 
   constructor(
     private readonly connection: Connection,
@@ -252,18 +257,21 @@ export class WorkflowProvenanceServer {
 
   private async initialized(): Promise<void> {
     const c = this.connection;
+    // A client that refuses a registration still gets the workspace checked.
     if (this.capabilities.dynamicConfiguration) {
-      await c.client.register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' });
+      await c.client.register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' }).catch((e) => this.logError('register', e));
     }
     if (this.capabilities.dynamicWatchers) {
-      await c.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [
-          { globPattern: '**/.github/workflows/*.{yml,yaml}' },
-          { globPattern: '**/action.{yml,yaml}' },
-          { globPattern: '**/workflow-provenance.{yml,yaml}' },
-          { globPattern: '**/.git/config' },
-        ],
-      });
+      await c.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [
+            { globPattern: '**/.github/workflows/*.{yml,yaml}' },
+            { globPattern: '**/action.{yml,yaml}' },
+            { globPattern: '**/workflow-provenance.{yml,yaml}' },
+            { globPattern: '**/.git/config' },
+          ],
+        })
+        .catch((e) => this.logError('register', e));
     }
     if (this.capabilities.workspaceFolders) {
       c.workspace.onDidChangeWorkspaceFolders((e) =>
@@ -399,7 +407,10 @@ export class WorkflowProvenanceServer {
       this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
+    const started = performance.now();
     const snapshot = this.snapshotOf(uri, key, version, text);
+    const took = performance.now() - started;
+    if (took > slowAnalysisMs) this.log(`Analysing ${key} took ${Math.round(took)} ms.`);
     const diagnostics = findingDiagnostics({
       uri,
       version,
@@ -431,7 +442,8 @@ export class WorkflowProvenanceServer {
     this.schedule(key, delayMs, () => {
       // The timer may fire after the document closed; the latest buffer is what counts.
       const current = this.documents.get(document.uri);
-      if (!current) return;
+      // Before the workspace's policy is known a verdict could be wrong; the first check covers this file.
+      if (!current || !this.foldersLoaded) return;
       this.check(current.uri, key, current.version, current.getText());
       this.reportStatus();
     });
@@ -508,22 +520,21 @@ export class WorkflowProvenanceServer {
       this.looseFolder = this.folderState('', '', await this.fetchSettings(undefined, this.looseFolder.settings), undefined, undefined, []);
       if (generation !== this.generation) return this.totals();
       this.folders = folders;
+      this.foldersLoaded = true;
 
-      const seen = new Set<string>();
-      const queue: string[] = [];
+      const queued = new Set<string>();
       for (const folder of folders) {
         if (!folder.uri.startsWith('file:')) continue;
-        for (const file of await findAnalyzableFiles(folder.path)) queue.push(file);
+        for (const file of await findAnalyzableFiles(folder.path)) queued.add(file);
         if (generation !== this.generation) return this.totals();
       }
       // Open documents count too, wherever they live.
       for (const document of this.documents.all()) {
-        const key = keyOf(document.uri);
-        if (isAnalyzablePath(pathForEngine(document.uri)) && !queue.includes(key)) queue.push(key);
+        if (isAnalyzablePath(pathForEngine(document.uri))) queued.add(keyOf(document.uri));
       }
+      const queue = [...queued];
       for (let i = 0; i < queue.length; i++) {
         const key = queue[i];
-        seen.add(key);
         const open = this.openDocumentAt(key);
         if (open) this.check(open.uri, key, open.version, open.getText());
         else {
@@ -535,7 +546,7 @@ export class WorkflowProvenanceServer {
           if (generation !== this.generation) return this.totals();
         }
       }
-      for (const key of [...this.files.keys()]) if (!seen.has(key)) this.forget(key);
+      for (const key of [...this.files.keys()]) if (!queued.has(key)) this.forget(key);
       const totals = this.totals();
       this.log(
         `Checked ${totals.files} workflow file(s) in ${Date.now() - started} ms (${reason}): ` +

@@ -1,6 +1,7 @@
 // The `workflowProvenance.*` settings as the server understands them, read defensively: the client
 // sends whatever the user typed into settings.json.
 import { policyFileNames } from '../engine';
+import { normalizeSetting } from '../engine/policy';
 import type { RuleSetting, TrustPolicy } from '../engine/api';
 
 export interface Settings {
@@ -28,8 +29,6 @@ export const configFileNames: readonly string[] = policyFileNames;
 /** Where "Trust publisher" writes when no config file exists yet. */
 export const defaultConfigFileName = '.github/workflow-provenance.yml';
 
-const ruleSettings: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'off']);
-
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
 }
@@ -39,8 +38,10 @@ export function readSettings(value: unknown): Settings {
   const raw = value as Record<string, unknown>;
   const rules: Record<string, RuleSetting> = {};
   if (typeof raw.rules === 'object' && raw.rules !== null) {
-    for (const [id, setting] of Object.entries(raw.rules as Record<string, unknown>)) {
-      if (typeof setting === 'string' && ruleSettings.has(setting)) rules[id] = setting as RuleSetting;
+    // The same spellings as the config file: `warn`, `none`, `false`…
+    for (const [id, value] of Object.entries(raw.rules as Record<string, unknown>)) {
+      const setting = normalizeSetting(value);
+      if (setting) rules[id] = setting;
     }
   }
   return {

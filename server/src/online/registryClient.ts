@@ -100,6 +100,7 @@ export class RegistryClient {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly noReferrersApi = new Set<string>();
   private readonly firstContact = new Map<string, Promise<void>>();
+  private readonly referrersProbe = new Map<string, Promise<void>>();
   readonly inFlight = new InFlight();
   tokenRequests = 0;
 
@@ -127,7 +128,7 @@ export class RegistryClient {
     return this.inFlight.run(key, async () => {
       const response = await this.call(registry, repository, `manifests/${reference}`, 'GET', MANIFEST_ACCEPT, this.maxManifestBytes);
       this.expectOk(response, registry, repository, reference);
-      return parseManifest(response, `${registry}/${repository}:${reference}`, DIGEST.test(reference) ? reference : undefined);
+      return parseManifest(response, referenceText(registry, repository, reference), DIGEST.test(reference) ? reference : undefined);
     });
   }
 
@@ -219,12 +220,21 @@ export class RegistryClient {
 
   private async referrers(registry: string, repository: string, digest: string): Promise<Descriptor[]> {
     const name = registryName(registry);
-    if (!this.noReferrersApi.has(name)) {
-      const response = await this.call(registry, repository, `referrers/${digest}`, 'GET', MEDIA_TYPES.ociIndex, this.maxManifestBytes);
-      if (response.status === 200) return parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [];
-      if (response.status !== 404) this.expectOk(response, registry, repository, `referrers/${digest}`);
-      // A registry with the API answers 200 with an empty index, so 404 means it has none.
-      this.noReferrersApi.add(name);
+    // Whether a registry has the API is learnt once: later look-ups wait for the first answer.
+    const probe = this.referrersProbe.get(name);
+    let release: (() => void) | undefined;
+    if (probe) await probe;
+    else this.referrersProbe.set(name, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      if (!this.noReferrersApi.has(name)) {
+        const response = await this.call(registry, repository, `referrers/${digest}`, 'GET', MEDIA_TYPES.ociIndex, this.maxManifestBytes);
+        if (response.status === 200) return parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [];
+        if (response.status !== 404) this.expectOk(response, registry, repository, `referrers/${digest}`);
+        // A registry with the API answers 200 with an empty index, so 404 means it has none.
+        this.noReferrersApi.add(name);
+      }
+    } finally {
+      release?.();
     }
     const fallback = await this.call(registry, repository, `manifests/${digest.replace(':', '-')}`, 'GET', MANIFEST_ACCEPT, this.maxManifestBytes);
     if (fallback.status === 404) return [];
@@ -377,7 +387,7 @@ export class RegistryClient {
 
   private expectOk(response: HttpResponse, registry: string, repository: string, reference: string): void {
     if (response.status === 200) return;
-    const what = `${registry}/${repository}:${reference}`;
+    const what = referenceText(registry, repository, reference);
     if (response.status === 404) throw new OnlineError('not-found', `${what} not found`, 404);
     if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `${registryName(registry)} refused access to ${repository}`, response.status);
     if (response.status === 429) throw new OnlineError('rate-limited', `${hostOf(response.url)} is rate limiting requests`, 429);
@@ -392,6 +402,10 @@ export interface ImageConfig {
   architecture?: string;
   variant?: string;
   config?: { Labels?: Record<string, unknown> | null };
+}
+
+function referenceText(registry: string, repository: string, reference: string): string {
+  return `${registry}/${repository}${DIGEST.test(reference) ? '@' : ':'}${reference}`;
 }
 
 export function formatPlatform(platform: { os?: string; architecture?: string; variant?: string } | undefined): string | undefined {

@@ -159,7 +159,7 @@ export class OnlineResolver {
       const tag = image.tag ?? (image.digest ? undefined : 'latest');
       const tagFresh = !tag || this.cache.get('image-tag', `${registry}/${image.repository}:${tag}`)?.fresh;
       const digest = image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
-      const digestFresh = digest && this.cache.get('image-digest', `${registry}/${image.repository}@${digest}`)?.fresh;
+      const digestFresh = digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest))?.fresh;
       if (tagFresh && digestFresh) continue;
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
@@ -187,7 +187,7 @@ export class OnlineResolver {
     if (tag) {
       current = await this.cached('image-tag', `${registry}/${repository}:${tag}`, async (stale) => {
         // With the digest's facts already cached, a HEAD (free of Docker Hub's pull count) is all that is needed.
-        if (stale && this.cache.get('image-digest', `${registry}/${repository}@${stale.digest}`)) {
+        if (stale && this.cache.get('image-digest', this.digestKey(registry, repository, stale.digest))) {
           return { value: { digest: await this.registry.headManifest(registry, repository, tag) }, keep: true };
         }
         fetched = await this.registry.getManifest(registry, repository, tag);
@@ -197,7 +197,7 @@ export class OnlineResolver {
       current = { value: { digest: image.digest as string }, storedAt: this.now(), fromCache: false };
     }
     const pulled = image.digest ?? current.value.digest;
-    const described = await this.cached('image-digest', `${registry}/${repository}@${pulled}`, async () => {
+    const described = await this.cached<ImageFacts>('image-digest', this.digestKey(registry, repository, pulled), async () => {
       const manifest = fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
       const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: this.details, evidence: this.details });
       // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
@@ -217,6 +217,11 @@ export class OnlineResolver {
       resolved.attestations = facts.attestations;
     }
     return resolved;
+  }
+
+  /** Facts read without details (no config, no evidence) are kept apart, so they never pass for complete ones. */
+  private digestKey(registry: string, repository: string, digest: string): string {
+    return `${registry}/${repository}@${digest}${this.details ? '' : ' without-details'}`;
   }
 
   private async lookupAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction> {
@@ -273,5 +278,3 @@ export class OnlineResolver {
     }
   }
 }
-
-export type { ImageFacts };
