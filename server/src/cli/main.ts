@@ -1,12 +1,16 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { analyze, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Finding, type TrustPolicy } from '../engine';
+import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TextEdit, type TrustPolicy } from '../engine';
+import { parseYaml } from '../engine/yamlSource';
+import { defaultCacheDir } from '../online/cache';
+import { describeErrors, lookUp } from '../online/lookup';
+import { OnlineResolver } from '../online/resolver';
 import { findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryRoot } from './files';
 import { type FileResult, formatJson, formatSarif, formatText, TOOL_VERSION } from './report';
 import { ruleHelp } from './ruleDocs';
 
-const usage = `Usage: workflow-provenance check [--format text|json|sarif] [--offline] [--config FILE] PATH...
+const usage = `Usage: workflow-provenance check [--format text|json|sarif] [--offline] [--fix] [--config FILE] PATH...
 
 Checks GitHub Actions workflows (.github/workflows/*.yml) and action metadata (action.yml) for
 untrusted, community and unpinned container images and unpinned actions.
@@ -14,19 +18,32 @@ untrusted, community and unpinned container images and unpinned actions.
   PATH             a file (checked wherever it lies) or a folder (searched for workflows and action.yml)
   --format F       text (default; file:line:col: severity rule: message), json, or sarif (SARIF 2.1.0)
   --offline        no network look-ups: built-in knowledge and the policy only
+  --fix            pin every image to its digest and every action to its commit, in place (online)
   --config FILE    the policy file (default: .github/workflow-provenance.yml found above each file)
+  --cache-dir DIR  where online facts are cached (default: $XDG_CACHE_HOME/workflow-provenance)
+  --registry-url NAME=URL   reach registry NAME at URL (a mirror; repeatable)
+  --git-url URL    the git host for action look-ups (default: https://github.com)
+  --timeout MS     per-request time limit for look-ups (default 5000)
+
+Online look-ups use registries' own API and git's smart HTTP; a token for private action
+repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN.
 
 Exit status: 0 no finding at warning or above, 1 findings, 2 a file could not be read or had errors.`;
 
 interface Options {
   format: 'text' | 'json' | 'sarif';
   offline: boolean;
+  fix: boolean;
   config?: string;
+  cacheDir?: string;
+  registryUrls: Record<string, string>;
+  gitUrl?: string;
+  timeoutMs?: number;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', offline: false, paths: [] };
+  const o: Options = { format: 'text', offline: false, fix: false, registryUrls: {}, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -43,7 +60,20 @@ function parseArgs(argv: string[]): Options | string {
         o.format = f;
       } else if (a === '--offline') o.offline = true;
       else if (a === '--online') o.offline = false;
+      else if (a === '--fix') o.fix = true;
       else if (a === '--config' || a.startsWith('--config=')) o.config = value('--config');
+      else if (a === '--cache-dir' || a.startsWith('--cache-dir=')) o.cacheDir = value('--cache-dir');
+      else if (a === '--git-url' || a.startsWith('--git-url=')) o.gitUrl = value('--git-url');
+      else if (a === '--timeout' || a.startsWith('--timeout=')) {
+        const ms = Number(value('--timeout'));
+        if (!Number.isInteger(ms) || ms <= 0) return '--timeout takes a whole number of milliseconds';
+        o.timeoutMs = ms;
+      } else if (a === '--registry-url' || a.startsWith('--registry-url=')) {
+        const v = a.startsWith('--registry-url=') ? a.slice('--registry-url='.length) : value('--registry-url');
+        const eq = v.indexOf('=');
+        if (eq <= 0 || !/^https?:\/\//.test(v.slice(eq + 1))) return `--registry-url takes NAME=URL (http or https), not '${v}'`;
+        o.registryUrls[v.slice(0, eq)] = v.slice(eq + 1);
+      }
       else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
       else o.paths.push(a);
     } catch (e) {
@@ -51,6 +81,7 @@ function parseArgs(argv: string[]): Options | string {
     }
   }
   if (o.paths.length === 0) return 'no PATH given';
+  if (o.fix && o.offline) return '--fix needs online look-ups; drop --offline';
   return o;
 }
 
@@ -124,7 +155,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return entry;
   };
 
-  const results: FileResult[] = [];
+  interface Checked {
+    path: string;
+    text: string;
+    policy: TrustPolicy;
+    owner?: string;
+    analysis?: Analysis;
+  }
+  const checked: Checked[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -134,17 +172,53 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       continue;
     }
     const { policy, owner } = policyFor(file);
-    let findings: Finding[] = [];
+    const entry: Checked = { path: file, text, policy, owner };
     try {
-      const analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
-      findings = analysis.findings;
-      for (const e of analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
+      entry.analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
+      for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
     } catch (e) {
       // The engine is built never to throw; if it does, say so and keep checking other files.
       problems.push({ path: file, message: `internal error while checking: ${(e as Error).message}` });
     }
-    results.push({ path: file, text, findings });
+    checked.push(entry);
   }
+
+  let resolved: ResolvedFacts | undefined;
+  if (!parsed.offline) {
+    const resolver = new OnlineResolver({
+      cacheDir: parsed.cacheDir ?? defaultCacheDir(),
+      registryUrls: parsed.registryUrls,
+      gitBaseUrl: parsed.gitUrl,
+      gitToken: process.env.WORKFLOW_PROVENANCE_GIT_TOKEN || undefined,
+      timeoutMs: parsed.timeoutMs,
+    });
+    const facts = await lookUp(resolver, checked.flatMap((c) => (c.analysis ? [c.analysis] : [])));
+    resolved = facts;
+    const note = describeErrors(facts);
+    if (note) err(`note: ${note}`);
+    for (const c of checked) {
+      if (!c.analysis) continue;
+      try {
+        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+      } catch (e) {
+        problems.push({ path: c.path, message: `internal error while checking: ${(e as Error).message}` });
+      }
+    }
+  }
+
+  if (parsed.fix) {
+    for (const c of checked) {
+      if (!c.analysis) continue;
+      const outcome = pinFile(c.path, c.text, c.analysis.findings);
+      if (outcome.error) problems.push({ path: c.path, message: outcome.error });
+      else if (outcome.pinned > 0) {
+        err(`${c.path}: pinned ${outcome.pinned} reference(s)`);
+        c.text = outcome.text;
+        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+      }
+    }
+  }
+  const results: FileResult[] = checked.map((c) => ({ path: c.path, text: c.text, findings: c.analysis?.findings ?? [] }));
 
   const root = resolve(parsed.paths.length === 1 && statSafeDir(parsed.paths[0]) ? parsed.paths[0] : '.');
   const output = parsed.format === 'json' ? formatJson(results) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp) : formatText(results);
@@ -156,6 +230,37 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   if (problems.length > 0) return 2;
   return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
+}
+
+/**
+ * Applies every pin fix of a file and writes it atomically; refuses when the result would not parse
+ * as well as the original did, so a user's file is never left corrupt.
+ */
+function pinFile(path: string, text: string, findings: Finding[]): { pinned: number; text: string; error?: string } {
+  const edits: TextEdit[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    for (const fix of f.fixes) {
+      if (fix.kind !== 'pin-digest' && fix.kind !== 'pin-action') continue;
+      const key = fix.edits.map((e) => `${e.start}:${e.end}`).join(',');
+      if (seen.has(key)) continue;
+      // Skip a fix that overlaps one already taken (two rules can offer the same pin).
+      if (fix.edits.some((e) => edits.some((x) => e.start < x.end && x.start < e.end))) continue;
+      seen.add(key);
+      edits.push(...fix.edits);
+    }
+  }
+  if (edits.length === 0) return { pinned: 0, text };
+  const next = applyEdits(text, edits);
+  if (parseYaml(next).errors.length > parseYaml(text).errors.length) return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
+  const tmp = `${path}.workflow-provenance.tmp`;
+  try {
+    writeFileSync(tmp, next);
+    renameSync(tmp, path);
+  } catch (e) {
+    return { pinned: 0, text, error: `cannot write: ${(e as Error).message}` };
+  }
+  return { pinned: seen.size, text: next };
 }
 
 /** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */

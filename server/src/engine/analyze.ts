@@ -10,14 +10,17 @@ import type { RuleContext } from '../rules/rule';
 import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
 import { parseYaml } from './yamlSource';
 
-/** The key under which online facts about an image are stored: `registry/repo:tag` (digest-only: `@digest`). */
+/**
+ * The key under which online facts about an image are stored: its canonical form, digest included
+ * when written (the facts then say where the tag points now, for `stale-digest`).
+ */
 export function resolvedImageKey(image: ParsedImage): string {
-  const name = `${image.registry}/${image.repository}`;
-  return image.tag || !image.digest ? `${name}:${image.tag ?? 'latest'}` : `${name}@${image.digest}`;
+  return image.canonical;
 }
 
-export function resolvedActionKey(ref: ActionReference): string {
-  return `${ref.owner}/${ref.repo}@${ref.ref}`.toLowerCase();
+/** The key of an action's online facts: `owner/repo@ref`. */
+export function resolvedActionKey(ref: Pick<ActionReference, 'owner' | 'repo' | 'ref'>): string {
+  return `${ref.owner}/${ref.repo}@${ref.ref}`;
 }
 
 function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {

@@ -1,6 +1,7 @@
 // The one door through which the product goes online: images through the OCI Distribution API,
 // actions through git smart HTTP, both behind a persistent cache that answers when the network does not.
 import type { ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
+import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionReference, ParsedImage } from '../engine/types';
 import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
 import { answerRef, GitRef, GitRefsClient } from './gitRefs';
@@ -61,14 +62,14 @@ export function isResolveError<T extends object>(value: T | ResolveError): value
   return 'error' in value && 'code' in value;
 }
 
-/** The key of an image in `ResolvedFacts.images`: `ParsedImage.canonical`, digest included when written. */
+/** The key of an image in `ResolvedFacts.images`: the engine's, so rules find the facts. */
 export function imageKey(image: ParsedImage): string {
-  return image.canonical;
+  return resolvedImageKey(image);
 }
 
-/** The key of an action in `ResolvedFacts.actions`: `owner/repo@ref`. */
+/** The key of an action in `ResolvedFacts.actions`: the engine's (`owner/repo@ref`). */
 export function actionKey(owner: string, repo: string, ref: string): string {
-  return `${owner}/${repo}@${ref}`;
+  return resolvedActionKey({ owner, repo, ref });
 }
 
 interface TagFact {

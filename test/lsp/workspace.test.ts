@@ -1,0 +1,195 @@
+// The whole-workspace view: closed files from disk, config files, settings, file watching.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
+import { communityContainerWorkflow, lineOf, matrixWorkflow, officialPinnedWorkflow, writeFiles } from './fixtures';
+
+const hasCommunity = (p: { diagnostics: Array<{ code?: string | number }> }): boolean => p.diagnostics.some((d) => d.code === 'community-image');
+
+test('every workflow of the workspace is checked at start, closed files read from disk', async () => {
+  const root = temporaryWorkspace('start');
+  writeFiles(root, {
+    '.github/workflows/build.yml': communityContainerWorkflow,
+    '.github/workflows/lint.yaml': officialPinnedWorkflow,
+    'tools/setup/action.yml': 'name: setup\nruns:\n  using: docker\n  image: docker://ghcr.io/loong64/debian:trixie\n',
+    'node_modules/dep/.github/workflows/vendored.yml': communityContainerWorkflow,
+    'config/other.yml': 'container: ghcr.io/loong64/debian:trixie\n',
+  });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const build = path.join(root, '.github/workflows/build.yml');
+    const published = await client.diagnostics(uriOf(build), hasCommunity);
+    const finding = published.diagnostics.find((d) => d.code === 'community-image');
+    assert.ok(finding);
+    assert.equal(finding.source, 'workflow-provenance');
+    assert.equal(finding.range.start.line, lineOf(communityContainerWorkflow, 'ghcr.io/loong64'));
+    assert.equal(finding.severity, DiagnosticSeverity.Warning);
+    // The rule's page ships next to the bundle: docs/rules/<id>.md.
+    const href = finding.codeDescription?.href ?? '';
+    assert.equal(href, uriOf(path.join(serverCommand().docsDir, 'rules', 'community-image.md')));
+    assert.ok(existsSync(fileURLToPath(href)), `rule page ${href} exists`);
+
+    const action = await client.diagnostics(uriOf(path.join(root, 'tools/setup/action.yml')), hasCommunity);
+    assert.ok(action.diagnostics.length > 0);
+    const lint = await client.diagnostics(uriOf(path.join(root, '.github/workflows/lint.yaml')));
+    assert.deepEqual(lint.diagnostics, []);
+
+    const idle = await client.status((s) => s.state === 'idle' && s.files === 3);
+    assert.ok(idle.warnings >= 2, `status counts warnings over the workspace: ${JSON.stringify(idle)}`);
+    assert.ok(client.statuses.some((s) => s.state === 'checking'), 'a checking state is reported first');
+    // Vendored dependencies and YAML outside workflows are not analysed.
+    assert.equal(client.latest.has(uriOf(path.join(root, 'node_modules/dep/.github/workflows/vendored.yml'))), false);
+    assert.equal(client.latest.has(uriOf(path.join(root, 'config/other.yml'))), false);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('matrix-supplied images point at the expression that consumes them', async () => {
+  const root = temporaryWorkspace('matrix');
+  writeFiles(root, { '.github/workflows/matrix.yml': matrixWorkflow });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const uri = uriOf(path.join(root, '.github/workflows/matrix.yml'));
+    const published = await client.diagnostics(uri, hasCommunity);
+    const finding = published.diagnostics.find((d) => d.code === 'community-image');
+    assert.ok(finding);
+    assert.equal(finding.range.start.line, lineOf(matrixWorkflow, 'ghcr.io/loong64'), 'the finding sits on the matrix value');
+    const related = finding.relatedInformation ?? [];
+    assert.ok(related.length > 0, 'relatedInformation is set');
+    assert.equal(related[0].location.uri, uri);
+    assert.equal(related[0].location.range.start.line, lineOf(matrixWorkflow, '${{ matrix.image }}'));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('the repository config file and the settings change what is trusted, live', async () => {
+  const root = temporaryWorkspace('config');
+  writeFiles(root, { '.github/workflows/build.yml': communityContainerWorkflow });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const uri = uriOf(path.join(root, '.github/workflows/build.yml'));
+    await client.diagnostics(uri, hasCommunity);
+
+    // Trusting the publisher in the config file silences the finding once the watcher reports it.
+    const config = path.join(root, '.github/workflow-provenance.yml');
+    writeFileSync(config, 'trusted-images:\n  - ghcr.io/loong64/*\n');
+    await client.filesChanged([{ file: config, type: 'created' }]);
+    await client.diagnostics(uri, (p) => !hasCommunity(p));
+
+    // Removing it brings the finding back.
+    unlinkSync(config);
+    await client.filesChanged([{ file: config, type: 'deleted' }]);
+    await client.diagnostics(uri, hasCommunity);
+
+    // The same through the editor's settings.
+    await client.changeSettings({ trustedImages: ['ghcr.io/loong64/*'] });
+    await client.diagnostics(uri, (p) => !hasCommunity(p));
+    await client.changeSettings({ trustedImages: [], rules: { 'community-image': 'error' } });
+    const asError = await client.diagnostics(uri, hasCommunity);
+    assert.equal(asError.diagnostics.find((d) => d.code === 'community-image')?.severity, DiagnosticSeverity.Error);
+
+    await client.changeSettings({ enable: false });
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+    await client.changeSettings({ enable: true });
+    await client.diagnostics(uri, hasCommunity);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('problems in the config file are shown on the config file', async () => {
+  const root = temporaryWorkspace('badconfig');
+  writeFiles(root, {
+    '.github/workflows/build.yml': communityContainerWorkflow,
+    '.github/workflow-provenance.yml': 'trusted-images: [quay.io/pypa/*\nrules: {\n',
+  });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const configUri = uriOf(path.join(root, '.github/workflow-provenance.yml'));
+    const published = await client.diagnostics(configUri, (p) => p.diagnostics.length > 0);
+    assert.equal(published.diagnostics[0].source, 'workflow-provenance');
+    assert.equal(published.diagnostics[0].severity, DiagnosticSeverity.Error);
+    // Workflows are still checked with the defaults.
+    await client.diagnostics(uriOf(path.join(root, '.github/workflows/build.yml')), hasCommunity);
+
+    writeFileSync(path.join(root, '.github/workflow-provenance.yml'), 'trusted-images:\n  - ghcr.io/loong64/*\n');
+    await client.filesChanged([{ file: path.join(root, '.github/workflow-provenance.yml'), type: 'changed' }]);
+    await client.diagnostics(configUri, (p) => p.diagnostics.length === 0);
+    await client.diagnostics(uriOf(path.join(root, '.github/workflows/build.yml')), (p) => !hasCommunity(p));
+  } finally {
+    await client.stop();
+  }
+});
+
+test("images under the repository owner's ghcr.io namespace are trusted, read from .git/config", async () => {
+  const root = temporaryWorkspace('owner');
+  writeFiles(root, {
+    '.github/workflows/build.yml': communityContainerWorkflow,
+    '.git/config': '[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://github.com/someone/else.git\n[remote "origin"]\n\turl = git@github.com:Loong64/debian-images.git\n',
+  });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    // Opened at once, before the workspace's policy is loaded: no verdict may flash up under the wrong policy.
+    const opened = uriOf(path.join(root, '.github/workflows/opened.yml'));
+    await client.open(opened, communityContainerWorkflow);
+    const uri = uriOf(path.join(root, '.github/workflows/build.yml'));
+    const published = await client.diagnostics(uri);
+    assert.equal(hasCommunity(published), false, JSON.stringify(published.diagnostics));
+    await client.diagnostics(opened, (p) => p.version === 1);
+    const forOpened = client.published.filter((p) => p.params.uri === opened);
+    assert.ok(forOpened.length > 0);
+    assert.equal(forOpened.some((p) => hasCommunity(p.params)), false);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a workflow created, changed and deleted on disk is re-checked', async () => {
+  const root = temporaryWorkspace('watch');
+  writeFiles(root, { '.github/workflows/lint.yml': officialPinnedWorkflow });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    await client.status((s) => s.state === 'idle' && s.files === 1);
+    const file = path.join(root, '.github/workflows/new.yml');
+    writeFileSync(file, communityContainerWorkflow);
+    await client.filesChanged([{ file, type: 'created' }]);
+    await client.diagnostics(uriOf(file), hasCommunity);
+    writeFileSync(file, officialPinnedWorkflow);
+    await client.filesChanged([{ file, type: 'changed' }]);
+    await client.diagnostics(uriOf(file), (p) => p.diagnostics.length === 0);
+    writeFileSync(file, communityContainerWorkflow);
+    await client.filesChanged([{ file, type: 'changed' }]);
+    await client.diagnostics(uriOf(file), hasCommunity);
+    unlinkSync(file);
+    await client.filesChanged([{ file, type: 'deleted' }]);
+    await client.diagnostics(uriOf(file), (p) => p.diagnostics.length === 0);
+    await client.status((s) => s.files === 1);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('edits to the config file apply live from the editor buffer, before it is saved', async () => {
+  const root = temporaryWorkspace('configbuffer');
+  writeFiles(root, { '.github/workflows/build.yml': communityContainerWorkflow, '.github/workflow-provenance.yml': 'trusted-images: []\n' });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const uri = uriOf(path.join(root, '.github/workflows/build.yml'));
+    await client.diagnostics(uri, hasCommunity);
+    const configUri = uriOf(path.join(root, '.github/workflow-provenance.yml'));
+    await client.open(configUri, 'trusted-images: []\n');
+    await client.change(configUri, [{ text: 'trusted-images:\n  - ghcr.io/loong64/*\n' }]);
+    await client.diagnostics(uri, (p) => !hasCommunity(p));
+    // Closing without saving: the disk's version counts again.
+    await client.close(configUri);
+    await client.diagnostics(uri, hasCommunity);
+  } finally {
+    await client.stop();
+  }
+});

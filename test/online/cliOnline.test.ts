@@ -1,0 +1,99 @@
+// The CLI online, end to end: a real registry and a real git server on loopback, `--fix` pinning
+// every image and action in a file, and the cache answering once the servers are gone.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { projectRoot } from '../unit/support/engine';
+import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
+import { freePort, missingTools, startRegistry, type TestRegistry } from '../servers/registry';
+import { seedImages, type SeededImages } from '../servers/seedImages';
+
+const skip = missingTools() ?? gitMissing();
+const cli = join(projectRoot(), 'dist/cli.js');
+
+describe('CLI online against a real registry and git server', { skip }, () => {
+  let registry: TestRegistry;
+  let git: TestGitServer;
+  let images: SeededImages;
+  let dir: string;
+  let cacheDir: string;
+  let workflow: string;
+
+  // Asynchronous on purpose: the token and git servers run in this process and must keep answering.
+  const run = (...args: string[]) => runWith(registry.url, git.baseUrl, ...args);
+  const runWith = (registryUrl: string, gitUrl: string, ...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [cli, 'check', '--cache-dir', cacheDir, '--registry-url', `${registry.host}=${registryUrl}`, '--git-url', gitUrl, '--timeout', '3000', ...args, dir],
+        { encoding: 'utf8', timeout: 60000 },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  before(async () => {
+    registry = await startRegistry();
+    images = await seedImages(registry);
+    git = await startGitServer();
+    dir = mkdtempSync(join(tmpdir(), 'wp-cli-online-'));
+    cacheDir = join(dir, '.cache');
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    workflow = join(dir, '.github/workflows/ci.yml');
+    writeFileSync(
+      workflow,
+      [
+        'on: push',
+        'jobs:',
+        '  test:',
+        '    runs-on: ubuntu-latest',
+        `    container: "${registry.host}/library/alpine:3.20" # the base`,
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        `      - run: docker run --platform linux/riscv64 ${registry.host}/library/debian:trixie uname -m`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(async () => {
+    await git?.stop();
+    await registry?.stop();
+  });
+
+  test('online findings: the real index has no linux/riscv64', async () => {
+    const r = await run('--format', 'json');
+    const findings = JSON.parse(r.stdout).findings as Array<{ rule: string; message: string; line: number; fixes: Array<{ kind: string }> }>;
+    const platform = findings.filter((f) => f.rule === 'unsupported-platform');
+    assert.equal(platform.length, 1, r.stdout + r.stderr);
+    assert.equal(platform[0].line, 8);
+    assert.match(platform[0].message, /publishes linux\/amd64, linux\/arm64\/v8, linux\/loong64 \(registry index\)/);
+    const pins = findings.filter((f) => f.fixes.some((x) => x.kind === 'pin-digest' || x.kind === 'pin-action'));
+    assert.ok(pins.length >= 3, JSON.stringify(findings.map((f) => [f.rule, f.fixes.map((x) => x.kind)])));
+  });
+
+  test('--fix pins every image and action, keeping quotes and comments', async () => {
+    const r = await run('--fix');
+    assert.match(r.stderr, /pinned 3 reference\(s\)/, r.stderr);
+    const text = readFileSync(workflow, 'utf8');
+    assert.ok(text.includes(`    container: "${registry.host}/library/alpine:3.20@${images.alpine.digest}" # the base\n`), text);
+    assert.ok(text.includes(`      - uses: actions/checkout@${git.commits.two} # v4.2.2\n`), text);
+    assert.ok(text.includes(`docker run --platform linux/riscv64 ${registry.host}/library/debian:trixie@${images.debian.digest} uname -m`), text);
+    assert.deepEqual(parseDocument(text).errors, []);
+    const again = await run('--format', 'json');
+    const rules = (JSON.parse(again.stdout).findings as Array<{ rule: string }>).map((f) => f.rule);
+    assert.ok(!rules.includes('unpinned-image') && !rules.includes('unpinned-action'), rules.join(','));
+  });
+
+  test('with the servers out of reach, cached facts still answer and are marked cached', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const r = await runWith(dead, dead, '--format', 'json');
+    const findings = JSON.parse(r.stdout).findings as Array<{ rule: string; message: string }>;
+    const platform = findings.find((f) => f.rule === 'unsupported-platform');
+    assert.ok(platform, r.stdout + r.stderr);
+    assert.match(platform.message, /registry index, cached/);
+  });
+});
