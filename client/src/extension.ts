@@ -59,6 +59,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: watchers,
     },
     outputChannel: output,
+    // Online facts are cached in the extension's own storage.
+    initializationOptions: { online: { cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath } },
   };
   const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
   client = languageClient;
@@ -81,6 +83,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return undefined;
       }
       return forward(SERVER_PIN_ALL, [languageClient.code2ProtocolConverter.asUri(target)]);
+    }),
+    // A GitHub token lets the server resolve actions in private repositories; asked for only here,
+    // when the user runs this command, and sent to the server alone (it uses it for the git host).
+    vscode.commands.registerCommand('workflowProvenance.signInToGitHub', async () => {
+      const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
+      if (!languageClient.isRunning()) return;
+      await languageClient.sendNotification('workflowProvenance/configureOnline', { gitToken: session.accessToken });
+      void vscode.window.showInformationMessage(`Workflow Provenance: resolving private actions as ${session.account.label}.`);
     }),
     vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),
   );

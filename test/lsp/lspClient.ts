@@ -75,6 +75,7 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Server and Node flags (e.g. `--debounce 0`). */
   extraArgs?: string[];
+  initializationOptions?: Record<string, unknown>;
 }
 
 type Waiter = { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
@@ -92,6 +93,8 @@ export class LspClient {
   private statusWaiters: Array<{ accept: (s: StatusParams) => boolean; resolve: (s: StatusParams) => void }> = [];
   private versions = new Map<string, number>();
   initializeResult?: InitializeResult;
+  /** Workspace edits the server asked the client to apply (`workspace/applyEdit`), all accepted. */
+  readonly appliedEdits: WorkspaceEdit[] = [];
   settings: Record<string, unknown>;
   stderr = '';
 
@@ -122,11 +125,16 @@ export class LspClient {
     connection.onNotification('window/showMessage', (params: ShowMessageParams) => void client.messages.push(params.message));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
     connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
+      client.appliedEdits.push(params.edit);
+      return { applied: true };
+    });
     connection.listen();
     const folderUri = uriOf(options.workspace);
     client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: folderUri,
+      initializationOptions: options.initializationOptions,
       workspaceFolders: [{ uri: folderUri, name: path.basename(options.workspace) }],
       capabilities: {
         workspace: {
@@ -224,8 +232,8 @@ export class LspClient {
     return (result ?? []).filter((a): a is CodeAction => 'kind' in a || 'edit' in a);
   }
 
-  executeCommand(command: string): Promise<unknown> {
-    return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: [] });
+  executeCommand(command: string, args: unknown[] = []): Promise<unknown> {
+    return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   }
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {

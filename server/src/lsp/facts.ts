@@ -1,6 +1,6 @@
 // The seam for online facts (resolved digests, platforms, signatures): the language server asks a
 // provider for what is already known about a document and never waits on the network itself.
-import type { ResolvedFacts } from '../engine/api';
+import type { Analysis, ResolvedFacts } from '../engine/api';
 
 export interface FactsProvider {
   /** Facts known right now for the document (or workspace) at `uri`; undefined offline. */
@@ -9,6 +9,12 @@ export interface FactsProvider {
   pendingLookups(): number;
   /** Called with the URIs whose facts changed, so they are re-analysed. */
   onDidChange(listener: (uris: string[]) => void): void;
+  /** Asks for the references of a fresh analysis to be looked up (in the background). */
+  want?(uri: string, analysis: Analysis): void;
+  /** Resolves when nothing is being looked up. */
+  settled?(): Promise<void>;
+  /** Look-up settings from the client (cache folder, registry mirrors, git host, token). */
+  configure?(options: Record<string, unknown>): void;
 }
 
 /** Offline: nothing is ever looked up. */

@@ -2,6 +2,8 @@
 // `--socket=N`) are read by vscode-languageserver; `--docs DIR` points rule links elsewhere.
 import * as path from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
+import { defaultCacheDir } from '../online/cache';
+import { OnlineFacts } from './onlineFacts';
 import { WorkflowProvenanceServer } from './server';
 
 function argument(name: string): string | undefined {
@@ -20,8 +22,13 @@ const debounce = Number(argument('--debounce') ?? '60');
 process.on('uncaughtException', (error) => connection.console.error(`Uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));
 
+// Look-ups start only for folders whose `workflowProvenance.online` setting is on; the client may
+// point the cache at its global storage through the initialization options.
+const facts = new OnlineFacts({ cacheDir: defaultCacheDir() }, (message) => connection.console.log(message));
+
 new WorkflowProvenanceServer(connection, {
   docsDir,
+  facts,
   debounceMs: Number.isFinite(debounce) && debounce >= 0 ? debounce : 60,
   version: process.env.WORKFLOW_PROVENANCE_VERSION,
 }).start();

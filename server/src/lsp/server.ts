@@ -162,7 +162,7 @@ export class WorkflowProvenanceServer {
         this.codeActions(params.textDocument.uri, params.range, params.context.diagnostics, params.context.only),
       ),
     );
-    c.onExecuteCommand((params) => this.guardPromise('executeCommand', null, () => this.executeCommand(params.command)));
+    c.onExecuteCommand((params) => this.guardPromise('executeCommand', null, () => this.executeCommand(params.command, params.arguments ?? [])));
     c.onDidChangeConfiguration((params) =>
       this.guardAsync('didChangeConfiguration', async () => {
         if (!this.capabilities.configuration) {
@@ -179,6 +179,12 @@ export class WorkflowProvenanceServer {
     this.documents.onDidOpen((e) => this.guardVoid('didOpen', () => this.documentChanged(e.document, 0)));
     this.documents.onDidChangeContent((e) => this.guardVoid('didChange', () => this.documentChanged(e.document, this.options.debounceMs)));
     this.documents.onDidClose((e) => this.guardAsync('didClose', () => this.documentClosed(e.document)));
+    c.onNotification('workflowProvenance/configureOnline', (params: unknown) =>
+      this.guardAsync('configureOnline', async () => {
+        if (params && typeof params === 'object') this.facts.configure?.(params as Record<string, unknown>);
+        await this.recheckWorkspace('online settings changed');
+      }),
+    );
     this.facts.onDidChange((uris) => this.guardVoid('facts', () => uris.forEach((uri) => this.refreshUri(uri))));
     this.documents.listen(c);
     c.listen();
@@ -234,6 +240,8 @@ export class WorkflowProvenanceServer {
       documentChanges: workspaceEdit?.documentChanges === true,
       createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
     };
+    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    if (init.online && typeof init.online === 'object') this.facts.configure?.(init.online as Record<string, unknown>);
     this.initFolders =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(keyOf(params.rootUri)) }] : []);
@@ -388,7 +396,8 @@ export class WorkflowProvenanceServer {
   }
 
   private analysisOptions(folder: FolderState, key: string, uri: string): AnalyzeOptions {
-    return { path: key, policy: folder.policy, repositoryOwner: folder.owner, resolved: this.facts.factsFor(uri) };
+    // With `online` off nothing is looked up and no online fact is used.
+    return { path: key, policy: folder.policy, repositoryOwner: folder.owner, resolved: folder.settings.online ? this.facts.factsFor(uri) : undefined };
   }
 
   private snapshotOf(uri: string, key: string, version: number | null, text: string): DocumentSnapshot {
@@ -410,6 +419,7 @@ export class WorkflowProvenanceServer {
     const started = performance.now();
     const snapshot = this.snapshotOf(uri, key, version, text);
     const took = performance.now() - started;
+    if (folder.settings.online) this.facts.want?.(uri, snapshot.analysis);
     if (took > slowAnalysisMs) this.log(`Analysing ${key} took ${Math.round(took)} ms.`);
     const diagnostics = findingDiagnostics({
       uri,
@@ -554,7 +564,7 @@ export class WorkflowProvenanceServer {
       );
       return totals;
     } finally {
-      if (generation === this.generation) this.setState(this.facts.pendingLookups() > 0 ? 'resolving' : 'idle');
+      if (generation === this.generation) this.setState('idle'); // reportStatus shows 'resolving' while look-ups are pending
     }
   }
 
@@ -598,7 +608,9 @@ export class WorkflowProvenanceServer {
   }
 
   private reportStatus(): void {
-    const status: StatusParams = { state: this.state, ...this.totals(), lookups: this.facts.pendingLookups() };
+    const lookups = this.facts.pendingLookups();
+    const state = this.state === 'idle' && lookups > 0 ? 'resolving' : this.state;
+    const status: StatusParams = { state, ...this.totals(), lookups };
     const serialised = JSON.stringify(status);
     if (serialised === this.lastStatus) return;
     this.lastStatus = serialised;
@@ -683,15 +695,56 @@ export class WorkflowProvenanceServer {
     return { changes: { [uri]: edits } };
   }
 
-  private async executeCommand(command: string): Promise<unknown> {
-    if (command === recheckCommand) return this.recheckWorkspace('re-check requested');
-    if (command === pinAllCommand) {
-      const message =
-        'Pinning every image and action to a digest needs online look-ups, which this server does not do yet; ' +
-        'use the quick fixes on each finding instead.';
+  /** Pins every image and action of a document (or of every checked file) to what it resolves to now. */
+  private async pinAll(target: string | undefined): Promise<{ pinned: number; files: number; message: string }> {
+    const uris = target ? [target] : [...this.files.values()].map((f) => f.uri);
+    const anyOnline = uris.some((u) => this.folderFor(keyOf(u)).settings.online);
+    if (!anyOnline) {
+      const message = 'Pinning needs online look-ups: turn on workflowProvenance.online.';
       void this.connection.window.showInformationMessage(message);
-      return { pinned: 0, message };
+      return { pinned: 0, files: 0, message };
     }
+    for (const uri of uris) {
+      const snapshot = this.currentSnapshot(uri);
+      if (snapshot) this.facts.want?.(uri, snapshot.analysis);
+    }
+    this.reportStatus();
+    await this.facts.settled?.();
+    const changes: Record<string, ReturnType<typeof lspEdits>> = {};
+    let pinned = 0;
+    for (const uri of uris) {
+      const key = keyOf(uri);
+      const open = this.documents.get(uri) ?? this.openDocumentAt(key);
+      const text = open ? open.getText() : await fs.readFile(key, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const snapshot = this.snapshotOf(open?.uri ?? uri, key, open?.version ?? null, text);
+      const taken: Array<{ start: number; end: number; newText: string }> = [];
+      const seen = new Set<string>();
+      for (const finding of snapshot.analysis.findings) {
+        for (const fix of finding.fixes) {
+          if (fix.kind !== 'pin-digest' && fix.kind !== 'pin-action') continue;
+          const id = fix.edits.map((e) => `${e.start}:${e.end}`).join(',');
+          if (seen.has(id) || fix.edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end))) continue;
+          seen.add(id);
+          taken.push(...fix.edits);
+        }
+      }
+      if (taken.length === 0) continue;
+      pinned += seen.size;
+      changes[open?.uri ?? uri] = lspEdits(snapshot.index, taken);
+    }
+    const files = Object.keys(changes).length;
+    if (files > 0) {
+      const applied = await this.connection.workspace.applyEdit({ label: 'Pin images and actions', edit: { changes } });
+      if (!applied.applied) return { pinned: 0, files: 0, message: `The editor did not apply the pins${applied.failureReason ? `: ${applied.failureReason}` : ''}.` };
+    }
+    const message = pinned > 0 ? `Pinned ${pinned} reference(s) in ${files} file(s).` : 'Nothing to pin: every reference is pinned, or none could be looked up.';
+    return { pinned, files, message };
+  }
+
+  private async executeCommand(command: string, args: unknown[]): Promise<unknown> {
+    if (command === recheckCommand) return this.recheckWorkspace('re-check requested');
+    if (command === pinAllCommand) return this.pinAll(typeof args[0] === 'string' ? args[0] : undefined);
     this.log(`Unknown command ${command}`);
     return null;
   }

@@ -1,0 +1,153 @@
+// Online facts for the language server: documents are analysed offline at once; their references are
+// looked up in the background, in batches, and the documents are re-analysed when the facts arrive.
+import type { Analysis, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
+import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
+import type { ParsedImage } from '../engine/types';
+import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
+import type { FactsProvider } from './facts';
+
+/** How long a failed look-up waits before it is tried again. */
+const RETRY_FAILED_MS = 5 * 60 * 1000;
+/** References gathered this long are looked up together (one token per registry, shared requests). */
+const BATCH_MS = 25;
+
+export interface OnlineConfiguration {
+  cacheDir?: string;
+  registryUrls?: Record<string, string>;
+  gitBaseUrl?: string;
+  timeoutMs?: number;
+}
+
+export class OnlineFacts implements FactsProvider {
+  private resolver: OnlineResolver;
+  private options: ResolverOptions;
+  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>() };
+  private readonly failed = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+  private readonly interested = new Map<string, Set<string>>();
+  private queuedImages = new Map<string, ParsedImage>();
+  private queuedActions = new Map<string, ActionLookup>();
+  private timer: NodeJS.Timeout | undefined;
+  private pending = 0;
+  private readonly listeners: Array<(uris: string[]) => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    options: ResolverOptions = {},
+    private readonly log: (message: string) => void = () => undefined,
+  ) {
+    this.options = options;
+    this.resolver = new OnlineResolver(options);
+  }
+
+  /** New look-up settings (from the client's initialization options or a sign-in); unknown fields are ignored. */
+  configure(raw: Record<string, unknown>): void {
+    const changes: OnlineConfiguration & { gitToken?: string } = {};
+    if (typeof raw.cacheDir === 'string' && raw.cacheDir) changes.cacheDir = raw.cacheDir;
+    if (typeof raw.gitBaseUrl === 'string' && /^https?:\/\//.test(raw.gitBaseUrl)) changes.gitBaseUrl = raw.gitBaseUrl;
+    if (typeof raw.gitToken === 'string' && raw.gitToken) changes.gitToken = raw.gitToken;
+    if (typeof raw.timeoutMs === 'number' && raw.timeoutMs > 0) changes.timeoutMs = raw.timeoutMs;
+    if (raw.registryUrls && typeof raw.registryUrls === 'object') {
+      changes.registryUrls = Object.fromEntries(
+        Object.entries(raw.registryUrls as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && /^https?:\/\//.test(e[1])),
+      );
+    }
+    this.options = { ...this.options, ...changes };
+    this.resolver = new OnlineResolver(this.options);
+    this.failed.clear();
+  }
+
+  factsFor(): ResolvedFacts {
+    return this.facts;
+  }
+
+  pendingLookups(): number {
+    return this.pending + this.queuedImages.size + this.queuedActions.size;
+  }
+
+  onDidChange(listener: (uris: string[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Queues a look-up of every reference in `analysis` not yet known. */
+  want(uri: string, analysis: Analysis): void {
+    const now = Date.now();
+    const fresh = (key: string) => {
+      if (this.inFlight.has(key)) return false;
+      const failedAt = this.failed.get(key);
+      return failedAt === undefined || now - failedAt > RETRY_FAILED_MS;
+    };
+    for (const image of analysis.images) {
+      if (!image.parsed) continue;
+      const key = resolvedImageKey(image.parsed);
+      this.interest(key, uri);
+      if (!this.facts.images.has(key) && fresh(key)) this.queuedImages.set(key, image.parsed);
+    }
+    for (const action of analysis.actions) {
+      const key = resolvedActionKey(action);
+      this.interest(key, uri);
+      if (!this.facts.actions.has(key) && fresh(key)) {
+        this.queuedActions.set(key, { owner: action.owner, repo: action.repo, ref: action.ref, commentVersion: action.commentVersion });
+      }
+    }
+    if ((this.queuedImages.size > 0 || this.queuedActions.size > 0) && !this.timer) {
+      this.timer = setTimeout(() => this.flush(), BATCH_MS);
+    }
+  }
+
+  /** Resolves when no look-up is queued or in flight. */
+  settled(): Promise<void> {
+    if (this.pendingLookups() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private interest(key: string, uri: string): void {
+    let uris = this.interested.get(key);
+    if (!uris) this.interested.set(key, (uris = new Set()));
+    uris.add(uri);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const images = this.queuedImages;
+    const actions = this.queuedActions;
+    this.queuedImages = new Map();
+    this.queuedActions = new Map();
+    const keys = [...images.keys(), ...actions.keys()];
+    if (keys.length === 0) return this.wakeIdle();
+    for (const k of keys) this.inFlight.add(k);
+    this.pending += keys.length;
+    const started = Date.now();
+    this.resolver
+      .resolveAll([...images.values()], [...actions.values()])
+      .then(
+        (result) => {
+          for (const [k, v] of result.images) this.facts.images.set(k, v);
+          for (const [k, v] of result.actions) this.facts.actions.set(k, v);
+          for (const k of result.errors.keys()) this.failed.set(k, Date.now());
+          const failures = [...result.errors.values()].map((e) => e.code);
+          this.log(
+            `Looked up ${result.images.size} image(s) and ${result.actions.size} action(s) in ${Date.now() - started} ms` +
+              (failures.length ? `; ${failures.length} failed (${[...new Set(failures)].join(', ')})` : ''),
+          );
+        },
+        (error: unknown) => {
+          for (const k of keys) this.failed.set(k, Date.now());
+          this.log(`Online look-ups failed: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      )
+      .finally(() => {
+        for (const k of keys) this.inFlight.delete(k);
+        this.pending -= keys.length;
+        const uris = new Set<string>();
+        for (const k of keys) for (const u of this.interested.get(k) ?? []) uris.add(u);
+        for (const listener of this.listeners) listener([...uris]);
+        this.wakeIdle();
+      });
+  }
+
+  private wakeIdle(): void {
+    if (this.pendingLookups() > 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
