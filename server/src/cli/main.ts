@@ -191,6 +191,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       gitBaseUrl: parsed.gitUrl,
       gitToken: process.env.WORKFLOW_PROVENANCE_GIT_TOKEN || undefined,
       timeoutMs: parsed.timeoutMs,
+      // The CLI needs digests, platforms and commits; signatures and config labels are for the hover.
+      details: false,
     });
     const facts = await lookUp(resolver, checked.flatMap((c) => (c.analysis ? [c.analysis] : [])));
     resolved = facts;
