@@ -98,7 +98,7 @@ test('online rules need resolved facts: stale-digest and action-ref-mismatch', (
   assert.equal(only(check(text).findings, 'stale-digest').length, 0, 'offline: no claim');
   const moved = 'sha256:' + 'cd'.repeat(32);
   const resolved = {
-    images: new Map([['docker.io/library/debian:trixie', { digest: moved, platforms: ['linux/amd64'], fetchedAt: '2026-11-24T00:00:00Z' }]]),
+    images: new Map([[`docker.io/library/debian:trixie@${digest}`, { digest: moved, platforms: ['linux/amd64'], fetchedAt: '2026-11-24T00:00:00Z' }]]),
     actions: new Map(),
   };
   const stale = only(check(text, { resolved }).findings, 'stale-digest');

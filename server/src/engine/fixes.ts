@@ -260,6 +260,18 @@ function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction 
   return { title: `Pin ${ref.owner}/${ref.repo} to commit ${commit.slice(0, 12)}${tag ? ` (${tag})` : ''}${cached}`, kind: 'pin-action', edits, safe: true };
 }
 
+// Removing a job walks every other job's `needs:`; many findings share a job, so it is done once.
+const fixMemo = new WeakMap<DocumentModel, Map<string, Fix | undefined>>();
+
+function memoized(model: DocumentModel, key: string, make: () => Fix | undefined): Fix | undefined {
+  let memo = fixMemo.get(model);
+  if (!memo) fixMemo.set(model, (memo = new Map()));
+  if (!memo.has(key)) memo.set(key, make());
+  const fix = memo.get(key);
+  // Each finding gets its own copy: `preferred` is set per finding.
+  return fix && { ...fix, edits: [...fix.edits] };
+}
+
 export interface FixFacts {
   provenance?: ImageProvenance;
   resolvedImage?: ResolvedImage;
@@ -286,7 +298,7 @@ export function buildFixes(text: string, model: DocumentModel, finding: Finding,
         if (ref.kind === 'image') fix = removeMatrixEntry(text, ref);
         break;
       case 'remove-job':
-        fix = removeJob(text, model, ref);
+        fix = memoized(model, `remove-job:${ref.job}`, () => removeJob(text, model, ref));
         break;
       case 'ignore':
         fix = ignoreFix(text, finding);

@@ -89,9 +89,13 @@ export function mapEntries(doc: Document.Parsed, node: YamlNode | null): MapEntr
 
 /** The last entry with that key (YAML with duplicate keys: the last one wins, as for GitHub). */
 export function mapGet(doc: Document.Parsed, node: YamlNode | null, key: string): MapEntry | undefined {
-  let found: MapEntry | undefined;
-  for (const e of mapEntries(doc, node)) if (e.key === key) found = e;
-  return found;
+  if (!isMap(node)) return undefined;
+  const items = (node as YAMLMap).items;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const k = items[i].key;
+    if (isScalar(k) && String(k.value) === key) return { key, keyNode: k, value: deref(doc, items[i].value) };
+  }
+  return undefined;
 }
 
 export function mapValue(doc: Document.Parsed, node: YamlNode | null, key: string): YamlNode | null {
