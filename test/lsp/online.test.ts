@@ -71,10 +71,29 @@ describe('language server online', { skip }, () => {
     const uri = uriOf(file);
     await client.open(uri, text);
     await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unsupported-platform'), 20000);
-    const hover = await client.hover(uri, 4, 20);
+    const hoverText = async () => {
+      const hover = await client.hover(uri, 4, 20);
+      return hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover);
+    };
+    const first = await hoverText();
+    assert.ok(first.includes(images.alpine.digest.slice(0, 19)), first);
+    assert.match(first, /linux\/arm\/v7/);
+    // The workspace pass reads digests and platforms; hovering asks for signatures and attestations.
+    assert.match(first, /signatures and attestations: looking them up/);
+    let second = first;
+    for (let i = 0; i < 100 && /looking them up/.test(second); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second = await hoverText();
+    }
+    assert.match(second, /signatures: `cosign:sha256-[0-9a-f]{64}\.sig`/, second);
+    assert.match(second, /attestations: none found/);
+  });
+
+  test('the hover of an action shows the commit and its most specific tag', async () => {
+    const uri = uriOf(file);
+    const hover = await client.hover(uri, 6, 20);
     const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover);
-    assert.ok(value.includes(images.alpine.digest.slice(0, 19)), value);
-    assert.match(value, /linux\/arm\/v7/);
+    assert.ok(value.includes(`commit \`${git.commits.two.slice(0, 12)}\`, tagged \`v4.2.2\``), value);
   });
 
   test('pin quick fixes carry the digest and the commit; pin all pins the file', async () => {

@@ -1,6 +1,7 @@
 // The seam for online facts (resolved digests, platforms, signatures): the language server asks a
 // provider for what is already known about a document and never waits on the network itself.
 import type { Analysis, ResolvedFacts } from '../engine/api';
+import type { ParsedImage } from '../engine/types';
 
 export interface FactsProvider {
   /** Facts known right now for the document (or workspace) at `uri`; undefined offline. */
@@ -11,6 +12,8 @@ export interface FactsProvider {
   onDidChange(listener: (uris: string[]) => void): void;
   /** Asks for the references of a fresh analysis to be looked up (in the background). */
   want?(uri: string, analysis: Analysis): void;
+  /** Asks for an image's details (config labels, signatures, attestations), e.g. when it is hovered. */
+  wantDetails?(uri: string, image: ParsedImage): void;
   /** Resolves when nothing is being looked up. */
   settled?(): Promise<void>;
   /** Look-up settings from the client (cache folder, registry mirrors, git host, token). */

@@ -1,6 +1,7 @@
 // Hover text for image and action references: what the reference is, who publishes it, and why the
 // findings on it apply. Markdown kept compact for VS Code's hover widget.
-import type { AnalyzeOptions, Analysis, ImageProvenance } from '../engine/api';
+import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
+import type { AnalyzeOptions, Analysis, ImageProvenance, ResolvedAction, ResolvedImage } from '../engine/api';
 import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
 
 export interface HoverTarget {
@@ -55,7 +56,7 @@ export function hoverMarkdown(target: HoverTarget, analysis: Analysis, engine: H
     const findings = analysis.findings.filter((f) => sameReference(f.reference, reference));
     return reference.kind === 'image'
       ? imageMarkdown(reference, findings, engine.describeImage(reference, options), options)
-      : actionMarkdown(reference, findings, engine.describeAction(reference, options));
+      : actionMarkdown(reference, findings, engine.describeAction(reference, options), options.resolved?.actions.get(resolvedActionKey(reference)));
   });
   const hidden = target.references.length - shown.length;
   if (hidden > 0) parts.push(`_…and ${hidden} more matrix ${hidden === 1 ? 'combination' : 'combinations'}._`);
@@ -126,16 +127,28 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   if (image.via && image.via.length > 0) {
     out.push(`Supplied by the matrix${image.matrix ? ` (${code(`matrix.${image.matrix.path}`)})` : ''} and used at ${[...new Set(image.via.map((v) => v.expression))].map(code).join(', ')}.`);
   }
-  const resolved = image.parsed ? options.resolved?.images.get(image.parsed.canonical) : undefined;
-  if (resolved) {
-    out.push(
-      `**Resolved online** (${resolved.fromCache ? 'cached, ' : ''}${resolved.fetchedAt}): ${code(shortDigest(resolved.digest))}` +
-        (resolved.platforms.length > 0 ? `, platforms ${resolved.platforms.map(code).join(', ')}` : ''),
-    );
-  }
+  const resolved = image.parsed ? options.resolved?.images.get(resolvedImageKey(image.parsed)) : undefined;
+  if (resolved) out.push(resolvedImageMarkdown(image, resolved));
   out.push(findingList(findings));
   if (provenance.registryPage) out.push(`[Open the image's registry page](${provenance.registryPage})`);
   return out.join('\n\n');
+}
+
+function resolvedImageMarkdown(image: ImageReference, resolved: ResolvedImage): string {
+  const lines: string[] = [];
+  const tag = image.parsed?.tag ?? (image.parsed?.digest ? undefined : 'latest');
+  const seen = `${resolved.fromCache ? 'cached; ' : ''}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`;
+  lines.push(`**Resolved online** (${seen}): ${tag ? `${code(`:${tag}`)} → ` : ''}${code(shortDigest(resolved.digest))}`);
+  if (image.parsed?.digest && image.parsed.digest !== resolved.digest) lines.push(`- pinned ${code(shortDigest(image.parsed.digest))}: the tag has moved since`);
+  if (resolved.platforms.length > 0) lines.push(`- platforms: ${resolved.platforms.map(code).join(', ')}`);
+  if (resolved.created) lines.push(`- built: ${resolved.created}`);
+  if (resolved.sourceRepository) lines.push(`- source (image label): ${resolved.sourceRepository}`);
+  if (resolved.signatures === undefined) lines.push('- signatures and attestations: looking them up…');
+  else {
+    lines.push(`- signatures: ${resolved.signatures.length ? resolved.signatures.map(code).join(', ') : 'none found'}`);
+    lines.push(`- attestations: ${resolved.attestations?.length ? resolved.attestations.map(code).join(', ') : 'none found'}`);
+  }
+  return lines.join('\n');
 }
 
 function shortDigest(digest: string): string {
@@ -149,6 +162,7 @@ function actionMarkdown(
   action: ActionReference,
   findings: Finding[],
   description: { standing: Standing; pinned: boolean; reason: string },
+  resolved: ResolvedAction | undefined,
 ): string {
   const out: string[] = [];
   out.push(`#### ${action.reusableWorkflow ? 'Reusable workflow' : 'Action'} ${code(action.text)}`);
@@ -160,6 +174,15 @@ function actionMarkdown(
   let refLine = isCommit ? 'The ref is a **full commit SHA**' : 'The ref is a **tag or branch**, not a full commit SHA';
   if (action.commentVersion) refLine += ` (comment says ${code(action.commentVersion)})`;
   out.push(`${refLine}; ${description.pinned ? 'pinned' : 'not pinned'}.`);
+  if (resolved) {
+    const cached = resolved.fromCache ? 'cached; ' : '';
+    let line = `**Resolved online** (${cached}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}): commit ${code(resolved.commit.slice(0, 12))}`;
+    if (resolved.bestTag) line += `, tagged ${code(resolved.bestTag)}`;
+    if (action.commentVersion && resolved.commentTagCommit) {
+      line += resolved.commentTagCommit === action.ref ? `; ${code(action.commentVersion)} points here` : `; ${code(action.commentVersion)} points at ${code(resolved.commentTagCommit.slice(0, 12))}`;
+    }
+    out.push(line);
+  }
   out.push(`**${description.standing === 'trusted' ? 'Trusted by policy' : capitalise(description.standing)}**: ${description.reason}`);
   out.push(findingList(findings));
   out.push(`[Open ${code(`${action.owner}/${action.repo}`)} on GitHub](https://github.com/${action.owner}/${action.repo})`);

@@ -31,6 +31,7 @@ export class OnlineFacts implements FactsProvider {
   private pending = 0;
   private readonly listeners: Array<(uris: string[]) => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
+  private readonly detailsAsked = new Set<string>();
 
   constructor(
     options: ResolverOptions = {},
@@ -95,6 +96,29 @@ export class OnlineFacts implements FactsProvider {
     }
   }
 
+  wantDetails(uri: string, image: ParsedImage): void {
+    const key = resolvedImageKey(image);
+    const known = this.facts.images.get(key);
+    if (known?.signatures !== undefined || this.detailsAsked.has(key)) return;
+    this.detailsAsked.add(key);
+    this.interest(key, uri);
+    this.pending++;
+    void this.resolver
+      .resolveImage(image, { details: true })
+      .then((result) => {
+        if ('error' in result) this.log(`Details of ${image.familiar} not found: ${result.error}`);
+        else this.facts.images.set(key, result);
+      })
+      .finally(() => {
+        this.pending--;
+        // A failure may be retried on a later hover, after the usual pause.
+        setTimeout(() => this.detailsAsked.delete(key), RETRY_FAILED_MS).unref();
+        if (this.facts.images.get(key)?.signatures !== undefined) this.detailsAsked.add(key);
+        for (const listener of this.listeners) listener([...(this.interested.get(key) ?? [])]);
+        this.wakeIdle();
+      });
+  }
+
   /** Resolves when no look-up is queued or in flight. */
   settled(): Promise<void> {
     if (this.pendingLookups() === 0) return Promise.resolve();
@@ -118,8 +142,10 @@ export class OnlineFacts implements FactsProvider {
     for (const k of keys) this.inFlight.add(k);
     this.pending += keys.length;
     const started = Date.now();
+    // The workspace-wide pass reads digests and platforms only (about one request per image);
+    // details are read for the images a user hovers.
     this.resolver
-      .resolveAll([...images.values()], [...actions.values()])
+      .resolveAll([...images.values()], [...actions.values()], { details: false })
       .then(
         (result) => {
           for (const [k, v] of result.images) this.facts.images.set(k, v);

@@ -639,7 +639,12 @@ export class WorkflowProvenanceServer {
     const target = referencesAt(snapshot.analysis, offset);
     if (!target) return null;
     const key = keyOf(uri);
-    const options = this.analysisOptions(this.folderFor(key), key, uri);
+    const folder = this.folderFor(key);
+    const options = this.analysisOptions(folder, key, uri);
+    if (folder.settings.online) {
+      for (const r of target.references) if (r.kind === 'image' && r.parsed) this.facts.wantDetails?.(uri, r.parsed);
+      this.reportStatus();
+    }
     return {
       contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(target, snapshot.analysis, { describeImage, describeAction }, options) },
       range: { start: snapshot.index.positionAt(target.start), end: snapshot.index.positionAt(target.end) },

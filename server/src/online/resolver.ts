@@ -32,6 +32,11 @@ export interface ResolverOptions extends TransportOptions {
   now?: () => number;
 }
 
+export interface LookupOptions {
+  /** Read config blobs and look for signatures and attestations; defaults to the resolver's `details`. */
+  details?: boolean;
+}
+
 export interface ResolveError {
   error: string;
   code: OnlineErrorCode;
@@ -106,8 +111,9 @@ export class OnlineResolver {
    * What the image's tag points at now (`digest`), and the platforms, config facts and evidence of what
    * would be pulled: the written digest when there is one, else the tag's.
    */
-  async resolveImage(image: ParsedImage): Promise<ResolvedImage | ResolveError> {
-    const result = await this.guard(() => this.inFlight.run(`image ${imageKey(image)}`, () => this.lookupImage(image)));
+  async resolveImage(image: ParsedImage, options: LookupOptions = {}): Promise<ResolvedImage | ResolveError> {
+    const details = options.details ?? this.details;
+    const result = await this.guard(() => this.inFlight.run(`image ${imageKey(image)} ${details}`, () => this.lookupImage(image, details)));
     this.saveCache();
     return result;
   }
@@ -120,9 +126,10 @@ export class OnlineResolver {
   }
 
   /** Resolves everything at once (bounded concurrency, identical look-ups shared) and saves the cache once. */
-  async resolveAll(images: ParsedImage[], actions: ActionLookup[]): Promise<ResolvedAll> {
+  async resolveAll(images: ParsedImage[], actions: ActionLookup[], options: LookupOptions = {}): Promise<ResolvedAll> {
+    const details = options.details ?? this.details;
     const facts: ResolvedAll = { images: new Map(), actions: new Map(), errors: new Map() };
-    await this.prefetchTokens(images);
+    await this.prefetchTokens(images, details);
     const work: Promise<void>[] = [];
     const seen = new Set<string>();
     for (const image of images) {
@@ -130,7 +137,7 @@ export class OnlineResolver {
       if (seen.has(key)) continue;
       seen.add(key);
       work.push(
-        this.guard(() => this.inFlight.run(`image ${key}`, () => this.lookupImage(image))).then((result) => {
+        this.guard(() => this.inFlight.run(`image ${key} ${details}`, () => this.lookupImage(image, details))).then((result) => {
           if (isResolveError(result)) facts.errors.set(key, result);
           else facts.images.set(key, result);
         }),
@@ -153,14 +160,14 @@ export class OnlineResolver {
   }
 
   /** One token per registry for every repository whose facts are not fresh in the cache. */
-  private async prefetchTokens(images: ParsedImage[]): Promise<void> {
+  private async prefetchTokens(images: ParsedImage[], details: boolean): Promise<void> {
     const byRegistry = new Map<string, string[]>();
     for (const image of images) {
       const registry = registryName(image.registry);
       const tag = image.tag ?? (image.digest ? undefined : 'latest');
       const tagFresh = !tag || this.cache.get('image-tag', `${registry}/${image.repository}:${tag}`)?.fresh;
       const digest = image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
-      const digestFresh = digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest))?.fresh;
+      const digestFresh = digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest, details))?.fresh;
       if (tagFresh && digestFresh) continue;
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
@@ -179,7 +186,7 @@ export class OnlineResolver {
     };
   }
 
-  private async lookupImage(image: ParsedImage): Promise<ResolvedImage> {
+  private async lookupImage(image: ParsedImage, details: boolean): Promise<ResolvedImage> {
     const registry = registryName(image.registry);
     const repository = image.repository;
     const tag = image.tag ?? (image.digest ? undefined : 'latest');
@@ -188,7 +195,7 @@ export class OnlineResolver {
     if (tag) {
       current = await this.cached('image-tag', `${registry}/${repository}:${tag}`, async (stale) => {
         // With the digest's facts already cached, a HEAD (free of Docker Hub's pull count) is all that is needed.
-        if (stale && this.cache.get('image-digest', this.digestKey(registry, repository, stale.digest))) {
+        if (stale && this.cache.get('image-digest', this.digestKey(registry, repository, stale.digest, details))) {
           return { value: { digest: await this.registry.headManifest(registry, repository, tag) }, keep: true };
         }
         fetched = await this.registry.getManifest(registry, repository, tag);
@@ -198,9 +205,9 @@ export class OnlineResolver {
       current = { value: { digest: image.digest as string }, storedAt: this.now(), fromCache: false };
     }
     const pulled = image.digest ?? current.value.digest;
-    const described = await this.cached<ImageFacts>('image-digest', this.digestKey(registry, repository, pulled), async () => {
+    const described = await this.cached<ImageFacts>('image-digest', this.digestKey(registry, repository, pulled, details), async () => {
       const manifest = fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
-      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: this.details, evidence: this.details });
+      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: details, evidence: details });
       // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
       return { value: facts, keep: problems.length === 0 };
     });
@@ -213,7 +220,7 @@ export class OnlineResolver {
     if (current.fromCache || (!tag && described.fromCache)) resolved.fromCache = true;
     if (facts.created) resolved.created = facts.created;
     if (facts.sourceRepository) resolved.sourceRepository = facts.sourceRepository;
-    if (this.details) {
+    if (details) {
       resolved.signatures = facts.signatures;
       resolved.attestations = facts.attestations;
     }
@@ -221,8 +228,8 @@ export class OnlineResolver {
   }
 
   /** Facts read without details (no config, no evidence) are kept apart, so they never pass for complete ones. */
-  private digestKey(registry: string, repository: string, digest: string): string {
-    return `${registry}/${repository}@${digest}${this.details ? '' : ' without-details'}`;
+  private digestKey(registry: string, repository: string, digest: string, details: boolean): string {
+    return `${registry}/${repository}@${digest}${details ? '' : ' without-details'}`;
   }
 
   private async lookupAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction> {
