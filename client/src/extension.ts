@@ -9,19 +9,15 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 
-/** Params of the server's `workflowProvenance/status` notification. */
-export interface ServerStatus {
-  state: 'idle' | 'checking' | 'resolving';
-  errors: number;
-  warnings: number;
-  infos: number;
-  files: number;
-  lookups: number;
-}
+import {
+  configureOnlineNotification,
+  pinAllCommand as SERVER_PIN_ALL,
+  recheckCommand as SERVER_RECHECK,
+  type StatusParams as ServerStatus,
+  statusNotification as STATUS_NOTIFICATION,
+} from '../../server/src/lsp/protocol';
 
-const STATUS_NOTIFICATION = 'workflowProvenance/status';
-const SERVER_RECHECK = 'workflowProvenance.server.recheck';
-const SERVER_PIN_ALL = 'workflowProvenance.server.pinAll';
+export type { ServerStatus };
 
 let client: LanguageClient | undefined;
 
@@ -89,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('workflowProvenance.signInToGitHub', async () => {
       const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
       if (!languageClient.isRunning()) return;
-      await languageClient.sendNotification('workflowProvenance/configureOnline', { gitToken: session.accessToken });
+      await languageClient.sendNotification(configureOnlineNotification, { gitToken: session.accessToken });
       void vscode.window.showInformationMessage(`Workflow Provenance: resolving private actions as ${session.account.label}.`);
     }),
     vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),

@@ -61,14 +61,9 @@ export function serverCommand(): { script: string; args: string[]; docsDir: stri
   return { script: path.join(root, 'dist', 'server.js'), args: [], docsDir: path.join(root, 'docs') };
 }
 
-export interface StatusParams {
-  state: 'idle' | 'checking' | 'resolving';
-  errors: number;
-  warnings: number;
-  infos: number;
-  files: number;
-  lookups: number;
-}
+import { type StatusParams, statusNotification } from '../../server/src/lsp/protocol';
+
+export type { StatusParams };
 
 export interface StartOptions {
   workspace: string;
@@ -120,7 +115,7 @@ export class LspClient {
     const client = new LspClient(child, connection, options.workspace, options.settings ?? {});
     child.stderr?.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => client.onDiagnostics(params));
-    connection.onNotification('workflowProvenance/status', (params: StatusParams) => client.onStatus(params));
+    connection.onNotification(statusNotification, (params: StatusParams) => client.onStatus(params));
     connection.onNotification('window/logMessage', (params: LogMessageParams) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: ShowMessageParams) => void client.messages.push(params.message));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));

@@ -44,20 +44,9 @@ import { hoverMarkdown, referencesAt } from './hover';
 import { configFileNames, defaultConfigFileName, readSettings, type Settings, settingsPolicy } from './settings';
 import { findAnalyzableFiles, readRepositoryOwner } from './workspaceFiles';
 
-export const recheckCommand = 'workflowProvenance.server.recheck';
-export const pinAllCommand = 'workflowProvenance.server.pinAll';
-export const statusNotification = 'workflowProvenance/status';
+import { configureOnlineNotification, pinAllCommand, recheckCommand, type ServerState, type StatusParams, statusNotification } from './protocol';
 
-export type ServerState = 'idle' | 'checking' | 'resolving';
-
-export interface StatusParams {
-  state: ServerState;
-  errors: number;
-  warnings: number;
-  infos: number;
-  files: number;
-  lookups: number;
-}
+export { pinAllCommand, recheckCommand, statusNotification, type ServerState, type StatusParams };
 
 export interface ServerOptions {
   /** Directory holding `rules/<id>.md`. */
@@ -179,7 +168,7 @@ export class WorkflowProvenanceServer {
     this.documents.onDidOpen((e) => this.guardVoid('didOpen', () => this.documentChanged(e.document, 0)));
     this.documents.onDidChangeContent((e) => this.guardVoid('didChange', () => this.documentChanged(e.document, this.options.debounceMs)));
     this.documents.onDidClose((e) => this.guardAsync('didClose', () => this.documentClosed(e.document)));
-    c.onNotification('workflowProvenance/configureOnline', (params: unknown) =>
+    c.onNotification(configureOnlineNotification, (params: unknown) =>
       this.guardAsync('configureOnline', async () => {
         if (params && typeof params === 'object') this.facts.configure?.(params as Record<string, unknown>);
         await this.recheckWorkspace('online settings changed');
