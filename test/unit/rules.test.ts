@@ -98,12 +98,15 @@ test('online rules need resolved facts: stale-digest and action-ref-mismatch', (
   assert.equal(only(check(text).findings, 'stale-digest').length, 0, 'offline: no claim');
   const moved = 'sha256:' + 'cd'.repeat(32);
   const resolved = {
-    images: new Map([[`docker.io/library/debian:trixie@${digest}`, { digest: moved, platforms: ['linux/amd64'], fetchedAt: '2026-11-24T00:00:00Z' }]]),
+    images: new Map([[`docker.io/library/debian:trixie@${digest}`, { digest: moved, platforms: ['linux/amd64', 'linux/arm64/v8'], fetchedAt: '2026-11-24T00:00:00Z' }]]),
     actions: new Map(),
   };
   const stale = only(check(text, { resolved }).findings, 'stale-digest');
   assert.equal(stale.length, 1);
   assert.match(stale[0].message, /now points at sha256:cdcdcdcd/);
+  // A pin of one platform's manifest is not compared with the tag's index.
+  const onePlatform = { images: new Map([[`docker.io/library/debian:trixie@${digest}`, { digest: moved, platforms: ['linux/amd64'], fetchedAt: 'now' }]]), actions: new Map() };
+  assert.equal(only(check(text, { resolved: onePlatform }).findings, 'stale-digest').length, 0);
   const sha = 'b4ffde65f46336ab88eb53be808477a3936bae11';
   const wf = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', `      - uses: actions/checkout@${sha} # v4.1.1`);
   const other = '1'.repeat(40);
