@@ -11,6 +11,7 @@ import {
 
 import {
   configureOnlineNotification,
+  workspaceTrustedNotification,
   pinAllCommand as SERVER_PIN_ALL,
   recheckCommand as SERVER_RECHECK,
   type StatusParams as ServerStatus,
@@ -56,7 +57,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     // Online facts are cached in the extension's own storage.
-    initializationOptions: { online: { cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath } },
+    initializationOptions: {
+      online: { cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath },
+      // In Restricted Mode the repository's own policy file and owner are not applied.
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
   };
   const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
   client = languageClient;
@@ -87,6 +92,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!languageClient.isRunning()) return;
       await languageClient.sendNotification(configureOnlineNotification, { gitToken: session.accessToken });
       void vscode.window.showInformationMessage(`Workflow Provenance: resolving private actions as ${session.account.label}.`);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (languageClient.isRunning()) void languageClient.sendNotification(workspaceTrustedNotification);
     }),
     vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),
   );

@@ -1,7 +1,7 @@
 // The whole-workspace view: closed files from disk, config files, settings, file watching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
@@ -189,6 +189,27 @@ test('edits to the config file apply live from the editor buffer, before it is s
     // Closing without saving: the disk's version counts again.
     await client.close(configUri);
     await client.diagnostics(uri, hasCommunity);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('in an untrusted workspace the repository policy and owner are not applied until trust is granted', async () => {
+  const join = path.join;
+  const workspace = temporaryWorkspace('restricted');
+  mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
+  writeFileSync(join(workspace, '.github/workflow-provenance.yml'), 'trusted-images:\n  - ghcr.io/someone/*\n');
+  const workflow = join(workspace, '.github/workflows/ci.yml');
+  writeFileSync(workflow, 'on: push\njobs:\n  a:\n    runs-on: x\n    container: ghcr.io/someone/tool:1\n    steps: [{run: x}]\n');
+  const client = await LspClient.start({ workspace, extraArgs: ['--debounce', '0'], initializationOptions: { workspaceTrusted: false } });
+  try {
+    const restricted = await client.diagnostics(uriOf(workflow), (p) => p.diagnostics.length > 0);
+    assert.ok(restricted.diagnostics.some((d) => d.code === 'untrusted-image'), 'the policy file cannot trust the image in Restricted Mode');
+    const config = await client.diagnostics(uriOf(join(workspace, '.github/workflow-provenance.yml')), (p) => p.diagnostics.length > 0);
+    assert.match(String(config.diagnostics[0].message), /Restricted Mode/);
+    await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
+    const trusted = await client.nextDiagnostics(uriOf(workflow), (p) => !p.diagnostics.some((d) => d.code === 'untrusted-image'));
+    assert.ok(trusted.diagnostics.every((d) => d.code !== 'untrusted-image'));
   } finally {
     await client.stop();
   }

@@ -17,3 +17,6 @@ export interface StatusParams {
   files: number;
   lookups: number;
 }
+
+/** Sent when the user trusts the workspace (VS Code's Restricted Mode ends). */
+export const workspaceTrustedNotification = 'workflowProvenance/workspaceTrusted';

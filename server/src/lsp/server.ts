@@ -44,7 +44,7 @@ import { hoverMarkdown, referencesAt } from './hover';
 import { configFileNames, defaultConfigFileName, readSettings, type Settings, settingsPolicy } from './settings';
 import { findAnalyzableFiles, readRepositoryOwner } from './workspaceFiles';
 
-import { configureOnlineNotification, pinAllCommand, recheckCommand, type ServerState, type StatusParams, statusNotification } from './protocol';
+import { configureOnlineNotification, workspaceTrustedNotification, pinAllCommand, recheckCommand, type ServerState, type StatusParams, statusNotification } from './protocol';
 
 export { pinAllCommand, recheckCommand, statusNotification, type ServerState, type StatusParams };
 
@@ -129,6 +129,11 @@ export class WorkflowProvenanceServer {
     documentChanges: false,
   };
   private initFolders: WorkspaceFolder[] = [];
+  /**
+   * False in an untrusted workspace (VS Code's Restricted Mode): the repository's own config file and
+   * its `origin` owner could otherwise trust the very images a hostile repository wants hidden.
+   */
+  private workspaceTrusted = true;
   /** False until the folders' settings and config files are first loaded; the first check covers open files. */
   private foldersLoaded = false;
 
@@ -168,6 +173,12 @@ export class WorkflowProvenanceServer {
     this.documents.onDidOpen((e) => this.guardVoid('didOpen', () => this.documentChanged(e.document, 0)));
     this.documents.onDidChangeContent((e) => this.guardVoid('didChange', () => this.documentChanged(e.document, this.options.debounceMs)));
     this.documents.onDidClose((e) => this.guardAsync('didClose', () => this.documentClosed(e.document)));
+    c.onNotification(workspaceTrustedNotification, () =>
+      this.guardAsync('workspaceTrusted', async () => {
+        this.workspaceTrusted = true;
+        await this.recheckWorkspace('workspace trusted');
+      }),
+    );
     c.onNotification(configureOnlineNotification, (params: unknown) =>
       this.guardAsync('configureOnline', async () => {
         if (params && typeof params === 'object') this.facts.configure?.(params as Record<string, unknown>);
@@ -230,6 +241,7 @@ export class WorkflowProvenanceServer {
       createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
     };
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    this.workspaceTrusted = init.workspaceTrusted !== false;
     if (init.online && typeof init.online === 'object') this.facts.configure?.(init.online as Record<string, unknown>);
     this.initFolders =
       params.workspaceFolders ??
@@ -324,7 +336,7 @@ export class WorkflowProvenanceServer {
     const folderPath = keyOf(folder.uri);
     const previous = this.folders.find((f) => f.uri === folder.uri);
     const settings = await this.fetchSettings(folder.uri, previous?.settings ?? this.looseFolder.settings);
-    const owner = folder.uri.startsWith('file:') ? await readRepositoryOwner(folderPath) : undefined;
+    const owner = folder.uri.startsWith('file:') && this.workspaceTrusted ? await readRepositoryOwner(folderPath) : undefined;
     let configPath: string | undefined;
     let configText: string | undefined;
     for (const name of configFileNames) {
@@ -339,8 +351,12 @@ export class WorkflowProvenanceServer {
     let problems: SyntaxProblem[] = [];
     if (configPath !== undefined && configText !== undefined) {
       const parsed = parsePolicyFile(configText, configPath);
-      configPolicy = parsed.policy;
-      problems = parsed.problems;
+      if (this.workspaceTrusted) {
+        configPolicy = parsed.policy;
+        problems = parsed.problems;
+      } else {
+        problems = [{ span: { start: 0, end: 0 }, message: 'not applied in Restricted Mode: trust the workspace to use this policy' }];
+      }
     }
     this.publishConfigProblems(folderPath, configPath, configText ?? '', problems);
     return this.folderState(folder.uri, folderPath, settings, owner, configPath, problems, configPolicy);
