@@ -76,3 +76,24 @@ test('adding a trusted publisher edits the config text in place', () => {
   const appended = applyEdits(none, addTrustedImageEdits(none, 'b/*'));
   assert.deepEqual(parsePolicyFile(appended, 'x').policy, { rules: { 'mutable-tag': 'error' }, trustedImages: ['b/*'] });
 });
+
+test('image-inputs in the config extend the built-in table of actions that take images', () => {
+  const config = yaml('image-inputs:', '  - action: my-org/run-in-container', '    input: image', '    platform-input: docker-options', '  - action: not-a-repo', '    input: x');
+  const parsed = parsePolicyFile(config, 'cfg.yml');
+  assert.deepEqual(parsed.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', platformInput: 'docker-options' }]);
+  assert.deepEqual(parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]), [[5, 'image-inputs: each entry needs action (owner/repo) and input']]);
+  const workflow = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: My-Org/run-in-container@v2',
+    '        with:',
+    '          image: someone/builder:1',
+    '          docker-options: --rm --platform linux/riscv64',
+  );
+  assert.deepEqual(check(workflow).images, [], 'unknown to the built-in table');
+  const found = check(workflow, { policy: mergePolicies(parsed.policy) }).images;
+  assert.deepEqual(found.map((i) => [i.text, i.source, i.platform, lineOf(workflow, i.span.start)]), [['someone/builder:1', 'action-input', 'linux/riscv64', 8]]);
+});

@@ -31,8 +31,12 @@ function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parseYaml(text);
-  const model = extract(parsed, options.path);
   const policy = options.policy ?? mergePolicies();
+  const model = extract(
+    parsed,
+    options.path,
+    policy.imageInputs.map((i) => ({ action: i.action.toLowerCase(), input: i.input, optionsInput: i.platformInput })),
+  );
   const findings: Finding[] = [];
 
   const judge = (ref: Reference, prov: ImageProvenance | undefined, ctx: RuleContext) => {

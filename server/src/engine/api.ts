@@ -15,6 +15,17 @@ export interface TrustPolicy {
   rules: Record<string, RuleSetting>;
   /** Glob patterns over reference texts to ignore entirely. */
   ignore: string[];
+  /** Action inputs that name images, added to the built-in table. */
+  imageInputs: ImageInputRule[];
+}
+
+/** An action input that holds an image reference (config: `image-inputs`). */
+export interface ImageInputRule {
+  /** `owner/repo` of the action. */
+  action: string;
+  input: string;
+  /** Another input of the same step that may carry `--platform X` (e.g. docker run options). */
+  platformInput?: string;
 }
 
 export interface AnalyzeOptions {

@@ -3,7 +3,7 @@
 import { isMap, isScalar, type Scalar } from 'yaml';
 import type { DocumentKind, SyntaxProblem } from './api';
 import { parseImageReference, splitPlatformFlag } from './imageReference';
-import { imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
+import { type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
 import {
   type Combination,
   evaluateExpression,
@@ -96,7 +96,7 @@ export function kindOf(parsed: ParsedYaml, path: string | undefined): DocumentKi
   return 'unknown';
 }
 
-export function extract(parsed: ParsedYaml, path: string | undefined): DocumentModel {
+export function extract(parsed: ParsedYaml, path: string | undefined, extraInputs: readonly ImageInput[] = []): DocumentModel {
   const model: DocumentModel = {
     kind: kindOf(parsed, path),
     parsed,
@@ -107,7 +107,7 @@ export function extract(parsed: ParsedYaml, path: string | undefined): DocumentM
     unknown: [],
     problems: [],
   };
-  const x = new Extractor(parsed, model);
+  const x = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
   if (model.kind === 'workflow') x.workflow(root);
   else if (model.kind === 'action') x.action(root);
@@ -121,6 +121,7 @@ class Extractor {
   constructor(
     private readonly parsed: ParsedYaml,
     private readonly model: DocumentModel,
+    private readonly extraInputs: readonly ImageInput[],
   ) {
     this.text = parsed.text;
   }
@@ -286,7 +287,7 @@ class Extractor {
   private actionInputs(ref: ActionReference, step: StepModel, job: JobModel | undefined): void {
     const action = `${ref.owner}/${ref.repo}`.toLowerCase();
     const withNode = mapValue(this.doc, step.node, 'with');
-    for (const input of imageInputsFor(action)) {
+    for (const input of imageInputsFor(action, this.extraInputs)) {
       const valueNode = mapValue(this.doc, withNode, input.input);
       const platform = input.optionsInput ? this.platformOption(mapValue(this.doc, withNode, input.optionsInput)) : undefined;
       const opts: SiteOptions = {

@@ -1,9 +1,9 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { RuleSetting, SyntaxProblem, TrustPolicy } from './api';
+import type { ImageInputRule, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
 import { allRules } from '../rules';
 import type { TextEdit } from './types';
-import { mapEntries, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { mapEntries, mapValue, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** Where the config file may live, relative to the repository root, in the order they are tried. */
 export const policyFileNames = ['.github/workflow-provenance.yml', '.github/workflow-provenance.yaml', 'workflow-provenance.yml', 'workflow-provenance.yaml'];
@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -22,6 +22,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedImages.push(...(p.trustedImages ?? []));
     out.trustedActions.push(...(p.trustedActions ?? []));
     out.ignore.push(...(p.ignore ?? []));
+    out.imageInputs.push(...(p.imageInputs ?? []));
     Object.assign(out.rules, p.rules ?? {});
   }
   return out;
@@ -75,6 +76,25 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
       case 'ignore':
         policy.ignore = stringList(e.value, e.key);
         break;
+      case 'image-inputs':
+      case 'image_inputs': {
+        const rules: ImageInputRule[] = [];
+        if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isSeq(e.value)) {
+          problems.push({ span: nodeSpan(e.value), message: 'image-inputs must be a list of {action: owner/repo, input: name}' });
+        }
+        for (const item of seqItems(parsed.doc, e.value)) {
+          const action = scalarText(mapValue(parsed.doc, item, 'action'))?.trim();
+          const input = scalarText(mapValue(parsed.doc, item, 'input'))?.trim();
+          const platformInput = scalarText(mapValue(parsed.doc, item, 'platform-input'))?.trim();
+          if (!action || !/^[\w.-]+\/[\w.-]+$/.test(action) || !input) {
+            problems.push({ span: nodeSpan(item), message: 'image-inputs: each entry needs action (owner/repo) and input' });
+            continue;
+          }
+          rules.push(platformInput ? { action, input, platformInput } : { action, input });
+        }
+        policy.imageInputs = rules;
+        break;
+      }
       case 'rules': {
         const rules: Record<string, RuleSetting> = {};
         if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isMap(e.value)) {
@@ -96,7 +116,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
         break;
       }
       default:
-        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore)` });
+        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore, image-inputs)` });
     }
   }
   return { policy, problems };

@@ -3,6 +3,7 @@ import type { AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
 import { DOCKER_HUB } from './imageReference';
 import { architectureNamespaces, isOfficialImageName, namespacePlatform, officialPlatforms, platformsInclude } from './knowledge/officialImages';
 import { builtInTrustedPublishers, globMatches, ownerRegistries } from './knowledge/trustedPublishers';
+import { defaultPolicy } from './policy';
 import type { ActionReference, ImageReference, ParsedImage, Standing } from './types';
 
 const ECR_LIBRARY = 'public.ecr.aws';
@@ -80,7 +81,7 @@ function registryPage(image: ParsedImage): string | undefined {
 export function describeImage(ref: ImageReference, options: AnalyzeOptions = {}, policy?: TrustPolicy): ImageProvenance {
   const image = ref.parsed;
   if (!image) return { standing: 'unknown', reason: `not a valid image reference: ${ref.parseError ?? 'unparsable'}` };
-  const pol = policy ?? options.policy ?? { trustedImages: [], trustedActions: [], rules: {}, ignore: [] };
+  const pol = policy ?? options.policy ?? defaultPolicy();
   const official = officialName(image);
   const page = registryPage(image);
   if (official) {

@@ -23,9 +23,11 @@ export const imageInputs: readonly ImageInput[] = [
   { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'] },
 ];
 
-export function imageInputsFor(action: string): ImageInput[] {
+export function imageInputsFor(action: string, extra: readonly ImageInput[] = []): ImageInput[] {
   const a = action.toLowerCase();
-  return imageInputs.filter((i) => i.action === a);
+  const builtIn = imageInputs.filter((i) => i.action === a);
+  const added = extra.filter((i) => i.action.toLowerCase() === a && !builtIn.some((b) => b.input === i.input));
+  return [...builtIn, ...added];
 }
 
 export const runOnArchAction = 'uraimo/run-on-arch-action';
