@@ -74,6 +74,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   };
 
+  const pin = async (args: unknown[]): Promise<unknown> => {
+    const result = await forward(SERVER_PIN_ALL, args);
+    const message = (result as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string') void vscode.window.showInformationMessage(`Workflow Provenance: ${message}`);
+    return result;
+  };
+
   context.subscriptions.push(
     vscode.commands.registerCommand('workflowProvenance.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('workflowProvenance.recheck', () => forward(SERVER_RECHECK, [])),
@@ -83,8 +90,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showInformationMessage('Workflow Provenance: open a workflow file to pin its references.');
         return undefined;
       }
-      return forward(SERVER_PIN_ALL, [languageClient.code2ProtocolConverter.asUri(target)]);
+      return pin([languageClient.code2ProtocolConverter.asUri(target)]);
     }),
+    // Without a document the server pins every workflow file it checked in the workspace.
+    vscode.commands.registerCommand('workflowProvenance.pinAllInWorkspace', () => pin([])),
     // A GitHub token lets the server resolve actions in private repositories; asked for only here,
     // when the user runs this command, and sent to the server alone (it uses it for the git host).
     vscode.commands.registerCommand('workflowProvenance.signInToGitHub', async () => {

@@ -710,9 +710,8 @@ export class WorkflowProvenanceServer {
     const uris = target ? [target] : [...this.files.values()].map((f) => f.uri);
     const anyOnline = uris.some((u) => this.folderFor(keyOf(u)).settings.online);
     if (!anyOnline) {
-      const message = 'Pinning needs online look-ups: turn on workflowProvenance.online.';
-      void this.connection.window.showInformationMessage(message);
-      return { pinned: 0, files: 0, message };
+      // The client shows the message it gets back.
+      return { pinned: 0, files: 0, message: 'Pinning needs online look-ups: turn on workflowProvenance.online.' };
     }
     for (const uri of uris) {
       const snapshot = this.currentSnapshot(uri);
