@@ -15,7 +15,7 @@ import {
 } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
 import type { ActionReference, ImageReference, ImageSource, MatrixBinding, Span } from './types';
-import { mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
+import { itemSpan, mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
 
 export interface StepModel {
   node: YamlNode;
@@ -72,13 +72,6 @@ interface SiteOptions {
 }
 
 const PLATFORM_OPTION = /--platform(?:=|\s+)(\S+)/;
-
-function itemSpan(text: string, node: YamlNode): Span {
-  const s = nodeSpan(node);
-  let i = s.start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
-  return i >= 0 && text[i] === '-' ? { start: i, end: s.end } : s;
-}
 
 /** Where a YAML comment about a value in `node` can go: a block scalar's header line, else the line where the scalar ends. */
 function commentAnchor(node: YamlNode): number {

@@ -4,7 +4,7 @@ import { isScalar, isSeq } from 'yaml';
 import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
 import type { ActionReference, Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
-import { mapValue, nodeSpan, scalarText, seqItems } from './yamlSource';
+import { mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
 
 export const SUPPRESS_MARK = 'workflow-provenance: ignore';
 const SUPPRESS_RE = /workflow-provenance:\s*ignore\[([^\]]*)\]/;
@@ -156,17 +156,11 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
         const e = removeLines(text, needsSpan);
         if (e) edits.push(e);
       } else {
-        for (const i of hit) edits.push(v.flow ? removeFlowItem(text, nodeSpan(i)) : removeItem(text, itemWithDash(text, nodeSpan(i))));
+        for (const i of hit) edits.push(v.flow ? removeFlowItem(text, nodeSpan(i)) : removeItem(text, withDash(text, nodeSpan(i))));
       }
     }
   }
   return { title: `Remove the job '${job.id}' (and it from other jobs' needs)`, kind: 'remove-job', edits };
-}
-
-function itemWithDash(text: string, span: Span): Span {
-  let i = span.start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
-  return i >= 0 && text[i] === '-' ? { start: i, end: span.end } : span;
 }
 
 function switchOfficial(text: string, ref: ImageReference, prov: ImageProvenance | undefined): Fix | undefined {

@@ -5,7 +5,7 @@ import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from './types';
-import { deref, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { deref, itemSpan, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** GitHub runs at most 256 jobs per matrix; more is an error there, and a bound here. */
 export const MAX_COMBINATIONS = 256;
@@ -50,15 +50,6 @@ type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain }
 interface Cell {
   data: data.ExpressionData;
   plain: Plain;
-}
-
-function itemSpan(text: string, node: YamlNode): Span {
-  const s = nodeSpan(node);
-  // Extend back over `- ` so removing the entry removes its dash too.
-  let i = s.start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
-  if (i >= 0 && text[i] === '-') return { start: i, end: s.end };
-  return s;
 }
 
 export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNode | null): MatrixExpansion {
@@ -318,4 +309,3 @@ export function matrixPathOf(expression: string): string | undefined {
   return m ? m[1].slice(1) : undefined;
 }
 
-export { deref };

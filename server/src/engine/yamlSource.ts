@@ -121,6 +121,17 @@ export function scalarText(node: YamlNode | null): string | undefined {
   return undefined;
 }
 
+/** A block sequence item's span from its `-` (so removing it removes the dash too). */
+export function withDash(text: string, span: Span): Span {
+  let i = span.start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i >= 0 && text[i] === '-' ? { start: i, end: span.end } : span;
+}
+
+export function itemSpan(text: string, node: YamlNode): Span {
+  return withDash(text, nodeSpan(node));
+}
+
 export function nodeSpan(node: YamlNode): Span {
   const r = node.range;
   return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
