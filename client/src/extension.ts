@@ -135,7 +135,9 @@ function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
     status.infos > 0 ? `$(info) ${status.infos}` : '',
   ].filter(Boolean);
   const icon = busy ? '$(sync~spin)' : '$(shield)';
-  item.text = `${icon} ${counts.length > 0 ? counts.join(' ') : '$(check)'}`;
+  // Named, so it is not mistaken for VS Code's own problem counts beside it.
+  const lookups = status.lookups > 0 ? ` $(cloud-download) ${status.lookups}` : '';
+  item.text = `${icon} Provenance ${counts.length > 0 ? counts.join(' ') : '$(check)'}${lookups}`;
   const doing = status.state === 'checking' ? 'checking workflows' : status.state === 'resolving' ? 'resolving references online' : 'up to date';
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   item.tooltip = [

@@ -1,5 +1,5 @@
 // Which files the CLI checks, and the repository facts around them (policy file, owner).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { policyFileNames } from '../engine';
 
@@ -8,8 +8,21 @@ const skipDirs = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out'])
 /** Workflow files (`.github/workflows/*.yml|yaml`) and action metadata (`action.yml|yaml`) under `dir`. */
 export function findWorkflowFiles(dir: string, limit = 10000): string[] {
   const out: string[] = [];
+  // Real paths already seen: a symlink back up the tree must not list the same files again.
+  const seen = new Set<string>();
+  const once = (p: string) => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      return false;
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   const walk = (d: string, depth: number) => {
-    if (out.length >= limit || depth > 20) return;
+    if (out.length >= limit || depth > 20 || !once(d)) return;
     let names: string[];
     try {
       names = readdirSync(d).sort();
@@ -26,7 +39,7 @@ export function findWorkflowFiles(dir: string, limit = 10000): string[] {
       }
       if (st.isDirectory()) {
         if (!skipDirs.has(name)) walk(p, depth + 1);
-      } else if (/^action\.ya?ml$/.test(name) || (/\.ya?ml$/.test(name) && /[\\/]\.github[\\/]workflows$/.test(d))) {
+      } else if ((/^action\.ya?ml$/.test(name) || (/\.ya?ml$/.test(name) && /[\\/]\.github[\\/]workflows$/.test(d))) && once(p)) {
         out.push(p);
       }
     }

@@ -440,6 +440,7 @@ class Extractor {
       list: entry?.list,
       listSize: entry?.count,
       combination: combo.flat,
+      literals: combo.literals,
     };
   }
 

@@ -1,10 +1,10 @@
 // Fixes are text edits computed from source spans; the document is never re-serialised, so
 // comments, quoting and layout outside the edited part survive.
-import { isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
 import type { ActionReference, Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
-import { mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
+import { anchorsUsedOutside, mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
 
 export const SUPPRESS_MARK = 'workflow-provenance: ignore';
 const SUPPRESS_RE = /workflow-provenance:\s*ignore\[([^\]]*)\]/;
@@ -71,12 +71,24 @@ function yamlScalar(s: string): string {
   return /: |\s#|^[\s'"&*!|>%@`{[]|[\r\n]/.test(s) ? JSON.stringify(s) : s;
 }
 
+/** A short name for the matrix entry an image comes from, e.g. `base_image=…/loong64/debian:trixie`. */
+function entryLabel(ref: ImageReference): string {
+  const m = ref.matrix;
+  if (!m) return '';
+  const key = m.path && m.combination[m.path] !== undefined ? m.path : Object.keys(m.combination)[0];
+  if (!key) return '';
+  const value = m.combination[key];
+  const short = value.length > 40 ? `…${value.slice(-39)}` : value;
+  return `${key.split('.').pop()}=${short}`;
+}
+
 function skipCondition(ref: ImageReference): string | undefined {
   const m = ref.matrix;
   if (!m) return undefined;
   const key = m.path && m.combination[m.path] !== undefined ? m.path : Object.keys(m.combination)[0];
   if (!key) return undefined;
-  return `matrix.${key} != ${exprString(m.combination[key])}`;
+  // Compare with a literal of the value's own type: `true != 'true'` holds in GitHub's expressions.
+  return `matrix.${key} != ${m.literals?.[key] ?? exprString(m.combination[key])}`;
 }
 
 /** The steps a reference is used in: every consumer of a matrix value, else its own step. */
@@ -96,25 +108,33 @@ function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix 
   const edits: TextEdit[] = [];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   for (const step of found.steps) {
+    // Inside `{ … }` braces and commas end a plain scalar: the condition is quoted there.
+    const flow = isMap(step.node) && step.node.flow === true;
+    const scalar = (v: string) => (flow ? JSON.stringify(v) : yamlScalar(v));
     if (step.ifNode !== undefined) {
       if (!step.ifNode || !isScalar(step.ifNode)) return undefined;
       const old = (scalarText(step.ifNode) ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
       const combined = old ? `\${{ (${old}) && ${cond} }}` : `\${{ ${cond} }}`;
       const span = nodeSpan(step.ifNode);
-      edits.push({ start: span.start, end: span.end, newText: yamlScalar(combined) });
+      edits.push({ start: span.start, end: span.end, newText: scalar(combined) });
+    } else if (flow) {
+      const open = nodeSpan(step.node).start;
+      if (text[open] !== '{') return undefined;
+      edits.push({ start: open + 1, end: open + 1, newText: ` if: ${scalar(`\${{ ${cond} }}`)},` });
     } else {
       const start = nodeSpan(step.node).start;
       const column = start - lineStartOf(text, start);
-      edits.push({ start, end: start, newText: `if: ${yamlScalar(`\${{ ${cond} }}`)}${eol}${' '.repeat(column)}` });
+      edits.push({ start, end: start, newText: `if: ${scalar(`\${{ ${cond} }}`)}${eol}${' '.repeat(column)}` });
     }
   }
   const which = found.steps.length > 1 ? `${found.steps.length} steps` : 'this step';
-  return { title: `Skip ${which} for the matrix entry (if: ${cond})`, kind: 'skip-step', edits };
+  return { title: `Skip ${which} for the matrix entry ${entryLabel(ref)}`, kind: 'skip-step', edits };
 }
 
 function removeStep(text: string, model: DocumentModel, ref: { job?: string; stepIndex?: number; consumerSteps?: number[] }): Fix | undefined {
   const found = stepsOf(model, ref);
   if (!found || found.siblings.length <= found.steps.length) return undefined;
+  if (found.steps.some((s) => anchorsUsedOutside(model.parsed.doc, s.span))) return undefined;
   const names = found.steps.map((s) => scalarText(mapScalar(model, s, 'name')) ?? scalarText(mapScalar(model, s, 'uses')) ?? `step ${s.index + 1}`);
   const matrixNote = (ref as ImageReference).matrix ? ' (for every matrix entry)' : '';
   const what = names.length > 1 ? `the ${names.length} steps ${names.map((n) => `'${n}'`).join(', ')}` : `the step '${names[0]}'`;
@@ -125,19 +145,15 @@ function mapScalar(model: DocumentModel, step: StepModel, key: string) {
   return mapValue(model.parsed.doc, step.node, key);
 }
 
-function removeMatrixEntry(text: string, ref: ImageReference): Fix | undefined {
+function removeMatrixEntry(text: string, model: DocumentModel, ref: ImageReference): Fix | undefined {
   const m = ref.matrix;
-  if (!m?.entrySpan || (m.listSize ?? 0) < 2) return undefined;
-  const label = Object.entries(m.combination)
-    .slice(0, 2)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-  return { title: `Remove the matrix entry (${label})`, kind: 'remove-matrix-entry', edits: [removeItem(text, m.entrySpan)] };
+  if (!m?.entrySpan || (m.listSize ?? 0) < 2 || anchorsUsedOutside(model.parsed.doc, m.entrySpan)) return undefined;
+  return { title: `Remove the matrix entry ${entryLabel(ref)}`, kind: 'remove-matrix-entry', edits: [removeItem(text, m.entrySpan)] };
 }
 
 function removeJob(text: string, model: DocumentModel, ref: { job?: string }): Fix | undefined {
   const job = jobOf(model, ref);
-  if (!job || model.jobs.length < 2) return undefined;
+  if (!job || model.jobs.length < 2 || anchorsUsedOutside(model.parsed.doc, job.span)) return undefined;
   const own = removeLines(text, job.span);
   if (!own) return undefined;
   const edits: TextEdit[] = [own];
@@ -289,7 +305,7 @@ export function buildFixes(text: string, model: DocumentModel, finding: Finding,
         if (ref.kind === 'image') fix = skipStep(text, model, ref);
         break;
       case 'remove-matrix-entry':
-        if (ref.kind === 'image') fix = removeMatrixEntry(text, ref);
+        if (ref.kind === 'image') fix = removeMatrixEntry(text, model, ref);
         break;
       case 'remove-job':
         fix = memoized(model, `remove-job:${ref.job}`, () => removeJob(text, model, ref));

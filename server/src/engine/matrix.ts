@@ -31,6 +31,8 @@ export interface Combination {
   context: data.Dictionary;
   /** Flattened `path → value` pairs, for messages and conditions. */
   flat: Record<string, string>;
+  /** The same pairs as expression literals (`'text'`, `1`, `true`), for `if:` conditions. */
+  literals: Record<string, string>;
   /** Items that made this combination (one per axis, plus include items merged into it). */
   entries: MatrixEntry[];
 }
@@ -64,13 +66,16 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
     if (!node || depth > 32 || budget < 0) return { data: new data.Null(), plain: null };
     if (isScalar(node)) {
       const v = node.value;
-      if (typeof v === 'number') return { data: new data.NumberData(v), plain: v };
-      if (typeof v === 'boolean') return { data: new data.BooleanData(v), plain: v };
       if (v === null || v === undefined) return { data: new data.Null(), plain: null };
-      const s = scalarText(node) ?? String(v);
-      const d = new data.StringData(s);
-      sources.set(d, { path, node, span: nodeSpan(node), entry });
-      return { data: d, plain: s };
+      // Every scalar is remembered, numbers and booleans too, so a value can be traced to its entry.
+      const cell: Cell =
+        typeof v === 'number'
+          ? { data: new data.NumberData(v), plain: v }
+          : typeof v === 'boolean'
+            ? { data: new data.BooleanData(v), plain: v }
+            : { data: new data.StringData(scalarText(node) ?? String(v)), plain: scalarText(node) ?? String(v) };
+      sources.set(cell.data, { path, node, span: nodeSpan(node), entry });
+      return cell;
     }
     if (isSeq(node)) {
       const arr = new data.Array();
@@ -171,20 +176,22 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
   const combinations = combos.map((c) => {
     const context = new data.Dictionary();
     const flat: Record<string, string> = {};
+    const literals: Record<string, string> = {};
     for (const [k, cell] of c.values) {
       context.add(k, cell.data);
-      flatten(k, cell.plain, flat);
+      flatten(k, cell.plain, flat, literals);
     }
-    return { context, flat, entries: c.entries };
+    return { context, flat, literals, entries: c.entries };
   });
   return { combinations, dynamic: false, truncated, sources };
 }
 
-function flatten(prefix: string, v: Plain, out: Record<string, string>): void {
+function flatten(prefix: string, v: Plain, out: Record<string, string>, literals: Record<string, string>): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) flatten(`${prefix}.${k}`, x, out);
+    for (const [k, x] of Object.entries(v)) flatten(`${prefix}.${k}`, x, out, literals);
   } else if (!Array.isArray(v)) {
     out[prefix] = v === null ? '' : String(v);
+    literals[prefix] = typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : v === null ? 'null' : String(v);
   }
 }
 

@@ -19,10 +19,11 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
   const out = defaultPolicy();
   for (const p of parts) {
     if (!p) continue;
-    out.trustedImages.push(...(p.trustedImages ?? []));
-    out.trustedActions.push(...(p.trustedActions ?? []));
-    out.ignore.push(...(p.ignore ?? []));
-    out.imageInputs.push(...(p.imageInputs ?? []));
+    // concat, not push(...list): a list of 200,000 patterns would overflow the call stack.
+    out.trustedImages = out.trustedImages.concat(p.trustedImages ?? []);
+    out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
+    out.ignore = out.ignore.concat(p.ignore ?? []);
+    out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
   return out;

@@ -81,8 +81,10 @@ export interface MatrixBinding {
   list?: string;
   /** How many entries that list has (removing the last one would empty the matrix). */
   listSize?: number;
-  /** The key/value pairs of the combination, for naming it in messages and `if:` conditions. */
+  /** The key/value pairs of the combination, for naming it in messages. */
   combination: Record<string, string>;
+  /** The same pairs as expression literals (`'text'`, `1`, `true`), for `if:` conditions. */
+  literals?: Record<string, string>;
 }
 
 export interface ImageReference {

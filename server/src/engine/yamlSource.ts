@@ -53,6 +53,27 @@ function anchorsOf(doc: Document.Parsed): Map<string, AnchorDef[]> {
   return index;
 }
 
+const aliasIndex = new WeakMap<Document.Parsed, Array<{ source: string; offset: number }>>();
+
+/** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
+export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
+  const inside = new Set<string>();
+  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
+  if (inside.size === 0) return false;
+  let aliases = aliasIndex.get(doc);
+  if (!aliases) {
+    const found: Array<{ source: string; offset: number }> = [];
+    visit(doc, {
+      Alias(_key, node) {
+        found.push({ source: node.source, offset: node.range?.[0] ?? 0 });
+      },
+    });
+    aliases = found;
+    aliasIndex.set(doc, aliases);
+  }
+  return aliases.some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
+}
+
 /** Follows an alias to its anchor (a bounded number of hops; aliases are never expanded recursively). */
 export function deref(doc: Document.Parsed, node: unknown): YamlNode | null {
   let n = node;

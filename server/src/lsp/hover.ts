@@ -85,15 +85,37 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+// The messages themselves are shown by the editor above the hover; here, which rules apply.
 function findingList(findings: Finding[]): string {
   if (findings.length === 0) return '**Findings:** none';
-  const lines = findings.map((f) => `- ${code(f.rule)} (${f.severity}): ${f.message.replace(/\r?\n/g, ' ')}`);
-  return ['**Findings**', '', ...lines].join('\n');
+  return `**Findings:** ${findings.map((f) => `${code(f.rule)} (${f.severity})`).join(' · ')}`;
 }
 
 function imageMarkdown(image: ImageReference, findings: Finding[], provenance: ImageProvenance, options: AnalyzeOptions): string {
+  // The verdict first (VS Code shows the diagnostics above the hover and cuts long hovers at the bottom),
+  // then where the value comes from, then the parts of the reference.
   const out: string[] = [];
-  out.push(`#### Image ${code(image.text)}`);
+  out.push(`**${standingLabels[provenance.standing]}** ${code(image.text)}  \n${provenance.reason}`);
+  if (provenance.officialAlternative && provenance.standing !== 'official') {
+    const platforms = provenance.officialPlatforms ?? [];
+    const list = platforms.length > 0 ? ` (publishes ${platforms.map(shortPlatform).join(', ')})` : '';
+    let line = `**Official alternative:** ${code(provenance.officialAlternative)}`;
+    if (image.platform && provenance.officialSupportsPlatform === false) line += ` has no ${code(image.platform)}, so it cannot replace this image here${list}`;
+    else if (image.platform && provenance.officialSupportsPlatform === true) line += ` publishes ${code(image.platform)}: switching to it is offered`;
+    else line += `${list}`;
+    out.push(line);
+  } else if (provenance.standing === 'official' && provenance.officialPlatforms?.length) {
+    out.push(`**Platforms:** ${provenance.officialPlatforms.map(shortPlatform).join(', ')}`);
+  }
+  if (image.platform) out.push(`**Requested platform:** ${code(image.platform)}`);
+  if (image.via && image.via.length > 0) {
+    const from = image.matrix?.path ? `From ${code(`matrix.${image.matrix.path}`)}` : 'From the matrix';
+    out.push(`${from}, used at ${[...new Set(image.via.map((v) => v.expression))].map(code).join(', ')}`);
+  } else if (image.source === 'action-implicit') {
+    out.push(`Chosen by ${code(image.action ?? 'the action')} from its ${image.input ?? 'inputs'}`);
+  }
+  const resolved = image.parsed ? options.resolved?.images.get(resolvedImageKey(image.parsed)) : undefined;
+  if (resolved) out.push(resolvedImageMarkdown(image, resolved));
   if (image.parsed) {
     const p = image.parsed;
     const slash = p.repository.lastIndexOf('/');
@@ -107,31 +129,18 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
           p.digest ? code(shortDigest(p.digest)) : 'not pinned'
         } |`,
     );
-    out.push(`Normalised: ${code(p.canonical)}`);
+    if (p.canonical !== image.text) out.push(`Normalised: ${code(p.canonical)}`);
   } else {
     out.push(`Not a valid image reference${image.parseError ? `: ${image.parseError}` : ''}.`);
   }
-  out.push(`**${standingLabels[provenance.standing]}**: ${provenance.reason}`);
-  if (image.platform) out.push(`**Requested platform:** ${code(image.platform)}`);
-  if (provenance.officialAlternative) {
-    let line = `**Official alternative:** ${code(provenance.officialAlternative)}`;
-    const platforms = provenance.officialPlatforms ?? [];
-    if (platforms.length > 0) line += ` publishes ${platforms.map(code).join(', ')}`;
-    if (image.platform && provenance.officialSupportsPlatform === false) {
-      line += `; it has no ${code(image.platform)}, so it cannot replace this image here`;
-    } else if (image.platform && provenance.officialSupportsPlatform === true) {
-      line += `; it publishes ${code(image.platform)}`;
-    }
-    out.push(line);
-  }
-  if (image.via && image.via.length > 0) {
-    out.push(`Supplied by the matrix${image.matrix ? ` (${code(`matrix.${image.matrix.path}`)})` : ''} and used at ${[...new Set(image.via.map((v) => v.expression))].map(code).join(', ')}.`);
-  }
-  const resolved = image.parsed ? options.resolved?.images.get(resolvedImageKey(image.parsed)) : undefined;
-  if (resolved) out.push(resolvedImageMarkdown(image, resolved));
   out.push(findingList(findings));
   if (provenance.registryPage) out.push(`[Open the image's registry page](${provenance.registryPage})`);
   return out.join('\n\n');
+}
+
+/** `linux/arm64/v8` → `arm64/v8`: the lists are about Linux unless they say otherwise. */
+function shortPlatform(platform: string): string {
+  return platform.startsWith('linux/') ? platform.slice('linux/'.length) : platform;
 }
 
 function resolvedImageMarkdown(image: ImageReference, resolved: ResolvedImage): string {

@@ -4,6 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  DiagnosticSeverity,
   CodeAction,
   CodeActionKind,
   CreateFile,
@@ -75,6 +76,12 @@ interface FileState {
   diagnostics: Diagnostic[];
   snapshot?: DocumentSnapshot;
 }
+
+/**
+ * Larger files are not analysed as you type: real workflows are a few hundred kilobytes at most, and
+ * a multi-megabyte one would hold the server for seconds on every keystroke. The CLI checks any size.
+ */
+export const maxAnalysedChars = 1_000_000;
 
 /** Analyses slower than this are worth a line in the output channel. */
 const slowAnalysisMs = 250;
@@ -421,6 +428,20 @@ export class WorkflowProvenanceServer {
       this.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
+    if (text.length > maxAnalysedChars) {
+      const diagnostics: Diagnostic[] = [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Information,
+          source: 'workflow-provenance',
+          code: 'file-too-large',
+          message: `This file has ${text.length.toLocaleString('en')} characters, more than the ${maxAnalysedChars.toLocaleString('en')} checked as you type; check it with the command line (workflow-provenance check).`,
+        },
+      ];
+      this.files.set(key, { key, uri, diagnostics });
+      this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics });
+      return;
+    }
     const started = performance.now();
     const snapshot = this.snapshotOf(uri, key, version, text);
     const took = performance.now() - started;
@@ -632,6 +653,7 @@ export class WorkflowProvenanceServer {
     const cached = this.files.get(key)?.snapshot;
     if (document) {
       if (cached && cached.uri === uri && cached.version === document.version) return cached;
+      if (document.getText().length > maxAnalysedChars) return undefined;
       return this.snapshotOf(uri, key, document.version, document.getText());
     }
     return cached;

@@ -14,14 +14,26 @@ export interface DiscoveryLimits {
 
 export const defaultDiscoveryLimits: DiscoveryLimits = { maxFiles: 2000, maxDirectories: 20000 };
 
-/** Absolute paths of every workflow and action metadata file under `root`, breadth first, bounded. */
+/**
+ * Absolute paths of every workflow and action metadata file under `root`, breadth first, bounded.
+ * Symlinks are followed, as the CLI does, and each real file or folder is taken once, so a link back
+ * up the tree cannot repeat (or loop over) the same files.
+ */
 export async function findAnalyzableFiles(root: string, limits: DiscoveryLimits = defaultDiscoveryLimits): Promise<string[]> {
   const found: string[] = [];
   const queue = [root];
+  const seen = new Set<string>();
+  const firstTime = async (p: string) => {
+    const real = await fs.realpath(p).catch(() => undefined);
+    if (real === undefined || seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   let visited = 0;
   while (queue.length > 0 && visited < limits.maxDirectories && found.length < limits.maxFiles) {
     const dir = queue.shift() as string;
     visited++;
+    if (!(await firstTime(dir))) continue;
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
@@ -30,9 +42,16 @@ export async function findAnalyzableFiles(root: string, limits: DiscoveryLimits 
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await fs.stat(full).catch(() => undefined);
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDirectory) {
         if (!skippedDirectories.has(entry.name)) queue.push(full);
-      } else if (entry.isFile() && isAnalyzablePath(full)) {
+      } else if (isFile && isAnalyzablePath(full) && (await firstTime(full))) {
         found.push(full);
         if (found.length >= limits.maxFiles) break;
       }

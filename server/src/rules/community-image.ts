@@ -18,8 +18,9 @@ export const communityImage: ImageRule = {
       platformNote = `; the official image ${alt} exists`;
     }
     const canSwitch = provenance.officialSupportsPlatform !== false;
+    // The decisive part first: editors cut long messages at the end. Who publishes it is in the hover.
     return {
-      message: `${ref.text} is a community image (${provenance.reason})${platformNote}`,
+      message: `${ref.text} is a community image${platformNote}`,
       fixes: canSwitch ? ['switch-official', ...stopTestingFixes, 'ignore'] : [...stopTestingFixes, 'ignore'],
     };
   },

@@ -10,7 +10,7 @@ export const unpinnedAction: ActionRule = {
     if (/^[0-9a-f]{40}$/.test(ref.ref)) return undefined;
     const what = ref.reusableWorkflow ? 'reusable workflow' : 'action';
     return {
-      message: `${ref.text}: the ${what} is referenced by '${ref.ref}', which its owner can move to other code; pin a full commit SHA`,
+      message: `${ref.text} is not pinned: its owner can move '${ref.ref}' to other code; pin the ${what} to a full commit SHA`,
       fixes: ['pin-action', 'ignore'],
     };
   },

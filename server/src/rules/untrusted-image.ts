@@ -1,3 +1,4 @@
+import { publisherOf } from '../engine/provenance';
 import { type ImageRule, stopTestingFixes } from './rule';
 
 export const untrustedImage: ImageRule = {
@@ -10,7 +11,7 @@ export const untrustedImage: ImageRule = {
     if (!ref.parsed || provenance?.standing !== 'community' || provenance.officialAlternative) return undefined;
     const how = ref.source === 'action-implicit' ? ` (chosen by ${ref.action} from ${ref.input})` : '';
     return {
-      message: `${ref.text}${how} is ${provenance.reason}; nothing vouches for what it contains`,
+      message: `${ref.text}${how} comes from ${publisherOf(ref.parsed)}, a publisher nobody here vouches for (not official, not trusted by the policy)`,
       fixes: [...stopTestingFixes, 'ignore'],
     };
   },

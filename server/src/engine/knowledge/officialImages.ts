@@ -117,7 +117,9 @@ const platformAliases: Readonly<Record<string, string>> = {
 
 /** Canonical OCI platform string: `linux/arm64` and `linux/arm64/v8` are one platform. */
 export function normalizePlatform(platform: string): string {
-  const p = platform.trim().toLowerCase();
+  let p = platform.trim().toLowerCase();
+  // Docker reads an architecture alone (`--platform arm64`) as linux/<arch>.
+  if (p && !p.includes('/')) p = `linux/${p}`;
   return platformAliases[p] ?? p;
 }
 
