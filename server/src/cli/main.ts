@@ -111,6 +111,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`workflow-provenance: unknown command '${argv[0]}'\n\n${usage}`);
     return 2;
   }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(usage);
+    return 0;
+  }
   const parsed = parseArgs(argv.slice(1));
   if (typeof parsed === 'string') {
     err(`workflow-provenance: ${parsed}\n\n${usage}`);
