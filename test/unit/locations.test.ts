@@ -283,3 +283,18 @@ test('broken YAML is analysed as far as it parses', () => {
   assert.ok(only(r.findings, 'community-image').length === 1);
   assert.ok(parseDocument(text).errors.length > 0);
 });
+
+test('a duplicate key is reported (GitHub rejects it) and the last value is analysed', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: debian:trixie', '    container: ghcr.io/loong64/debian:trixie', '    steps: [{run: x}]');
+  const r = check(text);
+  assert.deepEqual(r.syntaxErrors.map((e) => [lineOf(text, e.span.start), e.message]), [[6, 'Map keys must be unique']]);
+  assert.deepEqual(r.images.map((i) => i.text), ['ghcr.io/loong64/debian:trixie']);
+});
+
+test('an action without a ref is reported: GitHub needs one, and it should be a commit', () => {
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: actions/checkout', '      - uses: actions/cache@');
+  const r = check(text);
+  const f = only(r.findings, 'unpinned-action');
+  assert.deepEqual(f.map((x) => [lineOf(text, x.span.start), spanText(text, x.span)]), [[6, 'actions/checkout'], [7, 'actions/cache@']]);
+  assert.match(f[0].message, /has no @ref/);
+});

@@ -239,15 +239,16 @@ class Extractor {
     if (!raw) return undefined;
     const text = raw.trim();
     if (text.startsWith('./') || text.startsWith('.\\') || text.startsWith('docker://') || text.includes('${{')) return undefined;
-    const at = text.lastIndexOf('@');
+    // `owner/repo` with no `@ref` (or an empty one) is still an action reference: GitHub rejects it.
+    const at = text.lastIndexOf('@') >= 0 ? text.lastIndexOf('@') : text.length;
     if (at <= 0) return undefined;
     const name = text.slice(0, at);
     const ref = text.slice(at + 1);
     const parts = name.split('/');
-    if (parts.length < 2 || !parts[0] || !parts[1] || !ref) return undefined;
+    if (parts.length < 2 || !parts[0] || !parts[1] || /\s/.test(name)) return undefined;
     const lead = raw.indexOf(text);
     const whole = valueSpan(this.text, node, lead, lead + text.length);
-    const refSpan = whole.exact ? valueSpan(this.text, node, lead + at + 1, lead + text.length).span : whole.span;
+    const refSpan = whole.exact ? valueSpan(this.text, node, Math.min(lead + at + 1, lead + text.length), lead + text.length).span : whole.span;
     const ref0: ActionReference = {
       kind: 'action',
       text,

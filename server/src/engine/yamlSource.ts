@@ -14,12 +14,13 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(text: string): ParsedYaml {
-  // uniqueKeys off: a duplicate key is a workflow mistake but must not stop the analysis.
-  const doc = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false });
+  // A duplicate key is reported (GitHub rejects such a workflow); the analysis goes on with the last value.
+  const doc = parseDocument(text, { uniqueKeys: true, strict: false, prettyErrors: false, keepSourceTokens: false });
   // The parser may point one past the end for an error at end of input; keep spans inside the text.
   const errors: SyntaxProblem[] = doc.errors.map((e) => {
     const start = Math.min(Math.max(0, e.pos[0]), text.length);
-    return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message: e.message.split('\n')[0] };
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message };
   });
   return { text, doc, errors };
 }

@@ -85,6 +85,7 @@ export class OnlineFacts implements FactsProvider {
       if (!this.facts.images.has(key) && fresh(key)) this.queuedImages.set(key, image.parsed);
     }
     for (const action of analysis.actions) {
+      if (!action.ref) continue;
       const key = resolvedActionKey(action);
       this.interest(key, uri);
       if (!this.facts.actions.has(key) && fresh(key)) {

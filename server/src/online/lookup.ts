@@ -9,7 +9,7 @@ export function referencesOf(analyses: Analysis[]): { images: ParsedImage[]; act
   const actions: ActionLookup[] = [];
   for (const a of analyses) {
     for (const i of a.images) if (i.parsed) images.push(i.parsed);
-    for (const r of a.actions) actions.push({ owner: r.owner, repo: r.repo, ref: r.ref, commentVersion: r.commentVersion });
+    for (const r of a.actions) if (r.ref) actions.push({ owner: r.owner, repo: r.repo, ref: r.ref, commentVersion: r.commentVersion });
   }
   return { images, actions };
 }

@@ -9,6 +9,9 @@ export const unpinnedAction: ActionRule = {
   check(ref) {
     if (/^[0-9a-f]{40}$/.test(ref.ref)) return undefined;
     const what = ref.reusableWorkflow ? 'reusable workflow' : 'action';
+    if (ref.ref === '') {
+      return { message: `${ref.text} has no @ref: GitHub cannot run the ${what} without one; pin a full commit SHA`, fixes: ['ignore'] };
+    }
     return {
       message: `${ref.text} is not pinned: its owner can move '${ref.ref}' to other code; pin the ${what} to a full commit SHA`,
       fixes: ['pin-action', 'ignore'],
