@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedAction } from '../../server/src/engine/api';
 import { bestVersionTag } from '../../server/src/online/gitRefs';
-import { isResolveError, OnlineResolver, pinnedActionText, ResolveError, ResolverOptions } from '../../server/src/online/resolver';
+import { isResolveError, OnlineResolver, ResolveError, ResolverOptions } from '../../server/src/online/resolver';
 import { gitMissing, startGitServer, TestGitServer } from '../servers/gitServer';
 
 const skip = gitMissing();
@@ -22,13 +22,6 @@ test('the most specific version tag wins: v4.2.2 over v4.2 over v4', () => {
   assert.equal(bestVersionTag(['v4', 'v4.2']), 'v4.2');
   assert.equal(bestVersionTag(['v1.10.0', 'v1.9.0']), 'v1.10.0');
   assert.equal(bestVersionTag(['main', 'nightly']), undefined);
-});
-
-test('pinnedActionText writes owner/repo[/path]@sha # tag', () => {
-  const sha = 'a'.repeat(40);
-  assert.equal(pinnedActionText('actions/checkout', sha, 'v4.2.2'), `actions/checkout@${sha} # v4.2.2`);
-  assert.equal(pinnedActionText('octo/repo/.github/workflows/ci.yml@v1', sha, 'v1.0.0'), `octo/repo/.github/workflows/ci.yml@${sha} # v1.0.0`);
-  assert.equal(pinnedActionText('actions/checkout@main', sha), `actions/checkout@${sha}`);
 });
 
 describe('online: action refs from a real git server', { skip }, () => {

@@ -219,3 +219,13 @@ test('pin-action pins a tag to its commit with the best version comment; a misma
   assert.ok(repinned.includes(`      - uses: "actions/setup-python@${tagCommit}" # v5.0.0 pinned by hand\n`), repinned);
   reparses(repinned);
 });
+
+test('pin-action pins a reusable workflow, path kept', () => {
+  const sha = 'd'.repeat(40);
+  const text = yaml('on: push', 'jobs:', '  call:', '    uses: octo/shared/.github/workflows/build.yml@v1 # shared build');
+  const resolved = { images: new Map(), actions: new Map([['octo/shared@v1', { commit: sha, bestTag: 'v1.2.0', fetchedAt: 'now' }]]) };
+  const f = only(check(text, { resolved }).findings, 'unpinned-action')[0];
+  const fixed = applyEdits(text, f.fixes.find((x) => x.kind === 'pin-action')!.edits);
+  assert.ok(fixed.includes(`    uses: octo/shared/.github/workflows/build.yml@${sha} # v1.2.0 # shared build\n`), fixed);
+  reparses(fixed);
+});

@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
-import type { ActionReference, Finding, Fix, FixKind, ImageReference, Span, TextEdit } from './types';
+import type { ActionReference, Finding, Fix, FixKind, ImageReference, ParsedImage, Span, TextEdit } from './types';
 import { anchorsUsedOutside, mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
 
 export const SUPPRESS_MARK = 'workflow-provenance: ignore';
@@ -228,13 +228,21 @@ export function suppressedRules(text: string, offset: number): string[] {
   return m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-/** `name:tag` → `name:tag@digest` (replacing a written digest; `:latest` spelled out when no tag). */
+/**
+ * `name:tag` → `name:tag@<digest>`, replacing a digest already written. A reference with neither tag
+ * nor digest gets `:latest` spelled out, so the pinned text still says which tag it follows.
+ */
+export function pinnedImageText(text: string, parsed: ParsedImage, digest: string): string {
+  const head = text.slice(0, parsed.digestStart);
+  return `${head}${parsed.tag === undefined && parsed.digest === undefined ? ':latest' : ''}@${digest}`;
+}
+
 function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | undefined): Fix | undefined {
   const image = ref.parsed;
   if (!image || !resolved || !ref.editable || text.slice(ref.span.start, ref.span.end) !== ref.text) return undefined;
   if (image.digest === resolved.digest) return undefined;
   const head = ref.text.slice(0, image.digestStart);
-  const newText = `${head}${image.tag === undefined && !image.digest ? ':latest' : ''}@${resolved.digest}`;
+  const newText = pinnedImageText(ref.text, image, resolved.digest);
   const cached = resolved.fromCache ? ' (cached)' : '';
   return {
     title: `Pin ${head} to its current digest ${resolved.digest.slice(0, 19)}…${cached}`,

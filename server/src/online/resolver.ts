@@ -8,7 +8,6 @@ import { answerRef, GitRef, GitRefsClient } from './gitRefs';
 import { FetchedManifest, ImageFacts, RegistryClient, RegistryCredentials, registryName } from './registryClient';
 import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
 
-export { pinnedActionText, pinnedImageText } from './pinning';
 export { defaultCacheDir } from './cache';
 export { OnlineError } from './transport';
 
