@@ -226,10 +226,20 @@ test('values known only at run time, runner labels in a matrix key called image,
   );
   const r = check(text);
   assert.deepEqual(
-    r.images.map((i) => i.text),
+    r.images.filter((i) => !i.runtimeValue).map((i) => i.text),
     ['debian:trixie'],
   );
   assert.equal(r.findings.filter((f) => f.severity !== 'info').length, 0, r.findings.map((f) => f.message).join('\n'));
+  // Values chosen at run time are named, at information level, where they are written.
+  assert.deepEqual(
+    only(r.findings, 'runtime-image').map((f) => [lineOf(text, f.span.start), spanText(text, f.span)]),
+    [
+      [12, '${{ inputs.db_image }}'],
+      [14, '${{ secrets.PRIVATE_IMAGE }}'],
+      [15, '${{ vars.TOOL }}'],
+    ],
+  );
+  assert.match(only(r.findings, 'runtime-image')[0].message, /from 'inputs', known only when the workflow runs/);
 });
 
 test('a docker action (runs.image) and a composite action (runs.steps)', () => {

@@ -3,6 +3,7 @@ import actionRefMismatch from '../../../docs/rules/action-ref-mismatch.md';
 import communityImage from '../../../docs/rules/community-image.md';
 import invalidImageReference from '../../../docs/rules/invalid-image-reference.md';
 import mutableTag from '../../../docs/rules/mutable-tag.md';
+import runtimeImage from '../../../docs/rules/runtime-image.md';
 import staleDigest from '../../../docs/rules/stale-digest.md';
 import unpinnedAction from '../../../docs/rules/unpinned-action.md';
 import unpinnedImage from '../../../docs/rules/unpinned-image.md';
@@ -14,6 +15,7 @@ export const ruleHelp: Record<string, string> = {
   'community-image': communityImage,
   'invalid-image-reference': invalidImageReference,
   'mutable-tag': mutableTag,
+  'runtime-image': runtimeImage,
   'stale-digest': staleDigest,
   'unpinned-action': unpinnedAction,
   'unpinned-image': unpinnedImage,

@@ -331,9 +331,10 @@ class Extractor {
     const distroNode = mapValue(this.doc, withNode, 'distro');
     for (const combo of this.combosOf(job)) {
       if (isScalar(baseNode)) {
-        const base = this.evaluate(scalarText(baseNode) ?? '', combo, job);
-        if (base === undefined) {
-          this.noteUnknown(baseNode);
+        const raw = scalarText(baseNode) ?? '';
+        const base = this.evaluate(raw, combo, job);
+        if ('unknown' in base) {
+          this.runtimeImage(baseNode, 0, raw.length, base.unknown, opts);
           continue;
         }
         if (base.value.trim() !== '') {
@@ -343,7 +344,7 @@ class Extractor {
       }
       const arch = archNode ? this.evaluate(scalarText(archNode) ?? '', combo, job) : { value: runOnArchDefaults.arch };
       const distro = distroNode ? this.evaluate(scalarText(distroNode) ?? '', combo, job) : { value: runOnArchDefaults.distro };
-      if (!arch || !distro) continue;
+      if ('unknown' in arch || 'unknown' in distro) continue;
       const from = runOnArchImage(arch.value.trim(), distro.value.trim());
       if (!from) continue;
       const at = distroNode ?? archNode ?? this.usesNode(step);
@@ -368,8 +369,12 @@ class Extractor {
     return c && c.length > 0 ? c : [undefined];
   }
 
-  /** Evaluates a template; undefined when it depends on values unknown offline. */
-  private evaluate(template: string, combo: Combination | undefined, job: JobModel | undefined): { value: string; sources: Array<MatrixScalarSource | undefined> } | undefined {
+  /** Evaluates a template; `{ unknown }` when it depends on values known only at run time. */
+  private evaluate(
+    template: string,
+    combo: Combination | undefined,
+    job: JobModel | undefined,
+  ): { value: string; sources: Array<MatrixScalarSource | undefined> } | { unknown: string } {
     let value = '';
     const sources: Array<MatrixScalarSource | undefined> = [];
     for (const part of splitTemplate(template)) {
@@ -378,18 +383,33 @@ class Extractor {
         continue;
       }
       const r = evaluateExpression(part.expression, combo, job?.matrix ?? { combinations: [], dynamic: false, truncated: false, sources: new Map() });
-      if (!r.known) return undefined;
+      if (!r.known) return { unknown: r.reason };
       value += r.value;
       sources.push(r.source);
     }
     return { value, sources };
   }
 
-  private noteUnknown(node: YamlNode): void {
-    const span = nodeSpan(node);
-    if (!this.model.unknown.some((u) => u.span.start === span.start)) {
-      this.model.unknown.push({ span, reason: 'the image comes from a value known only when the workflow runs' });
+  /** An image chosen at run time: reported as such (information), never judged as a reference. */
+  private runtimeImage(node: Scalar, from: number, to: number, reason: string, opts: SiteOptions): void {
+    const raw = (scalarText(node) ?? '').slice(from, to);
+    let lead = raw.length - raw.trimStart().length;
+    let text = raw.trim();
+    // The span covers the reference alone, as for written images: no `docker://`, no `--platform`.
+    if (opts.dockerPrefix && text.startsWith('docker://')) {
+      lead += 'docker://'.length;
+      text = text.slice('docker://'.length);
     }
+    if (opts.mayCarryPlatform) {
+      const flag = splitPlatformFlag(text);
+      const rest = text.slice(flag.imageStart);
+      lead += flag.imageStart + (rest.length - rest.trimStart().length);
+      text = rest.trim();
+    }
+    if (!text) return;
+    const located = valueSpan(this.text, node, from + lead, from + lead + text.length);
+    this.emit({ text, span: located.span, editable: false, platform: opts.platform, commentAt: commentAnchor(node), runtimeValue: reason }, opts);
+    if (!this.model.unknown.some((u) => u.span.start === located.span.start)) this.model.unknown.push({ span: located.span, reason });
   }
 
   private imageSiteWhole(node: Scalar, opts: SiteOptions): void {
@@ -408,8 +428,8 @@ class Extractor {
     const exprParts = parts.filter((p) => p.expression !== undefined);
     for (const combo of combos ?? this.combosOf(opts.job)) {
       const r = this.evaluate(raw, combo, opts.job);
-      if (!r) {
-        this.noteUnknown(node);
+      if ('unknown' in r) {
+        this.runtimeImage(node, from, to, r.unknown, opts);
         return;
       }
       if (r.value.trim() === '') continue;
@@ -477,7 +497,16 @@ class Extractor {
   }
 
   private emit(
-    found: { text: string; span: Span; editable: boolean; platform?: string; via?: Array<{ span: Span; expression: string }>; matrix?: MatrixBinding; commentAt: number },
+    found: {
+      text: string;
+      span: Span;
+      editable: boolean;
+      platform?: string;
+      via?: Array<{ span: Span; expression: string }>;
+      matrix?: MatrixBinding;
+      commentAt: number;
+      runtimeValue?: string;
+    },
     opts: SiteOptions,
   ): void {
     const key = `${found.span.start}:${found.span.end}:${found.text}:${found.platform ?? ''}:${opts.source}`;
@@ -491,7 +520,7 @@ class Extractor {
       }
       return;
     }
-    const parsed = parseImageReference(found.text);
+    const parsed = found.runtimeValue ? undefined : parseImageReference(found.text);
     const ref: ImageReference = {
       kind: 'image',
       text: found.text,
@@ -507,8 +536,9 @@ class Extractor {
       commentAt: found.commentAt,
       action: opts.action,
       input: opts.input,
-      parsed: parsed.ok ? parsed.image : undefined,
-      parseError: parsed.ok ? undefined : parsed.error,
+      parsed: parsed?.ok ? parsed.image : undefined,
+      parseError: parsed && !parsed.ok ? parsed.error : undefined,
+      runtimeValue: found.runtimeValue,
     };
     this.seen.set(key, ref);
     this.model.images.push(ref);

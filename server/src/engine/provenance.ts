@@ -80,6 +80,7 @@ function registryPage(image: ParsedImage): string | undefined {
 
 export function describeImage(ref: ImageReference, options: AnalyzeOptions = {}, policy?: TrustPolicy): ImageProvenance {
   const image = ref.parsed;
+  if (ref.runtimeValue) return { standing: 'unknown', reason: `chosen when the workflow runs: ${ref.runtimeValue}` };
   if (!image) return { standing: 'unknown', reason: `not a valid image reference: ${ref.parseError ?? 'unparsable'}` };
   const pol = policy ?? options.policy ?? defaultPolicy();
   const official = officialName(image);

@@ -114,6 +114,8 @@ export interface ImageReference {
   parsed?: ParsedImage;
   /** Set when `text` is not a valid reference. */
   parseError?: string;
+  /** Set when the image is chosen only when the workflow runs (inputs, vars, secrets…): why. */
+  runtimeValue?: string;
 }
 
 export interface ActionReference {

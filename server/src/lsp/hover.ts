@@ -130,7 +130,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
         } |`,
     );
     if (p.canonical !== image.text) out.push(`Normalised: ${code(p.canonical)}`);
-  } else {
+  } else if (!image.runtimeValue) {
     out.push(`Not a valid image reference${image.parseError ? `: ${image.parseError}` : ''}.`);
   }
   out.push(findingList(findings));

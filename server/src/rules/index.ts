@@ -3,6 +3,7 @@ import { actionRefMismatch } from './action-ref-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
+import { runtimeImage } from './runtime-image';
 import type { ActionRule, ImageRule, Rule } from './rule';
 import { staleDigest } from './stale-digest';
 import { unpinnedAction } from './unpinned-action';
@@ -10,6 +11,6 @@ import { unpinnedImage } from './unpinned-image';
 import { unsupportedPlatform } from './unsupported-platform';
 import { untrustedImage } from './untrusted-image';
 
-export const imageRules: ImageRule[] = [invalidImageReference, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage];
+export const imageRules: ImageRule[] = [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage];
 export const actionRules: ActionRule[] = [unpinnedAction, actionRefMismatch];
 export const allRules: Rule[] = [...imageRules, ...actionRules];
