@@ -1,7 +1,8 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TextEdit, type TrustPolicy } from '../engine';
+import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
+import { combineFixes, pinFixOf } from '../engine/fixes';
 import { parseYaml } from '../engine/yamlSource';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
@@ -243,19 +244,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * as well as the original did, so a user's file is never left corrupt.
  */
 function pinFile(path: string, text: string, findings: Finding[]): { pinned: number; text: string; error?: string } {
-  const edits: TextEdit[] = [];
-  const seen = new Set<string>();
-  for (const f of findings) {
-    for (const fix of f.fixes) {
-      if (fix.kind !== 'pin-digest' && fix.kind !== 'pin-action') continue;
-      const key = fix.edits.map((e) => `${e.start}:${e.end}`).join(',');
-      if (seen.has(key)) continue;
-      // Skip a fix that overlaps one already taken (two rules can offer the same pin).
-      if (fix.edits.some((e) => edits.some((x) => e.start < x.end && x.start < e.end))) continue;
-      seen.add(key);
-      edits.push(...fix.edits);
-    }
-  }
+  const { edits, count } = combineFixes(findings, pinFixOf);
   if (edits.length === 0) return { pinned: 0, text };
   const next = applyEdits(text, edits);
   if (parseYaml(next).errors.length > parseYaml(text).errors.length) return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
@@ -266,7 +255,7 @@ function pinFile(path: string, text: string, findings: Finding[]): { pinned: num
   } catch (e) {
     return { pinned: 0, text, error: `cannot write: ${(e as Error).message}` };
   }
-  return { pinned: seen.size, text: next };
+  return { pinned: count, text: next };
 }
 
 /** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */

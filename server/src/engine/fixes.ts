@@ -215,6 +215,33 @@ function ignoreFix(text: string, finding: Finding): Fix | undefined {
   return { title, kind: 'ignore', edits: [{ start: end, end, newText: ` # ${SUPPRESS_MARK}[${finding.rule}]` }] };
 }
 
+/**
+ * One fix per finding (the one `pick` chooses), identical fixes once, and none that overlaps a fix
+ * already taken: the edits of "fix all", "pin all" and `check --fix`, sorted, with how many fixes they hold.
+ */
+export function combineFixes(findings: readonly Finding[], pick: (finding: Finding) => Fix | undefined): { edits: TextEdit[]; count: number } {
+  const accepted: TextEdit[] = [];
+  const seen = new Set<string>();
+  let count = 0;
+  for (const finding of findings) {
+    const fix = pick(finding);
+    if (!fix || fix.edits.length === 0) continue;
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const overlaps = fix.edits.some((e) => accepted.some((a) => (e.start < a.end && a.start < e.end) || (e.start === e.end && e.start === a.start)));
+    if (overlaps) continue;
+    accepted.push(...fix.edits);
+    count++;
+  }
+  return { edits: accepted.sort((a, b) => a.start - b.start), count };
+}
+
+/** The pin fix of a finding (digest or commit), for pinning a whole file. */
+export function pinFixOf(finding: Finding): Fix | undefined {
+  return finding.fixes.find((f) => f.kind === 'pin-digest' || f.kind === 'pin-action');
+}
+
 /** Rules silenced for a reference: a comment on its own line, or where its suppression comment goes. */
 export function suppressedFor(text: string, ref: { span: Span; commentAt?: number }): string[] {
   const own = suppressedRules(text, ref.span.start);

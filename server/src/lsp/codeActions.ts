@@ -2,6 +2,7 @@
 // "Trust publisher" which writes the publisher's pattern into the repository config file.
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../engine/api';
+import { combineFixes } from '../engine/fixes';
 import type { LineIndex } from '../engine/lineIndex';
 import type { Finding, Fix, TextEdit } from '../engine/types';
 import { diagnosticSource, isFindingData, toRange } from './diagnostics';
@@ -113,23 +114,10 @@ function quickFix(snapshot: DocumentSnapshot, fix: Fix, diagnostic: Diagnostic |
 
 /** The edits of every safe fix that does not overlap another, one fix per finding (its preferred safe one). */
 export function safeFixEdits(findings: readonly Finding[]): TextEdit[] {
-  const chosen: TextEdit[][] = [];
-  const seen = new Set<string>();
-  for (const finding of findings) {
+  return combineFixes(findings, (finding) => {
     const safe = finding.fixes.filter((f) => f.safe === true);
-    const fix = safe.find((f) => f.preferred === true) ?? safe[0];
-    if (!fix || fix.edits.length === 0) continue;
-    const key = JSON.stringify(fix.edits);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    chosen.push(fix.edits);
-  }
-  const accepted: TextEdit[] = [];
-  for (const edits of chosen) {
-    const overlaps = edits.some((e) => accepted.some((a) => (e.start < a.end && a.start < e.end) || (e.start === e.end && e.start === a.start)));
-    if (!overlaps) accepted.push(...edits);
-  }
-  return accepted.sort((a, b) => a.start - b.start);
+    return safe.find((f) => f.preferred === true) ?? safe[0];
+  }).edits;
 }
 
 export function fixAllAction(snapshot: DocumentSnapshot): CodeAction | undefined {

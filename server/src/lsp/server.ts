@@ -38,6 +38,7 @@ import {
 } from '../engine';
 import type { AnalyzeOptions, SyntaxProblem, TrustPolicy } from '../engine/api';
 import type { Finding } from '../engine/types';
+import { combineFixes, pinFixOf } from '../engine/fixes';
 import { codeActions, type DocumentSnapshot, fixAllKind, lspEdits } from './codeActions';
 import { configProblemCode, countDiagnostics, findingDiagnostics, problemDiagnostic, RuleDocs } from './diagnostics';
 import { type FactsProvider, offlineFacts } from './facts';
@@ -749,20 +750,10 @@ export class WorkflowProvenanceServer {
       const text = open ? open.getText() : await fs.readFile(key, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       const snapshot = this.snapshotOf(open?.uri ?? uri, key, open?.version ?? null, text);
-      const taken: Array<{ start: number; end: number; newText: string }> = [];
-      const seen = new Set<string>();
-      for (const finding of snapshot.analysis.findings) {
-        for (const fix of finding.fixes) {
-          if (fix.kind !== 'pin-digest' && fix.kind !== 'pin-action') continue;
-          const id = fix.edits.map((e) => `${e.start}:${e.end}`).join(',');
-          if (seen.has(id) || fix.edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end))) continue;
-          seen.add(id);
-          taken.push(...fix.edits);
-        }
-      }
-      if (taken.length === 0) continue;
-      pinned += seen.size;
-      changes[open?.uri ?? uri] = lspEdits(snapshot.index, taken);
+      const pins = combineFixes(snapshot.analysis.findings, pinFixOf);
+      if (pins.count === 0) continue;
+      pinned += pins.count;
+      changes[open?.uri ?? uri] = lspEdits(snapshot.index, pins.edits);
     }
     const files = Object.keys(changes).length;
     if (files > 0) {
