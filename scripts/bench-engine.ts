@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { analyze, loadEngine } from '../server/src/engine';
+import { sharedCorpusDir } from './sharedCorpus.mjs';
 
 interface Sample {
   name: string;
@@ -24,7 +25,7 @@ type Mode = 'steady' | 'edit';
 
 const args = process.argv.slice(2);
 const argValue = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const corpusDir = argValue('--corpus') ?? '/work/shared/corpus';
+const corpusDir = argValue('--corpus') ?? sharedCorpusDir(__dirname) ?? '../shared/corpus';
 const runs = Number(argValue('--runs') ?? 25);
 const warmup = Number(argValue('--warmup') ?? 5);
 const writeGenerated = argValue('--write-generated');

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sharedCorpusDir } from './sharedCorpus.mjs';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-languageserver-protocol/node');
@@ -16,7 +17,7 @@ const args = process.argv.slice(2);
 const argValue = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const serverScript = resolve(argValue('--server', join(root, 'dist/server.js')));
 const edits = Number(argValue('--edits', '50'));
-const corpusDir = '/work/shared/corpus';
+const corpusDir = sharedCorpusDir(root) ?? join(root, '..', 'shared', 'corpus');
 const largestName = 'rust-lang__rustup/ci.yaml';
 
 function percentile(values, p) {

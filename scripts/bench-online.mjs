@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { corpusSkipped, sharedCorpusDir } from './sharedCorpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const corpus = join(root, '..', 'shared', 'corpus');
+const corpus = sharedCorpusDir(root) ?? join(root, '..', 'shared', 'corpus');
 const LATENCY_MS = 20;
 
 function yamlFiles(dir) {
@@ -43,7 +44,7 @@ let bundleDir;
 try {
   statSync(corpus);
 } catch {
-  console.log('online.skipped no corpus at ../shared/corpus');
+  console.log(`online.${corpusSkipped}`);
   process.exit(0);
 }
 

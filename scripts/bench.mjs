@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sharedCorpusDir } from './sharedCorpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -17,7 +18,7 @@ const args = process.argv.slice(2);
 const argValue = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const engineRuns = argValue('--runs', '25');
 const cliRuns = Number(argValue('--cli-runs', '5'));
-const corpusDir = resolve(argValue('--corpus', join(root, '../shared/corpus')));
+const corpusDir = resolve(argValue('--corpus', sharedCorpusDir(root) ?? join(root, '../shared/corpus')));
 const cli = resolve(argValue('--cli', join(root, 'dist/cli.js')));
 const outDir = join(root, '.test-tmp/bench');
 

@@ -4,21 +4,31 @@ import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
   LanguageClient,
+  NotificationType,
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 
+// The one module shared with the server: its commands and notifications, typed.
 import {
   configureOnlineNotification,
-  workspaceTrustedNotification,
-  pinAllCommand as SERVER_PIN_ALL,
-  recheckCommand as SERVER_RECHECK,
+  type Notification,
+  pinAllCommand,
+  recheckCommand,
+  type ServerCommand,
+  type ServerCommands,
   type StatusParams as ServerStatus,
-  statusNotification as STATUS_NOTIFICATION,
+  statusNotification,
+  workspaceTrustedNotification,
 } from '../../server/src/lsp/protocol';
 
 export type { ServerStatus };
+
+/** This library's notification type for one of the protocol's notifications. */
+function typed<P>(notification: Notification<P>): NotificationType<P> {
+  return new NotificationType<P>(notification.method);
+}
 
 let client: LanguageClient | undefined;
 
@@ -66,24 +76,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
   client = languageClient;
 
-  const forward = async (command: string, args: unknown[]): Promise<unknown> => {
+  const forward = async <C extends ServerCommand>(command: C, args: ServerCommands[C]['arguments']): Promise<ServerCommands[C]['result'] | undefined> => {
     if (!languageClient.isRunning()) {
       void vscode.window.showWarningMessage('Workflow Provenance: the language server is not running. See the output channel.');
       return undefined;
     }
-    return languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+    const result: ServerCommands[C]['result'] | null = await languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+    // The server answers null when a command failed (its log says why).
+    return result ?? undefined;
   };
 
-  const pin = async (args: unknown[]): Promise<unknown> => {
-    const result = await forward(SERVER_PIN_ALL, args);
-    const message = (result as { message?: unknown } | undefined)?.message;
-    if (typeof message === 'string') void vscode.window.showInformationMessage(`Workflow Provenance: ${message}`);
+  const pin = async (args: ServerCommands[typeof pinAllCommand]['arguments']) => {
+    const result = await forward(pinAllCommand, args);
+    if (result) void vscode.window.showInformationMessage(`Workflow Provenance: ${result.message}`);
     return result;
   };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('workflowProvenance.showOutput', () => output.show(true)),
-    vscode.commands.registerCommand('workflowProvenance.recheck', () => forward(SERVER_RECHECK, [])),
+    vscode.commands.registerCommand('workflowProvenance.recheck', () => forward(recheckCommand, [])),
     vscode.commands.registerCommand('workflowProvenance.pinAll', (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) {
@@ -99,17 +110,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('workflowProvenance.signInToGitHub', async () => {
       const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
       if (!languageClient.isRunning()) return;
-      await languageClient.sendNotification(configureOnlineNotification, { gitToken: session.accessToken });
+      await languageClient.sendNotification(typed(configureOnlineNotification), { gitToken: session.accessToken });
       void vscode.window.showInformationMessage(`Workflow Provenance: resolving private actions as ${session.account.label}.`);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (languageClient.isRunning()) void languageClient.sendNotification(workspaceTrustedNotification);
+      if (languageClient.isRunning()) void languageClient.sendNotification(typed(workspaceTrustedNotification), undefined);
     }),
     vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),
   );
 
   context.subscriptions.push(
-    languageClient.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => showStatus(statusItem, status)),
+    languageClient.onNotification(typed(statusNotification), (status) => showStatus(statusItem, status)),
   );
 
   try {

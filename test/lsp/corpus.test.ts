@@ -1,5 +1,6 @@
 // The workflow that started the project: uv's LoongArch build used a community Debian image through a
 // matrix value, where the official image publishes no linux/loong64.
+import { corpusAbsent, loongArchWorkflow } from '../unit/support/corpus';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,9 +9,8 @@ import type { MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspClient, temporaryWorkspace, uriOf } from './lspClient';
 import { writeFiles } from './fixtures';
 
-const loongArchWorkflow = '/work/shared/corpus/astral-sh__uv/build-binaries.at-2fd9e53b.yml';
 
-test('the LoongArch workflow: community-image on line 854, and a hover that explains why', { skip: !existsSync(loongArchWorkflow) && 'corpus absent' }, async () => {
+test('the LoongArch workflow: community-image on line 854, and a hover that explains why', { skip: corpusAbsent }, async () => {
   const text = readFileSync(loongArchWorkflow, 'utf8');
   const root = temporaryWorkspace('uv');
   writeFiles(root, { '.github/workflows/build-binaries.yml': text });

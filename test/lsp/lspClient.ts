@@ -24,6 +24,7 @@ import {
   InitializeResult,
   InitializedNotification,
   LogMessageParams,
+  NotificationType,
   ProtocolConnection,
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
@@ -115,7 +116,7 @@ export class LspClient {
     const client = new LspClient(child, connection, options.workspace, options.settings ?? {});
     child.stderr?.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => client.onDiagnostics(params));
-    connection.onNotification(statusNotification, (params: StatusParams) => client.onStatus(params));
+    connection.onNotification(new NotificationType<StatusParams>(statusNotification.method), (params) => client.onStatus(params));
     connection.onNotification('window/logMessage', (params: LogMessageParams) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: ShowMessageParams) => void client.messages.push(params.message));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { check, lineOf, only, projectRoot, ready, spanText } from './support/engine';
+import { corpusAbsent, corpusDir } from './support/corpus';
+import { check, lineOf, only, ready, spanText } from './support/engine';
 
-const corpus = join(projectRoot(), '..', 'shared', 'corpus');
-const absent = !existsSync(corpus) && `corpus not found at ${corpus}`;
+const corpus = corpusDir;
+const absent = corpusAbsent;
 
 function read(rel: string): string {
   return readFileSync(join(corpus, rel), 'utf8');

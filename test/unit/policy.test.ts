@@ -32,7 +32,7 @@ test('inline suppression silences exactly the named rules on that line', () => {
 
 test('trusted-images globs, per-rule severity and off, and ignore patterns from a config file', () => {
   const config = yaml('trusted-images:', '  - ghcr.io/my-org/*', 'rules:', '  untrusted-image: error', '  unpinned-image: off', 'ignore:', '  - quay.io/other/*');
-  const parsed = parsePolicyFile(config, 'workflow-provenance.yml');
+  const parsed = parsePolicyFile(config);
   assert.deepEqual(parsed.problems, []);
   const r = check(wf, { policy: mergePolicies(parsed.policy) });
   assert.deepEqual(
@@ -51,7 +51,7 @@ test("the repository's own ghcr.io namespace is trusted", () => {
 
 test('config mistakes come back with their place, never an exception', () => {
   const bad = yaml('trusted-images: ghcr.io/x/*', 'rules:', '  no-such-rule: error', '  mutable-tag: loud', 'extra: 1', 'ignore:', '  - ""');
-  const r = parsePolicyFile(bad, 'cfg.yml');
+  const r = parsePolicyFile(bad);
   const msgs = r.problems.map((p) => [lineOf(bad, p.span.start), p.message.split(' (')[0]]);
   assert.deepEqual(msgs, [
     [1, 'trusted-images must be a list of patterns'],
@@ -60,27 +60,27 @@ test('config mistakes come back with their place, never an exception', () => {
     [5, "unknown key 'extra'"],
     [7, 'ignore: each entry must be a non-empty string pattern'],
   ]);
-  for (const text of ['[', 'a: [', '- 1', ': :', '\u0000', 'rules: 3']) assert.doesNotThrow(() => parsePolicyFile(text, 'x'));
+  for (const text of ['[', 'a: [', '- 1', ': :', '\u0000', 'rules: 3']) assert.doesNotThrow(() => parsePolicyFile(text));
 });
 
 test('adding a trusted publisher edits the config text in place', () => {
   const created = applyEdits('', addTrustedImageEdits(undefined, 'ghcr.io/loong64/*'));
-  assert.deepEqual(parsePolicyFile(created, 'x').policy.trustedImages, ['ghcr.io/loong64/*']);
+  assert.deepEqual(parsePolicyFile(created).policy.trustedImages, ['ghcr.io/loong64/*']);
   const existing = yaml('# our policy', 'trusted-images:', '  - quay.io/pypa/*  # manylinux', 'rules:', '  unpinned-image: off');
   const added = applyEdits(existing, addTrustedImageEdits(existing, 'ghcr.io/loong64/*'));
-  assert.deepEqual(parsePolicyFile(added, 'x').policy.trustedImages, ['quay.io/pypa/*', 'ghcr.io/loong64/*']);
+  assert.deepEqual(parsePolicyFile(added).policy.trustedImages, ['quay.io/pypa/*', 'ghcr.io/loong64/*']);
   assert.ok(added.startsWith('# our policy\ntrusted-images:\n  - quay.io/pypa/*  # manylinux\n'), added);
   const flow = 'trusted-images: [a/*]\n';
-  assert.deepEqual(parsePolicyFile(applyEdits(flow, addTrustedImageEdits(flow, 'b/*')), 'x').policy.trustedImages, ['a/*', 'b/*']);
+  assert.deepEqual(parsePolicyFile(applyEdits(flow, addTrustedImageEdits(flow, 'b/*'))).policy.trustedImages, ['a/*', 'b/*']);
   const none = 'rules:\n  mutable-tag: error';
   const appended = applyEdits(none, addTrustedImageEdits(none, 'b/*'));
-  assert.deepEqual(parsePolicyFile(appended, 'x').policy, { rules: { 'mutable-tag': 'error' }, trustedImages: ['b/*'] });
+  assert.deepEqual(parsePolicyFile(appended).policy, { rules: { 'mutable-tag': 'error' }, trustedImages: ['b/*'] });
 });
 
 test('image-inputs in the config extend the built-in table of actions that take images', () => {
   const config = yaml('image-inputs:', '  - action: my-org/run-in-container', '    input: image', '    platform-input: docker-options', '  - action: not-a-repo', '    input: x');
-  const parsed = parsePolicyFile(config, 'cfg.yml');
-  assert.deepEqual(parsed.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', platformInput: 'docker-options' }]);
+  const parsed = parsePolicyFile(config);
+  assert.deepEqual(parsed.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', optionsInput: 'docker-options' }]);
   assert.deepEqual(parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]), [[5, 'image-inputs: each entry needs action (owner/repo) and input']]);
   const workflow = yaml(
     'on: push',

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, applyEdits, LineIndex, type Analysis } from '../../server/src/engine';
-import { corpusFiles, loongArchWorkflow, rangeProblems } from './support/corpus';
+import { corpusAbsent, corpusFiles, loongArchWorkflow, rangeProblems } from './support/corpus';
 import { ready } from './support/engine';
 
 before(ready);
@@ -105,7 +105,7 @@ function probe(text: string): { problem?: string; broken: boolean } {
 
 const corpus = corpusFiles();
 
-test('fuzz: mutated corpus files never throw and every range stays inside the document', { skip: !corpus && 'corpus absent' }, (t) => {
+test('fuzz: mutated corpus files never throw and every range stays inside the document', { skip: corpusAbsent }, (t) => {
   const files = corpus ?? [];
   const perFile = Math.ceil(mutantTotal / files.length);
   const failures: string[] = [];
@@ -225,7 +225,7 @@ test('a 5 MB single-line scalar returns', (t) => {
   }
 });
 
-test('mid-typing: every prefix of the LoongArch workflow analyses, and line 854 is flagged once its consumer is typed', { skip: !existsSync(loongArchWorkflow) && 'corpus absent' }, (t) => {
+test('mid-typing: every prefix of the LoongArch workflow analyses, and line 854 is flagged once its consumer is typed', { skip: corpusAbsent }, (t) => {
   const full = readFileSync(loongArchWorkflow, 'utf8');
   const lines = new LineIndex(full);
   // The matrix value on line 854 is only known to be an image once a step passes it to run-on-arch's

@@ -1,3 +1,4 @@
+import { corpusAbsent, corpusDir } from './support/corpus';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -253,7 +254,6 @@ test('an unchanged script is answered from the cache', () => {
   assert.deepEqual(again, first);
 });
 
-const corpus = '/work/shared/corpus';
 
 /** Every `run:` string in a workflow file. */
 function runScripts(file: string): string[] {
@@ -269,9 +269,9 @@ function runScripts(file: string): string[] {
 }
 
 test('real workflows: rustup and cpython', (t) => {
-  const rustup = join(corpus, 'rust-lang__rustup/ci.yaml');
-  const cpython = join(corpus, 'python__cpython/build.at-00023da0.yml');
-  if (!existsSync(rustup) || !existsSync(cpython)) return t.skip('corpus not present');
+  const rustup = join(corpusDir, 'rust-lang__rustup/ci.yaml');
+  const cpython = join(corpusDir, 'python__cpython/build.at-00023da0.yml');
+  if (corpusAbsent) return t.skip(corpusAbsent);
   const found = [...runScripts(rustup), ...runScripts(cpython)].flatMap((script) => scan(script).images.map((image) => image.text));
   assert.ok(found.includes('centos:7'), found.join(', '));
   assert.ok(found.includes('quay.io/tiran/cpython_autoconf:269'), found.join(', '));
@@ -281,9 +281,9 @@ test('real workflows: rustup and cpython', (t) => {
 });
 
 test('timing: the largest run script in the corpus, cold and warm', (t) => {
-  if (!existsSync(corpus)) return t.skip('corpus not present');
-  const files = readdirSync(corpus, { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
-  const scripts = files.flatMap((name) => runScripts(join(corpus, name)));
+  if (corpusAbsent) return t.skip(corpusAbsent);
+  const files = readdirSync(corpusDir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
+  const scripts = files.flatMap((name) => runScripts(join(corpusDir, name)));
   const largest = scripts.reduce((a, b) => (b.length > a.length ? b : a), '');
   // A variant never scanned before, so the first timing includes the parse.
   const fresh = `${largest}\n# ${Date.now()}`;

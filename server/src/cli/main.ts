@@ -147,7 +147,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       if (configPath) {
         try {
           const text = readFileSync(configPath, 'utf8');
-          const r = parsePolicyFile(text, configPath);
+          const r = parsePolicyFile(text);
           part = r.policy;
           for (const pr of r.problems) problems.push({ path: configPath, text, offset: pr.span.start, message: `config: ${pr.message}` });
         } catch (e) {

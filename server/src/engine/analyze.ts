@@ -1,13 +1,12 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
-import type { Analysis, AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
+import type { Analysis, AnalyzeOptions, ProvenanceByReference, TrustPolicy } from './api';
 import { extract } from './extract';
 import { buildFixes, suppressedFor } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
-import { describeImage, imageName } from './provenance';
-import { actionRules, imageRules } from '../rules';
-import type { RuleContext } from '../rules/rule';
-import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
+import { describeAction, describeImage, imageName } from './provenance';
+import type { Rule, RuleContext, RuleResult, RuleSet } from './rule';
+import type { ActionReference, Finding, ParsedImage, Reference } from './types';
 import { parseYaml } from './yamlSource';
 
 /**
@@ -29,51 +28,58 @@ function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
   return policy.ignore.some((p) => names.some((n) => globMatches(p, n)));
 }
 
-export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+/**
+ * Runs `rules` over the document. The faces call `analyze` from the engine's front door, which passes
+ * the full rule catalogue; the engine itself never imports a rule.
+ */
+export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parseYaml(text);
   const policy = options.policy ?? mergePolicies();
   const model = extract(
     parsed,
     options.path,
-    policy.imageInputs.map((i) => ({ action: i.action.toLowerCase(), input: i.input, optionsInput: i.platformInput })),
+    policy.imageInputs.map((i) => ({ action: i.action.toLowerCase(), input: i.input, optionsInput: i.optionsInput })),
   );
   const findings: Finding[] = [];
+  const provenance: ProvenanceByReference = { images: new Map(), actions: new Map() };
 
-  const judge = (ref: Reference, prov: ImageProvenance | undefined, ctx: RuleContext) => {
-    const rules = ref.kind === 'image' ? imageRules : actionRules;
-    for (const rule of rules) {
-      const setting = policy.rules[rule.id];
-      if (setting === 'off') continue;
-      const result = ref.kind === 'image' ? (rule as (typeof imageRules)[number]).check(ref as ImageReference, ctx) : (rule as (typeof actionRules)[number]).check(ref as ActionReference, ctx);
-      if (!result) continue;
-      if (suppressedFor(text, ref).includes(rule.id)) continue;
-      const finding: Finding = {
-        rule: rule.id,
-        severity: setting ?? rule.defaultSeverity,
-        message: result.message,
-        span: ref.span,
-        reference: ref,
-        fixes: [],
-      };
-      if (ref.kind === 'image' && ref.via) {
-        finding.related = ref.via.map((v) => ({ span: v.span, message: `the value reaches the job through ${v.expression}` }));
-      }
-      finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], { provenance: prov, resolvedImage: ctx.resolvedImage, resolvedAction: ctx.resolvedAction });
-      findings.push(finding);
+  const report = (rule: Rule, result: RuleResult | undefined, ref: Reference, ctx: RuleContext): void => {
+    const setting = policy.rules[rule.id];
+    if (!result || suppressedFor(text, ref).includes(rule.id)) return;
+    const finding: Finding = {
+      rule: rule.id,
+      severity: setting === undefined || setting === 'off' ? rule.defaultSeverity : setting,
+      message: result.message,
+      span: ref.span,
+      reference: ref,
+      fixes: [],
+    };
+    if (ref.kind === 'image' && ref.via) {
+      finding.related = ref.via.map((v) => ({ span: v.span, message: `the value reaches the job through ${v.expression}` }));
     }
+    finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], { provenance: ctx.provenance, resolvedImage: ctx.resolvedImage, resolvedAction: ctx.resolvedAction });
+    findings.push(finding);
   };
+  const enabled = <R extends Rule>(list: readonly R[]): R[] => list.filter((rule) => policy.rules[rule.id] !== 'off');
+  const imageRules = enabled(rules.images);
+  const actionRules = enabled(rules.actions);
 
   for (const ref of model.images) {
+    // Ignored references are still described: the hover tells what they are.
+    const prov = describeImage(ref, options, policy);
+    provenance.images.set(ref, prov);
     if (ignoredByPolicy(ref, policy)) continue;
-    const prov = ref.parsed ? describeImage(ref, options, policy) : undefined;
     const resolvedImage = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
-    judge(ref, prov, { options, policy, provenance: prov, resolvedImage, resolvedAction: undefined });
+    const ctx: RuleContext = { options, policy, provenance: ref.parsed ? prov : undefined, resolvedImage, resolvedAction: undefined };
+    for (const rule of imageRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
   for (const ref of model.actions) {
+    provenance.actions.set(ref, describeAction(ref, { ...options, policy }));
     if (ignoredByPolicy(ref, policy)) continue;
     const resolvedAction = options.resolved?.actions.get(resolvedActionKey(ref));
-    judge(ref, undefined, { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction });
+    const ctx: RuleContext = { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction };
+    for (const rule of actionRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
-  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors };
+  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors, provenance };
 }

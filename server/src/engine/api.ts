@@ -24,8 +24,8 @@ export interface ImageInputRule {
   /** `owner/repo` of the action. */
   action: string;
   input: string;
-  /** Another input of the same step that may carry `--platform X` (e.g. docker run options). */
-  platformInput?: string;
+  /** Another input of the same step holding options that may carry `--platform X` (e.g. docker run options). */
+  optionsInput?: string;
 }
 
 export interface AnalyzeOptions {
@@ -86,6 +86,21 @@ export interface ImageProvenance {
   officialSupportsPlatform?: boolean;
   /** A page about the image at its registry. */
   registryPage?: string;
+  /** For a community or unknown publisher: the policy pattern a "Trust publisher" fix would add. */
+  trustPattern?: string;
+}
+
+/** What the engine judged about an action's publisher and pinning. */
+export interface ActionProvenance {
+  standing: Standing;
+  pinned: boolean;
+  reason: string;
+}
+
+/** The judgement behind every reference of an analysis, so the faces present it without recomputing. */
+export interface ProvenanceByReference {
+  images: Map<ImageReference, ImageProvenance>;
+  actions: Map<ActionReference, ActionProvenance>;
 }
 
 export interface Analysis {
@@ -95,4 +110,5 @@ export interface Analysis {
   findings: Finding[];
   /** YAML errors; the document is still analysed as far as it parses. */
   syntaxErrors: SyntaxProblem[];
+  provenance: ProvenanceByReference;
 }

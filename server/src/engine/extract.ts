@@ -100,10 +100,10 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
     unknown: [],
     problems: [],
   };
-  const x = new Extractor(parsed, model, extraInputs);
+  const extractor = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
-  if (model.kind === 'workflow') x.workflow(root);
-  else if (model.kind === 'action') x.action(root);
+  if (model.kind === 'workflow') extractor.workflow(root);
+  else if (model.kind === 'action') extractor.action(root);
   return model;
 }
 
@@ -171,19 +171,19 @@ class Extractor {
 
     const container = mapValue(this.doc, node, 'container');
     if (isScalar(container)) {
-      this.imageSiteWhole(container, { source: 'container', job, dockerPrefix: true });
+      this.imageInWholeValue(container, { source: 'container', job, dockerPrefix: true });
     } else if (isMap(container)) {
       const image = mapValue(this.doc, container, 'image');
       if (isScalar(image)) {
         const platform = this.platformOption(mapValue(this.doc, container, 'options'));
-        this.imageSiteWhole(image, { source: 'container', job, dockerPrefix: true, platform });
+        this.imageInWholeValue(image, { source: 'container', job, dockerPrefix: true, platform });
       }
     }
     for (const svc of mapEntries(this.doc, mapValue(this.doc, node, 'services'))) {
       const image = isScalar(svc.value) ? svc.value : mapValue(this.doc, svc.value, 'image');
       if (isScalar(image)) {
         const platform = this.platformOption(mapValue(this.doc, svc.value, 'options'));
-        this.imageSiteWhole(image, { source: 'service', job, dockerPrefix: true, platform });
+        this.imageInWholeValue(image, { source: 'service', job, dockerPrefix: true, platform });
       }
     }
     job.steps = this.steps(mapValue(this.doc, node, 'steps'));
@@ -249,7 +249,7 @@ class Extractor {
     const lead = raw.indexOf(text);
     const whole = valueSpan(this.text, node, lead, lead + text.length);
     const refSpan = whole.exact ? valueSpan(this.text, node, Math.min(lead + at + 1, lead + text.length), lead + text.length).span : whole.span;
-    const ref0: ActionReference = {
+    const action: ActionReference = {
       kind: 'action',
       text,
       span: whole.span,
@@ -265,9 +265,9 @@ class Extractor {
     };
     const comment = this.trailingComment(nodeSpan(node).end);
     const version = comment && /^#\s*(v?\d+(?:\.\d+)*(?:[-+][\w.]+)?)\b/.exec(comment);
-    if (version) ref0.commentVersion = version[1];
-    this.model.actions.push(ref0);
-    return ref0;
+    if (version) action.commentVersion = version[1];
+    this.model.actions.push(action);
+    return action;
   }
 
   private trailingComment(from: number): string | undefined {
@@ -298,7 +298,7 @@ class Extractor {
         this.runOnArch(step, job, withNode, valueNode, opts);
         continue;
       }
-      if (isScalar(valueNode)) this.imageSiteWhole(valueNode, opts);
+      if (isScalar(valueNode)) this.imageInWholeValue(valueNode, opts);
       else if (!valueNode && input.defaultImage) this.implicitImage(input.defaultImage, this.usesNode(step), { ...opts, source: 'action-implicit' }, undefined, undefined);
     }
   }
@@ -412,7 +412,7 @@ class Extractor {
     if (!this.model.unknown.some((u) => u.span.start === located.span.start)) this.model.unknown.push({ span: located.span, reason });
   }
 
-  private imageSiteWhole(node: Scalar, opts: SiteOptions): void {
+  private imageInWholeValue(node: Scalar, opts: SiteOptions): void {
     const v = scalarText(node) ?? '';
     this.imageSite(node, 0, v.length, opts);
   }
@@ -421,7 +421,7 @@ class Extractor {
   private imageSite(node: Scalar, from: number, to: number, opts: SiteOptions, combos?: Array<Combination | undefined>): void {
     const raw = (scalarText(node) ?? '').slice(from, to);
     if (!raw.includes('${{')) {
-      this.literal(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), opts, undefined, undefined, node);
+      this.imageValue(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), opts, undefined, undefined, node);
       return;
     }
     const parts = splitTemplate(raw);
@@ -439,24 +439,24 @@ class Extractor {
       if (onlyExpression && source && isScalar(source.node)) {
         // The whole value is one matrix scalar: point at it, where the fix belongs.
         const mnode = source.node;
-        this.literal(r.value, (a, b) => valueSpan(this.text, mnode, a, b), opts, vias, this.binding(source, source.entry, combo), mnode);
+        this.imageValue(r.value, (a, b) => valueSpan(this.text, mnode, a, b), opts, vias, this.binding(source, source.entry, combo), mnode);
       } else if (source && isScalar(source.node)) {
-        this.literal(r.value, () => ({ span: nodeSpan(source.node), exact: false }), opts, vias, this.binding(source, source.entry, combo), source.node);
+        this.imageValue(r.value, () => ({ span: nodeSpan(source.node), exact: false }), opts, vias, this.binding(source, source.entry, combo), source.node);
       } else {
         const whole = valueSpan(this.text, node, from, to).span;
         const entry = combo?.entries[combo.entries.length - 1];
-        this.literal(r.value, () => ({ span: whole, exact: false }), opts, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
+        this.imageValue(r.value, () => ({ span: whole, exact: false }), opts, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
       }
     }
   }
 
   private binding(source: MatrixScalarSource | undefined, entry: MatrixEntry | undefined, combo: Combination | undefined): MatrixBinding | undefined {
     if (!combo) return undefined;
-    const valueSpan0 = source?.span ?? entry?.span;
-    if (!valueSpan0) return undefined;
+    const matrixValueSpan = source?.span ?? entry?.span;
+    if (!matrixValueSpan) return undefined;
     return {
       path: source?.path ?? '',
-      valueSpan: valueSpan0,
+      valueSpan: matrixValueSpan,
       entrySpan: entry?.span,
       list: entry?.list,
       listSize: entry?.count,
@@ -469,7 +469,7 @@ class Extractor {
    * Emits one image whose full value is `value`; `spanOf(a, b)` maps offsets in `value` to the file.
    * Strips `docker://` and a leading `--platform` flag so the span covers the reference alone.
    */
-  private literal(
+  private imageValue(
     value: string,
     spanOf: (a: number, b: number) => { span: Span; exact: boolean },
     opts: SiteOptions,

@@ -1,5 +1,7 @@
 // Fixes are text edits computed from source spans; the document is never re-serialised, so
 // comments, quoting and layout outside the edited part survive.
+import { isFullCommitSha, shortCommitSha } from './commitSha';
+import { shortDigest } from './imageReference';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
@@ -272,7 +274,7 @@ function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | 
   const newText = pinnedImageText(ref.text, image, resolved.digest);
   const cached = resolved.fromCache ? ' (cached)' : '';
   return {
-    title: `Pin ${head} to its current digest ${resolved.digest.slice(0, 19)}…${cached}`,
+    title: `Pin ${head} to its current digest ${shortDigest(resolved.digest)}${cached}`,
     kind: 'pin-digest',
     edits: [{ start: ref.span.start, end: ref.span.end, newText }],
     safe: true,
@@ -282,8 +284,9 @@ function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | 
 /** `owner/repo@v4` → `owner/repo@<commit> # v4.2.2`, replacing a version comment already there. */
 function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction | undefined): Fix | undefined {
   if (!resolved) return undefined;
-  const commit = resolved.commentTagCommit && ref.commentVersion && /^[0-9a-f]{40}$/.test(ref.ref) ? resolved.commentTagCommit : resolved.commit;
-  const tag = /^[0-9a-f]{40}$/.test(ref.ref) ? ref.commentVersion : resolved.bestTag ?? ref.ref;
+  const pinned = isFullCommitSha(ref.ref);
+  const commit = resolved.commentTagCommit && ref.commentVersion && pinned ? resolved.commentTagCommit : resolved.commit;
+  const tag = pinned ? ref.commentVersion : resolved.bestTag ?? ref.ref;
   if (commit === ref.ref) return undefined;
   const edits: TextEdit[] = [{ start: ref.refSpan.start, end: ref.refSpan.end, newText: commit }];
   const lineEnd = lineEndOf(text, ref.span.end);
@@ -302,7 +305,7 @@ function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction 
     }
   }
   const cached = resolved.fromCache ? ' (cached)' : '';
-  return { title: `Pin ${ref.owner}/${ref.repo} to commit ${commit.slice(0, 12)}${tag ? ` (${tag})` : ''}${cached}`, kind: 'pin-action', edits, safe: true };
+  return { title: `Pin ${ref.owner}/${ref.repo} to commit ${shortCommitSha(commit)}${tag ? ` (${tag})` : ''}${cached}`, kind: 'pin-action', edits, safe: true };
 }
 
 // Removing a job walks every other job's `needs:`; many findings share a job, so it is done once.

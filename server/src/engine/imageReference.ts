@@ -7,7 +7,18 @@ import type { ImageParseResult, ParsedImage } from './types';
 export const DOCKER_HUB = 'docker.io';
 
 /** Hosts that all mean Docker Hub; the docker CLI writes `docker.io` for each. */
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** The tag a pull resolves: the written one, `latest` when neither tag nor digest is written, none for a digest alone. */
+export function effectiveTag(image: Pick<ParsedImage, 'tag' | 'digest'>): string | undefined {
+  return image.tag ?? (image.digest ? undefined : 'latest');
+}
+
+/** `sha256:0123456789ab…`: the algorithm and the first 12 hex digits, enough to tell digests apart. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon >= 0 && digest.length - colon - 1 > 12 ? `${digest.slice(0, colon + 13)}…` : digest;
+}
 
 /** The distribution grammar's limit on a name, registry included. */
 const NAME_MAX = 255;

@@ -1,13 +1,23 @@
-// The engine's front door: everything the faces (CLI, language server, tests) may use.
-import { allRules } from '../rules';
-import type { Severity } from './types';
+// The engine's front door: everything the faces (CLI, language server, tests) may use. Here the rule
+// catalogue is handed to the pipeline, so the engine's own modules never import a rule.
+//
+// Where engine vocabulary lives:
+//   types.ts  what the engine reads out of a document: spans, references, findings, fixes, edits;
+//   api.ts    what a face passes in and gets back: options, policy, facts learned online, the analysis;
+//   rule.ts   the contract a rule implements;
+//   index.ts  this file: functions and re-exports only, no types of its own but the rule catalogue's.
+import type { Analysis, AnalyzeOptions, SyntaxProblem, TrustPolicy } from './api';
+import { analyzeWithRules } from './analyze';
+import { parsePolicyText } from './policy';
 import { loadShellParser } from './shellImages';
+import type { Severity } from './types';
+import { allRules, ruleSet } from '../rules';
 
-export { analyze, resolvedActionKey, resolvedImageKey } from './analyze';
+export { resolvedActionKey, resolvedImageKey } from './analyze';
 export { applyEdits } from './fixes';
 export { LineIndex } from './lineIndex';
-export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
-export { describeAction, describeImage, trustPatternFor } from './provenance';
+export { addTrustedImageEdits, defaultPolicy, mergePolicies, policyFileNames } from './policy';
+export { describeAction, describeImage } from './provenance';
 export { parseImageReference } from './imageReference';
 export type * from './api';
 export type * from './types';
@@ -15,6 +25,16 @@ export type * from './types';
 /** Loads the shell parser (wasm next to the bundle). Call once before `analyze`. */
 export async function loadEngine(wasmDir?: string): Promise<void> {
   await loadShellParser(wasmDir);
+}
+
+/** Judges one document with every rule. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeWithRules(ruleSet, text, options);
+}
+
+/** Reads a policy file's text, knowing every rule it may configure. */
+export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
+  return parsePolicyText(text, ruleIds);
 }
 
 export interface RuleMeta {
@@ -32,6 +52,8 @@ export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
   docPath: r.docPath,
   online: r.online === true,
 }));
+
+const ruleIds: readonly string[] = allRules.map((r) => r.id);
 
 /** Workflow files and action metadata: the files this engine reads. */
 export function isAnalyzablePath(path: string): boolean {

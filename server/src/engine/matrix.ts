@@ -1,6 +1,7 @@
 // Expands `strategy.matrix` into its combinations (axes, `exclude`, `include`, as GitHub does) and
 // evaluates `${{ … }}` templates against each combination with GitHub's own expression evaluator,
 // remembering which matrix scalar a value came from so findings can point at it.
+import { errorMessage } from './errorMessage';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
@@ -303,7 +304,7 @@ export function evaluateExpression(expression: string, combination: Combination 
   try {
     result = ev.evaluate();
   } catch (e) {
-    return { known: false, reason: e instanceof Error ? e.message : String(e) };
+    return { known: false, reason: errorMessage(e) };
   }
   if (ev.unknownContext) return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
   if (!combination && /\bmatrix\b/.test(expression)) return { known: false, reason: 'the job has no matrix the value could come from' };

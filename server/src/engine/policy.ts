@@ -1,7 +1,6 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ImageInputRule, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
-import { allRules } from '../rules';
 import type { TextEdit } from './types';
 import { mapEntries, mapValue, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
 
@@ -36,10 +35,12 @@ export function normalizeSetting(value: unknown): RuleSetting | undefined {
   return (settings as readonly string[]).includes(v) ? (v as RuleSetting) : severityAliases[v];
 }
 
-const ruleIds = () => new Set(allRules.map((r) => r.id));
 
-/** Reads a config file. Never throws; every mistake comes back with its place in the file. */
-export function parsePolicyFile(text: string, _path: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
+/**
+ * Reads a policy file's text; `ruleIds` are the rules it may configure. Never throws: every mistake
+ * comes back with its place in the file.
+ */
+export function parsePolicyText(text: string, ruleIds: readonly string[]): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
   const parsed = parseYaml(text);
   const problems: SyntaxProblem[] = [...parsed.errors];
   const policy: Partial<TrustPolicy> = {};
@@ -63,7 +64,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
     }
     return out;
   };
-  const known = ruleIds();
+  const known = new Set(ruleIds);
   for (const e of mapEntries(parsed.doc, root)) {
     switch (e.key) {
       case 'trusted-images':
@@ -86,12 +87,13 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
         for (const item of seqItems(parsed.doc, e.value)) {
           const action = scalarText(mapValue(parsed.doc, item, 'action'))?.trim();
           const input = scalarText(mapValue(parsed.doc, item, 'input'))?.trim();
-          const platformInput = scalarText(mapValue(parsed.doc, item, 'platform-input'))?.trim();
+          // `platform-input` is the key's first spelling, still read.
+          const optionsInput = scalarText(mapValue(parsed.doc, item, 'options-input') ?? mapValue(parsed.doc, item, 'platform-input'))?.trim();
           if (!action || !/^[\w.-]+\/[\w.-]+$/.test(action) || !input) {
             problems.push({ span: nodeSpan(item), message: 'image-inputs: each entry needs action (owner/repo) and input' });
             continue;
           }
-          rules.push(platformInput ? { action, input, platformInput } : { action, input });
+          rules.push(optionsInput ? { action, input, optionsInput } : { action, input });
         }
         policy.imageInputs = rules;
         break;

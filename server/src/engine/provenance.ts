@@ -1,5 +1,6 @@
 // Who publishes an image, and what the official alternative offers: the facts rules and hovers share.
-import type { AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
+import { isFullCommitSha } from './commitSha';
+import type { ActionProvenance, AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
 import { DOCKER_HUB } from './imageReference';
 import { architectureNamespaces, isOfficialImageName, namespacePlatform, officialPlatforms, platformsInclude } from './knowledge/officialImages';
 import { builtInTrustedPublishers, globMatches, ownerRegistries } from './knowledge/trustedPublishers';
@@ -112,6 +113,7 @@ export function describeImage(ref: ImageReference, options: AnalyzeOptions = {},
     reason: trust ?? `published by ${publisherOf(image)}, not an official or trusted publisher`,
     registryPage: page,
   };
+  if (!trust) result.trustPattern = trustPatternFor(ref);
   if (alternative) {
     result.officialAlternative = alternative;
     result.officialPlatforms = altPlatforms;
@@ -120,8 +122,8 @@ export function describeImage(ref: ImageReference, options: AnalyzeOptions = {},
   return result;
 }
 
-export function describeAction(ref: ActionReference, options: AnalyzeOptions = {}): { standing: Standing; pinned: boolean; reason: string } {
-  const pinned = /^[0-9a-f]{40}$/.test(ref.ref);
+export function describeAction(ref: ActionReference, options: AnalyzeOptions = {}): ActionProvenance {
+  const pinned = isFullCommitSha(ref.ref);
   const name = `${ref.owner}/${ref.repo}`;
   const policy = options.policy;
   const trusted = policy?.trustedActions.find((p) => globMatches(p, name));

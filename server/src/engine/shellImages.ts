@@ -320,14 +320,14 @@ const FROM_OPTIONS: OptionTable = {
     --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --uts --volume --blob-cache`),
 };
 
-type Step =
+type SubcommandMeaning =
   | { kind: 'image'; verb: string; options: OptionTable; many: boolean }
   | { kind: 'build' }
   | { kind: 'tag' };
 
 /** What a subcommand (after the tool's global options) does, or undefined for one that names no image. */
-function subcommand(tool: CommandTool, first: string, second: string | undefined): { step: Step; length: number } | undefined {
-  const image = (verb: string, options: OptionTable, length: number): { step: Step; length: number } => ({
+function subcommand(tool: CommandTool, first: string, second: string | undefined): { step: SubcommandMeaning; length: number } | undefined {
+  const image = (verb: string, options: OptionTable, length: number): { step: SubcommandMeaning; length: number } => ({
     // `podman pull` accepts several images; docker and nerdctl take one.
     step: { kind: 'image', verb, options, many: tool === 'podman' && verb === 'pull' },
     length,

@@ -5,7 +5,7 @@ import type { Analysis } from '../engine/api';
 import { combineFixes } from '../engine/fixes';
 import type { LineIndex } from '../engine/lineIndex';
 import type { Finding, Fix, TextEdit } from '../engine/types';
-import { diagnosticSource, isFindingData, toRange } from './diagnostics';
+import { diagnosticSource, isFindingData, toRange, trustPatternOf } from './diagnostics';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.workflow-provenance`;
 
@@ -27,8 +27,6 @@ export interface CodeActionInput {
   only?: string[];
   /** The workspace edit that trusts `pattern`, or undefined when there is no config file to write. */
   trustEdit: (pattern: string) => WorkspaceEdit | undefined;
-  /** The pattern "Trust publisher" would add for a finding, or undefined. */
-  trustPatternOf: (finding: Finding) => string | undefined;
 }
 
 function wanted(only: string[] | undefined, kind: string): boolean {
@@ -80,7 +78,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     const trusted = new Set<string>();
     for (const { finding, diagnostic } of pairs) {
       for (const fix of finding.fixes) actions.push(quickFix(snapshot, fix, diagnostic));
-      const pattern = input.trustPatternOf(finding);
+      const pattern = trustPatternOf(snapshot.analysis, finding);
       if (pattern && !trusted.has(pattern)) {
         const edit = input.trustEdit(pattern);
         if (edit) {

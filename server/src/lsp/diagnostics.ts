@@ -62,14 +62,18 @@ export interface DiagnosticInput {
   index: LineIndex;
   analysis: Analysis;
   docs: RuleDocs;
-  trustPatternOf: (finding: Finding) => string | undefined;
+}
+
+/** The pattern "Trust publisher" would add for a finding's image, as the analysis judged it. */
+export function trustPatternOf(analysis: Analysis, finding: Finding): string | undefined {
+  return finding.reference.kind === 'image' ? analysis.provenance.images.get(finding.reference)?.trustPattern : undefined;
 }
 
 export function findingDiagnostics(input: DiagnosticInput): Diagnostic[] {
   const { uri, version, index, analysis, docs } = input;
   const out: Diagnostic[] = analysis.findings.map((finding, i) => {
     const data: FindingData = { version, rule: finding.rule, index: i, fixes: finding.fixes };
-    const trustPattern = input.trustPatternOf(finding);
+    const trustPattern = trustPatternOf(analysis, finding);
     if (trustPattern) data.trustPattern = trustPattern;
     const diagnostic: Diagnostic = {
       range: toRange(index, finding.span),

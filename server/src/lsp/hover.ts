@@ -1,7 +1,9 @@
 // Hover text for image and action references: what the reference is, who publishes it, and why the
 // findings on it apply. Markdown kept compact for VS Code's hover widget.
+import { isFullCommitSha, shortCommitSha } from '../engine/commitSha';
+import { effectiveTag, shortDigest } from '../engine/imageReference';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
-import type { AnalyzeOptions, Analysis, ImageProvenance, ResolvedAction, ResolvedImage } from '../engine/api';
+import type { ActionProvenance, Analysis, ImageProvenance, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
 
 export interface HoverTarget {
@@ -42,21 +44,20 @@ function dedupe(references: Reference[]): Reference[] {
   });
 }
 
-export interface HoverEngine {
-  describeImage(ref: ImageReference, options?: AnalyzeOptions): ImageProvenance;
-  describeAction(ref: ActionReference, options?: AnalyzeOptions): { standing: Standing; pinned: boolean; reason: string };
-}
-
 /** How many matrix combinations one hover lists before summarising the rest. */
 const maxReferencesShown = 4;
 
-export function hoverMarkdown(target: HoverTarget, analysis: Analysis, engine: HoverEngine, options: AnalyzeOptions): string {
+/** The hover for `target`: the analysis' own judgement, and what online look-ups (`resolved`) learned. */
+export function hoverMarkdown(target: HoverTarget, analysis: Analysis, resolved: ResolvedFacts | undefined): string {
   const shown = target.references.slice(0, maxReferencesShown);
   const parts = shown.map((reference) => {
     const findings = analysis.findings.filter((f) => sameReference(f.reference, reference));
-    return reference.kind === 'image'
-      ? imageMarkdown(reference, findings, engine.describeImage(reference, options), options)
-      : actionMarkdown(reference, findings, engine.describeAction(reference, options), options.resolved?.actions.get(resolvedActionKey(reference)));
+    if (reference.kind === 'image') {
+      const provenance = analysis.provenance.images.get(reference);
+      return imageMarkdown(reference, findings, provenance ?? { standing: 'unknown', reason: 'not judged' }, resolved);
+    }
+    const provenance = analysis.provenance.actions.get(reference);
+    return actionMarkdown(reference, findings, provenance ?? { standing: 'unknown', pinned: false, reason: 'not judged' }, resolved?.actions.get(resolvedActionKey(reference)));
   });
   const hidden = target.references.length - shown.length;
   if (hidden > 0) parts.push(`_…and ${hidden} more matrix ${hidden === 1 ? 'combination' : 'combinations'}._`);
@@ -91,7 +92,7 @@ function findingList(findings: Finding[]): string {
   return `**Findings:** ${findings.map((f) => `${code(f.rule)} (${f.severity})`).join(' · ')}`;
 }
 
-function imageMarkdown(image: ImageReference, findings: Finding[], provenance: ImageProvenance, options: AnalyzeOptions): string {
+function imageMarkdown(image: ImageReference, findings: Finding[], provenance: ImageProvenance, facts: ResolvedFacts | undefined): string {
   // The verdict first (VS Code shows the diagnostics above the hover and cuts long hovers at the bottom),
   // then where the value comes from, then the parts of the reference.
   const out: string[] = [];
@@ -114,7 +115,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   } else if (image.source === 'action-implicit') {
     out.push(`Chosen by ${code(image.action ?? 'the action')} from its ${image.input ?? 'inputs'}`);
   }
-  const resolved = image.parsed ? options.resolved?.images.get(resolvedImageKey(image.parsed)) : undefined;
+  const resolved = image.parsed ? facts?.images.get(resolvedImageKey(image.parsed)) : undefined;
   if (resolved) out.push(resolvedImageMarkdown(image, resolved));
   if (image.parsed) {
     const p = image.parsed;
@@ -145,7 +146,7 @@ function shortPlatform(platform: string): string {
 
 function resolvedImageMarkdown(image: ImageReference, resolved: ResolvedImage): string {
   const lines: string[] = [];
-  const tag = image.parsed?.tag ?? (image.parsed?.digest ? undefined : 'latest');
+  const tag = image.parsed ? effectiveTag(image.parsed) : 'latest';
   const seen = `${resolved.fromCache ? 'cached; ' : ''}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`;
   lines.push(`**Resolved online** (${seen}): ${tag ? `${code(`:${tag}`)} → ` : ''}${code(shortDigest(resolved.digest))}`);
   if (image.parsed?.digest && image.parsed.digest !== resolved.digest) lines.push(`- pinned ${code(shortDigest(image.parsed.digest))}: the tag has moved since`);
@@ -160,17 +161,11 @@ function resolvedImageMarkdown(image: ImageReference, resolved: ResolvedImage): 
   return lines.join('\n');
 }
 
-function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.split(':');
-  return hex && hex.length > 16 ? `${algorithm}:${hex.slice(0, 12)}…` : digest;
-}
-
-const fullCommit = /^[0-9a-f]{40}$/;
 
 function actionMarkdown(
   action: ActionReference,
   findings: Finding[],
-  description: { standing: Standing; pinned: boolean; reason: string },
+  description: ActionProvenance,
   resolved: ResolvedAction | undefined,
 ): string {
   const out: string[] = [];
@@ -179,16 +174,16 @@ function actionMarkdown(
     '| Owner | Repository | Path | Ref |\n|:--|:--|:--|:--|\n' +
       `| ${code(action.owner)} | ${code(action.repo)} | ${action.path ? code(action.path) : '—'} | ${code(action.ref)} |`,
   );
-  const isCommit = fullCommit.test(action.ref);
+  const isCommit = isFullCommitSha(action.ref);
   let refLine = isCommit ? 'The ref is a **full commit SHA**' : 'The ref is a **tag or branch**, not a full commit SHA';
   if (action.commentVersion) refLine += ` (comment says ${code(action.commentVersion)})`;
   out.push(`${refLine}; ${description.pinned ? 'pinned' : 'not pinned'}.`);
   if (resolved) {
     const cached = resolved.fromCache ? 'cached; ' : '';
-    let line = `**Resolved online** (${cached}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}): commit ${code(resolved.commit.slice(0, 12))}`;
+    let line = `**Resolved online** (${cached}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}): commit ${code(shortCommitSha(resolved.commit))}`;
     if (resolved.bestTag) line += `, tagged ${code(resolved.bestTag)}`;
     if (action.commentVersion && resolved.commentTagCommit) {
-      line += resolved.commentTagCommit === action.ref ? `; ${code(action.commentVersion)} points here` : `; ${code(action.commentVersion)} points at ${code(resolved.commentTagCommit.slice(0, 12))}`;
+      line += resolved.commentTagCommit === action.ref ? `; ${code(action.commentVersion)} points here` : `; ${code(action.commentVersion)} points at ${code(shortCommitSha(resolved.commentTagCommit))}`;
     }
     out.push(line);
   }

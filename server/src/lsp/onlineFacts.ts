@@ -1,5 +1,6 @@
 // Online facts for the language server: documents are analysed offline at once; their references are
 // looked up in the background, in batches, and the documents are re-analysed when the facts arrive.
+import { errorMessage } from '../engine/errorMessage';
 import type { Analysis, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ParsedImage } from '../engine/types';
@@ -160,7 +161,7 @@ export class OnlineFacts implements FactsProvider {
         },
         (error: unknown) => {
           for (const k of keys) this.failed.set(k, Date.now());
-          this.log(`Online look-ups failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.log(`Online look-ups failed: ${errorMessage(error)}`);
         },
       )
       .finally(() => {

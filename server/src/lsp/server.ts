@@ -16,6 +16,7 @@ import {
   InitializeParams,
   InitializeResult,
   MarkupKind,
+  NotificationType,
   TextDocumentEdit,
   TextDocuments,
   TextDocumentSyncKind,
@@ -27,14 +28,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   addTrustedImageEdits,
   analyze,
-  describeAction,
-  describeImage,
   isAnalyzablePath,
   LineIndex,
   loadEngine,
   mergePolicies,
   parsePolicyFile,
-  trustPatternFor,
 } from '../engine';
 import type { AnalyzeOptions, SyntaxProblem, TrustPolicy } from '../engine/api';
 import type { Finding } from '../engine/types';
@@ -46,9 +44,19 @@ import { hoverMarkdown, referencesAt } from './hover';
 import { configFileNames, defaultConfigFileName, readSettings, type Settings, settingsPolicy } from './settings';
 import { findAnalyzableFiles, readRepositoryOwner } from './workspaceFiles';
 
-import { configureOnlineNotification, workspaceTrustedNotification, pinAllCommand, recheckCommand, type ServerState, type StatusParams, statusNotification } from './protocol';
-
-export { pinAllCommand, recheckCommand, statusNotification, type ServerState, type StatusParams };
+import {
+  configureOnlineNotification,
+  type Notification,
+  pinAllCommand,
+  type PinAllResult,
+  recheckCommand,
+  type RecheckResult,
+  serverCommands,
+  type ServerState,
+  type StatusParams,
+  statusNotification,
+  workspaceTrustedNotification,
+} from './protocol';
 
 export interface ServerOptions {
   /** Directory holding `rules/<id>.md`. */
@@ -89,6 +97,11 @@ const slowAnalysisMs = 250;
 
 /** How many files a workspace check analyses before letting pending requests through. */
 const filesPerSlice = 8;
+
+/** This library's notification type for one of the protocol's notifications. */
+function typed<P>(notification: Notification<P>): NotificationType<P> {
+  return new NotificationType<P>(notification.method);
+}
 
 /** File-system path of a `file:` URI; other schemes are keyed by the URI itself. */
 function keyOf(uri: string): string {
@@ -181,15 +194,16 @@ export class WorkflowProvenanceServer {
     this.documents.onDidOpen((e) => this.guardVoid('didOpen', () => this.documentChanged(e.document, 0)));
     this.documents.onDidChangeContent((e) => this.guardVoid('didChange', () => this.documentChanged(e.document, this.options.debounceMs)));
     this.documents.onDidClose((e) => this.guardAsync('didClose', () => this.documentClosed(e.document)));
-    c.onNotification(workspaceTrustedNotification, () =>
+    c.onNotification(typed(workspaceTrustedNotification), () =>
       this.guardAsync('workspaceTrusted', async () => {
         this.workspaceTrusted = true;
         await this.recheckWorkspace('workspace trusted');
       }),
     );
-    c.onNotification(configureOnlineNotification, (params: unknown) =>
+    c.onNotification(typed(configureOnlineNotification), (params) =>
       this.guardAsync('configureOnline', async () => {
-        if (params && typeof params === 'object') this.facts.configure?.(params as Record<string, unknown>);
+        // The client may be any editor: check the shape before use.
+        if (params && typeof params === 'object') this.facts.configure?.(params);
         await this.recheckWorkspace('online settings changed');
       }),
     );
@@ -265,7 +279,7 @@ export class WorkflowProvenanceServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
-        executeCommandProvider: { commands: [recheckCommand, pinAllCommand] },
+        executeCommandProvider: { commands: [...serverCommands] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'workflow-provenance', version: this.options.version },
@@ -358,7 +372,7 @@ export class WorkflowProvenanceServer {
     let configPolicy: Partial<TrustPolicy> | undefined;
     let problems: SyntaxProblem[] = [];
     if (configPath !== undefined && configText !== undefined) {
-      const parsed = parsePolicyFile(configText, configPath);
+      const parsed = parsePolicyFile(configText);
       if (this.workspaceTrusted) {
         configPolicy = parsed.policy;
         problems = parsed.problems;
@@ -454,18 +468,9 @@ export class WorkflowProvenanceServer {
       index: snapshot.index,
       analysis: snapshot.analysis,
       docs: this.docs,
-      trustPatternOf: (f) => this.trustPatternOf(f, folder, key, uri),
     });
     this.files.set(key, { key, uri, diagnostics, snapshot });
     this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics });
-  }
-
-  private trustPatternOf(finding: Finding, folder: FolderState, key: string, uri: string): string | undefined {
-    const reference = finding.reference;
-    if (reference.kind !== 'image' || !reference.parsed) return undefined;
-    const standing = describeImage(reference, this.analysisOptions(folder, key, uri)).standing;
-    if (standing !== 'community' && standing !== 'unknown') return undefined;
-    return trustPatternFor(reference);
   }
 
   private documentChanged(document: TextDocument, delayMs: number): void {
@@ -547,7 +552,7 @@ export class WorkflowProvenanceServer {
   }
 
   /** Reloads every folder's configuration and re-analyses every workflow file in the workspace. */
-  async recheckWorkspace(reason: string): Promise<{ files: number; errors: number; warnings: number; infos: number }> {
+  async recheckWorkspace(reason: string): Promise<RecheckResult> {
     const generation = ++this.generation;
     const started = Date.now();
     this.setState('checking');
@@ -641,7 +646,7 @@ export class WorkflowProvenanceServer {
     const serialised = JSON.stringify(status);
     if (serialised === this.lastStatus) return;
     this.lastStatus = serialised;
-    void this.connection.sendNotification(statusNotification, status);
+    void this.connection.sendNotification(typed(statusNotification), status);
   }
 
   // ---- requests
@@ -674,7 +679,7 @@ export class WorkflowProvenanceServer {
       this.reportStatus();
     }
     return {
-      contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(target, snapshot.analysis, { describeImage, describeAction }, options) },
+      contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(target, snapshot.analysis, options.resolved) },
       range: { start: snapshot.index.positionAt(target.start), end: snapshot.index.positionAt(target.end) },
     };
   }
@@ -696,7 +701,6 @@ export class WorkflowProvenanceServer {
       diagnostics,
       only,
       trustEdit: (pattern) => this.trustEdit(folder, pattern),
-      trustPatternOf: (f) => this.trustPatternOf(f, folder, key, uri),
     });
   }
 
@@ -729,7 +733,7 @@ export class WorkflowProvenanceServer {
   }
 
   /** Pins every image and action of a document (or of every checked file) to what it resolves to now. */
-  private async pinAll(target: string | undefined): Promise<{ pinned: number; files: number; message: string }> {
+  private async pinAll(target: string | undefined): Promise<PinAllResult> {
     const uris = target ? [target] : [...this.files.values()].map((f) => f.uri);
     const anyOnline = uris.some((u) => this.folderFor(keyOf(u)).settings.online);
     if (!anyOnline) {

@@ -1,5 +1,6 @@
 // Resolves action refs through git's smart-HTTP protocol, without a git binary: protocol v2
 // `ls-refs` (tags and branches only, peeled) where the server speaks it, else the v0 ref advertisement.
+import { isFullCommitSha } from '../engine/commitSha';
 import { HttpResponse, OnlineError, Transport } from './transport';
 
 export interface GitRefsOptions {
@@ -21,7 +22,6 @@ export interface GitRef {
   peeled?: string;
 }
 
-const OID = /^[0-9a-f]{40}$/;
 
 export class GitRefsClient {
   private readonly baseUrl: string;
@@ -100,9 +100,9 @@ export class GitRefsClient {
     for (const line of readPktLines(response.body, what)) {
       if (line === null) break;
       const [oid, name, ...attributes] = line.replace(/\n$/, '').split(' ');
-      if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ls-refs line`);
+      if (!isFullCommitSha(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ls-refs line`);
       const peeled = attributes.find((a) => a.startsWith('peeled:'))?.slice('peeled:'.length);
-      refs.push({ name, oid, ...(peeled && OID.test(peeled) ? { peeled } : {}) });
+      refs.push({ name, oid, ...(peeled && isFullCommitSha(peeled) ? { peeled } : {}) });
     }
     return refs;
   }
@@ -113,7 +113,7 @@ function parseAdvertisementV0(lines: string[], what: string): GitRef[] {
   for (const line of lines) {
     const text = line.split('\0')[0].replace(/\n$/, '');
     const [oid, name] = text.split(' ');
-    if (!OID.test(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ref line`);
+    if (!isFullCommitSha(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ref line`);
     // Peeled lines (`refs/tags/x^{}`) follow their tag and give the commit it points at.
     if (name.endsWith('^{}')) {
       const tag = byName.get(name.slice(0, -3));
@@ -199,7 +199,7 @@ export function answerRef(refs: GitRef[], ref: string, commentVersion?: string):
     return found && commitOf(found);
   };
   let commit: string | undefined;
-  if (OID.test(ref.toLowerCase())) commit = ref.toLowerCase();
+  if (isFullCommitSha(ref.toLowerCase())) commit = ref.toLowerCase();
   else {
     commit = tagCommit(ref);
     if (!commit) {

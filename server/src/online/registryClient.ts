@@ -1,5 +1,7 @@
 // A small client for the OCI Distribution API: manifests, config blobs and provenance evidence,
 // with the anonymous bearer-token flow Docker Hub, ghcr.io and quay.io use, and Basic auth.
+import { errorMessage } from '../engine/errorMessage';
+import { DOCKER_HUB, DOCKER_HUB_ALIASES } from '../engine/imageReference';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -19,7 +21,6 @@ const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYP
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const IMAGE_TYPES = new Set<string>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const SOURCE_LABEL = 'org.opencontainers.image.source';
 
 export interface RegistryCredentials {
@@ -85,7 +86,7 @@ interface CachedToken {
 /** Docker Hub answers to several names; they are one registry, whose API lives on `registry-1.docker.io`. */
 export function registryName(name: string): string {
   const lower = name.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
+  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
 }
 
 export class RegistryClient {
@@ -169,14 +170,14 @@ export class RegistryClient {
           const image = await this.getManifest(registry, repository, chosen.digest);
           configDescriptor = image.config;
         } catch (error) {
-          problems.push(messageOf(error));
+          problems.push(errorMessage(error));
         }
       }
     }
     const facts: ImageFacts = { platforms, signatures: [], attestations };
     const [config, evidence] = await Promise.all([
-      configDescriptor ? this.getConfig(registry, repository, configDescriptor.digest).catch((error: unknown) => problems.push(messageOf(error)) && undefined) : undefined,
-      want.evidence ? this.findEvidence(registry, repository, manifest.digest).catch((error: unknown) => problems.push(messageOf(error)) && undefined) : undefined,
+      configDescriptor ? this.getConfig(registry, repository, configDescriptor.digest).catch((error: unknown) => problems.push(errorMessage(error)) && undefined) : undefined,
+      want.evidence ? this.findEvidence(registry, repository, manifest.digest).catch((error: unknown) => problems.push(errorMessage(error)) && undefined) : undefined,
     ]);
     if (config) {
       if (typeof config.created === 'string') facts.created = config.created;
@@ -509,6 +510,3 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

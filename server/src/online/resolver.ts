@@ -1,5 +1,7 @@
 // The one door through which the product goes online: images through the OCI Distribution API,
 // actions through git smart HTTP, both behind a persistent cache that answers when the network does not.
+import { errorMessage } from '../engine/errorMessage';
+import { effectiveTag } from '../engine/imageReference';
 import type { ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionReference, ParsedImage } from '../engine/types';
@@ -163,7 +165,7 @@ export class OnlineResolver {
     const byRegistry = new Map<string, string[]>();
     for (const image of images) {
       const registry = registryName(image.registry);
-      const tag = image.tag ?? (image.digest ? undefined : 'latest');
+      const tag = effectiveTag(image);
       const tagFresh = !tag || this.cache.get('image-tag', `${registry}/${image.repository}:${tag}`)?.fresh;
       const digest = image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
       const digestFresh = digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest, details))?.fresh;
@@ -188,7 +190,7 @@ export class OnlineResolver {
   private async lookupImage(image: ParsedImage, details: boolean): Promise<ResolvedImage> {
     const registry = registryName(image.registry);
     const repository = image.repository;
-    const tag = image.tag ?? (image.digest ? undefined : 'latest');
+    const tag = effectiveTag(image);
     let fetched: FetchedManifest | undefined;
     let current: Timed<TagFact>;
     if (tag) {
@@ -273,7 +275,7 @@ export class OnlineResolver {
       return await work();
     } catch (error) {
       if (error instanceof OnlineError) return { error: error.message, code: error.code };
-      return { error: error instanceof Error ? error.message : String(error), code: 'bad-response' };
+      return { error: errorMessage(error), code: 'bad-response' };
     }
   }
 

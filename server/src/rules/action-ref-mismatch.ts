@@ -1,3 +1,4 @@
+import { isFullCommitSha } from '../engine/commitSha';
 import type { ActionRule } from './rule';
 
 export const actionRefMismatch: ActionRule = {
@@ -8,7 +9,7 @@ export const actionRefMismatch: ActionRule = {
   docPath: 'docs/rules/action-ref-mismatch.md',
   online: true,
   check(ref, { resolvedAction }) {
-    if (!ref.commentVersion || !/^[0-9a-f]{40}$/.test(ref.ref) || !resolvedAction?.commentTagCommit) return undefined;
+    if (!ref.commentVersion || !isFullCommitSha(ref.ref) || !resolvedAction?.commentTagCommit) return undefined;
     if (resolvedAction.commentTagCommit === ref.ref) return undefined;
     const cached = resolvedAction.fromCache ? ' (cached)' : '';
     return {

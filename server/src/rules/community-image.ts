@@ -1,4 +1,4 @@
-import { platformList, type ImageRule, stopTestingFixes } from './rule';
+import { platformList, type ImageRule, stopRunningImageFixes } from './rule';
 
 export const communityImage: ImageRule = {
   id: 'community-image',
@@ -21,7 +21,7 @@ export const communityImage: ImageRule = {
     // The decisive part first: editors cut long messages at the end. Who publishes it is in the hover.
     return {
       message: `${ref.text} is a community image${platformNote}`,
-      fixes: canSwitch ? ['switch-official', ...stopTestingFixes, 'ignore'] : [...stopTestingFixes, 'ignore'],
+      fixes: canSwitch ? ['switch-official', ...stopRunningImageFixes, 'ignore'] : [...stopRunningImageFixes, 'ignore'],
     };
   },
 };

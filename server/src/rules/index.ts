@@ -1,16 +1,19 @@
 // Every rule, in the order findings are reported for one reference.
+import type { RuleSet } from '../engine/rule';
 import { actionRefMismatch } from './action-ref-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
 import { runtimeImage } from './runtime-image';
-import type { ActionRule, ImageRule, Rule } from './rule';
+import type { Rule } from './rule';
 import { staleDigest } from './stale-digest';
 import { unpinnedAction } from './unpinned-action';
 import { unpinnedImage } from './unpinned-image';
 import { unsupportedPlatform } from './unsupported-platform';
 import { untrustedImage } from './untrusted-image';
 
-export const imageRules: ImageRule[] = [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage];
-export const actionRules: ActionRule[] = [unpinnedAction, actionRefMismatch];
-export const allRules: Rule[] = [...imageRules, ...actionRules];
+export const ruleSet: RuleSet = {
+  images: [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage],
+  actions: [unpinnedAction, actionRefMismatch],
+};
+export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions];

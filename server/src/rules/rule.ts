@@ -1,45 +1,10 @@
-// The shape every rule shares. A rule reads facts about one reference and says what is wrong;
-// it never parses YAML, touches the network, or computes edits.
-import type { AnalyzeOptions, ImageProvenance, ResolvedAction, ResolvedImage, TrustPolicy } from '../engine/api';
-import type { ActionReference, FixKind, ImageReference, Severity } from '../engine/types';
+// What rules share beyond the engine's rule contract (engine/rule.ts): fix lists and message parts.
+import type { FixKind } from '../engine/types';
 
-export interface RuleContext {
-  options: AnalyzeOptions;
-  policy: TrustPolicy;
-  provenance: ImageProvenance | undefined;
-  resolvedImage: ResolvedImage | undefined;
-  resolvedAction: ResolvedAction | undefined;
-}
+export type { ActionRule, ImageRule, Rule, RuleContext, RuleResult } from '../engine/rule';
 
-export interface RuleResult {
-  message: string;
-  /** Fixes worth offering for this finding, most recommended first. */
-  fixes?: FixKind[];
-}
-
-interface RuleMetaBase {
-  id: string;
-  defaultSeverity: Severity;
-  summary: string;
-  /** Path of the rule's page, relative to the project root. */
-  docPath: string;
-  /** Needs facts learned online. */
-  online?: boolean;
-}
-
-export interface ImageRule extends RuleMetaBase {
-  target: 'image';
-  check(ref: ImageReference, ctx: RuleContext): RuleResult | undefined;
-}
-
-export interface ActionRule extends RuleMetaBase {
-  target: 'action';
-  check(ref: ActionReference, ctx: RuleContext): RuleResult | undefined;
-}
-
-export type Rule = ImageRule | ActionRule;
-
-export const stopTestingFixes: FixKind[] = ['remove-matrix-entry', 'skip-step', 'remove-step', 'remove-job'];
+/** Fixes that stop the workflow running the image: drop its matrix entry, its step or its job. */
+export const stopRunningImageFixes: FixKind[] = ['remove-matrix-entry', 'skip-step', 'remove-step', 'remove-job'];
 
 export function platformList(platforms: readonly string[] | undefined): string {
   return platforms && platforms.length ? platforms.join(', ') : 'none known';

@@ -1,3 +1,4 @@
+import { shortDigest } from '../engine/imageReference';
 import type { ImageRule } from './rule';
 
 export const staleDigest: ImageRule = {
@@ -15,7 +16,7 @@ export const staleDigest: ImageRule = {
     if (resolvedImage.platforms.length < 2) return undefined;
     const cached = resolvedImage.fromCache ? ' (cached)' : '';
     return {
-      message: `${image.familiar.split('@')[0]} now points at ${resolvedImage.digest.slice(0, 19)}…, not the pinned ${image.digest.slice(0, 19)}…${cached}`,
+      message: `${image.familiar.split('@')[0]} now points at ${shortDigest(resolvedImage.digest)}, not the pinned ${shortDigest(image.digest)}${cached}`,
       fixes: ['pin-digest', 'ignore'],
     };
   },

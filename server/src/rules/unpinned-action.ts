@@ -1,3 +1,4 @@
+import { isFullCommitSha } from '../engine/commitSha';
 import type { ActionRule } from './rule';
 
 export const unpinnedAction: ActionRule = {
@@ -7,7 +8,7 @@ export const unpinnedAction: ActionRule = {
   summary: 'An action or reusable workflow is referenced by a tag or branch, not a full commit SHA.',
   docPath: 'docs/rules/unpinned-action.md',
   check(ref) {
-    if (/^[0-9a-f]{40}$/.test(ref.ref)) return undefined;
+    if (isFullCommitSha(ref.ref)) return undefined;
     const what = ref.reusableWorkflow ? 'reusable workflow' : 'action';
     if (ref.ref === '') {
       return { message: `${ref.text} has no @ref: GitHub cannot run the ${what} without one; pin a full commit SHA`, fixes: ['ignore'] };

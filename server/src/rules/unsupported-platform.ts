@@ -1,6 +1,6 @@
 import { officialName } from '../engine/provenance';
 import { normalizePlatform, platformsInclude } from '../engine/knowledge/officialImages';
-import { platformList, type ImageRule, stopTestingFixes } from './rule';
+import { platformList, type ImageRule, stopRunningImageFixes } from './rule';
 
 export const unsupportedPlatform: ImageRule = {
   id: 'unsupported-platform',
@@ -27,7 +27,7 @@ export const unsupportedPlatform: ImageRule = {
     if (missing.length === 0) return undefined;
     return {
       message: `${ref.text} is not published for ${missing.map(normalizePlatform).join(', ')}; it publishes ${platformList(platforms)}${from}`,
-      fixes: [...stopTestingFixes, 'ignore'],
+      fixes: [...stopRunningImageFixes, 'ignore'],
     };
   },
 };

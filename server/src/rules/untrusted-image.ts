@@ -1,5 +1,5 @@
 import { publisherOf } from '../engine/provenance';
-import { type ImageRule, stopTestingFixes } from './rule';
+import { type ImageRule, stopRunningImageFixes } from './rule';
 
 export const untrustedImage: ImageRule = {
   id: 'untrusted-image',
@@ -12,7 +12,7 @@ export const untrustedImage: ImageRule = {
     const how = ref.source === 'action-implicit' ? ` (chosen by ${ref.action} from ${ref.input})` : '';
     return {
       message: `${ref.text}${how} comes from ${publisherOf(ref.parsed)}, a publisher nobody here vouches for (not official, not trusted by the policy)`,
-      fixes: [...stopTestingFixes, 'ignore'],
+      fixes: [...stopRunningImageFixes, 'ignore'],
     };
   },
 };

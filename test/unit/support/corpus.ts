@@ -3,8 +3,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Analysis, Span } from '../../../server/src/engine';
+import { corpusSkipped, projectRootAbove, sharedCorpusDir } from '../../../scripts/sharedCorpus.mjs';
 
-export const corpusDir = '/work/shared/corpus';
+const found = sharedCorpusDir(__dirname);
+// Said once per test file, so a run on a fresh clone shows why the corpus tests did not run.
+if (!found) console.log(corpusSkipped);
+
+/** `../shared/corpus` beside the repository root (where it would be, when absent). */
+export const corpusDir = found ?? join(projectRootAbove(__dirname), '..', 'shared', 'corpus');
+/** The skip reason of a test that needs the corpus, or false when it is there. */
+export const corpusAbsent: string | false = found ? false : corpusSkipped;
 export const loongArchWorkflow = join(corpusDir, 'astral-sh__uv/build-binaries.at-2fd9e53b.yml');
 
 export interface CorpusFile {
@@ -16,7 +24,7 @@ export interface CorpusFile {
 
 /** Every `.yml`/`.yaml` file of the corpus in a stable order, or undefined when the folder is absent. */
 export function corpusFiles(): CorpusFile[] | undefined {
-  if (!existsSync(corpusDir)) return undefined;
+  if (!found) return undefined;
   const paths: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir)) {
