@@ -7,6 +7,7 @@
 //   rule.ts   the contract a rule implements;
 //   index.ts  this file: functions and re-exports only, no types of its own but the rule catalogue's.
 import type { Analysis, AnalyzeOptions, SyntaxProblem, TrustPolicy } from './api';
+import type { Precision } from './rule';
 import { analyzeWithRules } from './analyze';
 import { parsePolicyText } from './policy';
 import { loadShellParser } from './shellImages';
@@ -43,6 +44,8 @@ export interface RuleMeta {
   summary: string;
   docPath: string;
   online: boolean;
+  securitySeverity: number;
+  precision: Precision;
 }
 
 export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
@@ -51,6 +54,8 @@ export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
   summary: r.summary,
   docPath: r.docPath,
   online: r.online === true,
+  securitySeverity: r.securitySeverity,
+  precision: r.precision,
 }));
 
 const ruleIds: readonly string[] = allRules.map((r) => r.id);
