@@ -47,24 +47,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.stdio },
     debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const watched = [
-    '**/.github/workflows/*.{yml,yaml}',
-    '**/action.{yml,yaml}',
-    '**/.github/workflow-provenance.yml',
-    '**/workflow-provenance.yml',
-  ];
-  const watchers = watched.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-  context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     // The server decides which of these documents are workflows or action metadata.
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'github-actions-workflow' },
     ],
-    synchronize: {
-      configurationSection: 'workflowProvenance',
-      fileEvents: watchers,
-    },
+    // The server registers the file watchers it needs (with any LSP client), so none are added here:
+    // two would report each change twice.
+    synchronize: { configurationSection: 'workflowProvenance' },
     outputChannel: output,
     // Online facts are cached in the extension's own storage.
     initializationOptions: {

@@ -82,6 +82,8 @@ export class LspClient {
   readonly latest = new Map<string, PublishDiagnosticsParams>();
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
+  /** What the server registered dynamically (`client/registerCapability`). */
+  readonly registrations: Array<{ method: string; registerOptions?: unknown }> = [];
   readonly messages: string[] = [];
   /** Every publication, in arrival order, with the time it arrived. */
   readonly published: Array<{ at: number; params: PublishDiagnosticsParams }> = [];
@@ -120,7 +122,10 @@ export class LspClient {
     connection.onNotification('window/logMessage', (params: LogMessageParams) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: ShowMessageParams) => void client.messages.push(params.message));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
+      client.registrations.push(...params.registrations);
+      return null;
+    });
     connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       client.appliedEdits.push(params.edit);
       return { applied: true };

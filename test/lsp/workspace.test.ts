@@ -1,7 +1,7 @@
 // The whole-workspace view: closed files from disk, config files, settings, file watching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
@@ -210,6 +210,50 @@ test('in an untrusted workspace the repository policy and owner are not applied 
     await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
     const trusted = await client.nextDiagnostics(uriOf(workflow), (p) => !p.diagnostics.some((d) => d.code === 'untrusted-image'));
     assert.ok(trusted.diagnostics.every((d) => d.code !== 'untrusted-image'));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a workflow whose check fails gets one diagnostic saying so, and the files after it are still checked', async () => {
+  const root = temporaryWorkspace('contained');
+  // A 100,000-deep block sequence in a matrix overflows the engine's stack today (its check throws).
+  const deep = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        x:\n          ${'- '.repeat(100_000)}img\n    container: \${{ matrix.x }}\n    steps:\n      - run: echo\n`;
+  writeFiles(root, {
+    '.github/workflows/a-first.yml': communityContainerWorkflow,
+    '.github/workflows/b-deep.yml': deep,
+    '.github/workflows/c-last.yml': communityContainerWorkflow,
+  });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const last = await client.diagnostics(uriOf(path.join(root, '.github/workflows/c-last.yml')), hasCommunity);
+    assert.ok(last.diagnostics.some((d) => d.code === 'community-image'), 'the file after the failing one is checked');
+    const failed = await client.diagnostics(uriOf(path.join(root, '.github/workflows/b-deep.yml')), (p) => p.diagnostics.length > 0);
+    // Either the engine reports the depth as a finding, or the server says the check failed, and why.
+    for (const d of failed.diagnostics.filter((x) => x.code === 'check-failed')) {
+      assert.match(String(d.message), /could not be checked: .+/);
+      assert.equal(failed.diagnostics.length, 1, 'a failed check is one diagnostic');
+    }
+    await client.status((s) => s.state === 'idle' && s.files === 3);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('the server registers its own file watchers, and does not read a workflow symlinked out of the folder (Restricted Mode too)', async () => {
+  const outside = temporaryWorkspace('outside');
+  writeFiles(outside, { 'theirs.yml': communityContainerWorkflow });
+  const root = temporaryWorkspace('linked-out');
+  writeFiles(root, { '.github/workflows/ours.yml': communityContainerWorkflow });
+  symlinkSync(path.join(outside, 'theirs.yml'), path.join(root, '.github/workflows/theirs.yml'));
+  const client = await LspClient.start({ workspace: root, initializationOptions: { workspaceTrusted: false } });
+  try {
+    await client.diagnostics(uriOf(path.join(root, '.github/workflows/ours.yml')), hasCommunity);
+    await client.status((s) => s.state === 'idle' && s.files === 1);
+    assert.equal(client.latest.has(uriOf(path.join(root, '.github/workflows/theirs.yml'))), false);
+    assert.ok(client.logs.some((l) => /theirs\.yml" skipped: it is a symlink to .*, outside the checked folder/.test(l)), client.logs.join('\n'));
+    const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
+    assert.match(JSON.stringify(watchers?.registerOptions), /\.github\/workflows\/\*\.\{yml,yaml\}/);
   } finally {
     await client.stop();
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parseDocument } from 'yaml';
-import { findWorkflowFiles } from '../../server/src/cli/files';
+import { findWorkflowFiles } from '../../server/src/workspace';
 import { mergePolicies, parsePolicyFile } from '../../server/src/engine';
 import { applyFix, check, only, ready, spanText, yaml } from './support/engine';
 
@@ -155,14 +155,14 @@ test('skip-step on a flow-mapping step leaves valid YAML with the if: inside tha
   assert.match(js.jobs.a.steps[0].if ?? '', /matrix\.img != 'ghcr\.io\/a\/debian:trixie'/);
 });
 
-test('a folder with a symlink loop yields each workflow once', () => {
+test('a folder with a symlink loop yields each workflow once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wp-qa-'));
   scratch.push(dir);
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
   writeFileSync(join(dir, '.github/workflows/ci.yml'), yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:1', '    steps: [{run: x}]'));
   // A link back to the root, as some monorepos and package managers leave behind.
   symlinkSync('..', join(dir, '.github/back'));
-  const files = findWorkflowFiles(dir);
+  const files = (await findWorkflowFiles(dir)).files;
   assert.equal(files.length, 1, `found ${files.length} paths: ${files.slice(0, 3).join(', ')}…`);
 });
 

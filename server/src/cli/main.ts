@@ -1,15 +1,17 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { appendFileSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
+import { errorMessage } from '../engine/errorMessage';
 import { parseYaml } from '../engine/yamlSource';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
-import { checkRoot, findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryPath, repositoryRoot } from './files';
+import { CheckedFolder, findPolicyFile, findWorkflowFiles, quotePath, readCheckedFile, repositoryOwner, repositoryRoot } from '../workspace';
 import { findingAnnotations, stepSummary, workflowCommand } from './github';
 import { printable, printablePath } from './printable';
+import { checkRoot, repositoryPath } from './reportPaths';
 import { type FileResult, formatJson, formatSarif, formatText, TOOL_VERSION } from './report';
 import { ruleHelp } from './ruleDocs';
 
@@ -88,7 +90,7 @@ function parseArgs(argv: string[]): Options | string {
       else if (a.startsWith('-') && a !== '-') return `unknown option '${printable(a)}'`;
       else o.paths.push(a);
     } catch (e) {
-      return (e as Error).message;
+      return errorMessage(e);
     }
   }
   if (o.paths.length === 0) return 'no PATH given';
@@ -147,7 +149,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   await loadEngine();
 
   const problems: Problem[] = [];
-  const files: string[] = [];
+  /** Each file to check, with the folder the user named around it (its reads stay inside). */
+  const files: Array<{ path: string; named: string; folder?: CheckedFolder }> = [];
   for (const p of parsed.paths) {
     let st;
     try {
@@ -156,31 +159,45 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       problems.push({ path: p, message: 'no such file or folder' });
       continue;
     }
-    if (st.isDirectory()) files.push(...findWorkflowFiles(p).map(shortPath));
-    else files.push(p);
+    if (st.isDirectory()) {
+      const found = await findWorkflowFiles(p);
+      const folder = new CheckedFolder(p);
+      files.push(...found.files.map((f) => ({ path: shortPath(f), named: p, folder })));
+      for (const s of found.skipped) err(`${quotePath(shortPath(s.path))}: skipped: ${s.reason}`);
+    } else {
+      // A file named on the command line is read wherever it lies, as the user asked.
+      files.push({ path: p, named: dirname(p) });
+    }
   }
 
-  const policies = new Map<string, { policy: TrustPolicy; owner?: string }>();
-  const policyFor = (file: string) => {
-    const configPath = parsed.config ?? findPolicyFile(dirname(resolve(file)));
+  // Each file is judged with its own repository's owner and policy file: one run may span several.
+  const policies = new Map<string, TrustPolicy>();
+  const policyFor = (file: string, named: string): TrustPolicy => {
+    const configPath = parsed.config ?? findPolicyFile(dirname(resolve(file)), named);
     const key = configPath ?? '';
-    let entry = policies.get(key);
-    if (!entry) {
+    let policy = policies.get(key);
+    if (!policy) {
       let part = {};
       if (configPath) {
-        try {
-          const text = readFileSync(configPath, 'utf8');
-          const r = parsePolicyFile(text);
+        // A policy file named with --config is the user's own; one found in the tree may be anything.
+        const read = readCheckedFile(configPath, parsed.config ? undefined : new CheckedFolder(repositoryRoot(dirname(configPath)) ?? resolve(named)));
+        if ('text' in read) {
+          const r = parsePolicyFile(read.text);
           part = r.policy;
-          for (const pr of r.problems) problems.push({ path: configPath, text, offset: pr.span.start, message: `config: ${pr.message}` });
-        } catch (e) {
-          problems.push({ path: configPath, message: `cannot read config: ${(e as Error).message}` });
-        }
+          for (const pr of r.problems) problems.push({ path: configPath, text: read.text, offset: pr.span.start, message: `config: ${pr.message}` });
+          err(`policy file: ${quotePath(shortPath(configPath))}`);
+        } else problems.push({ path: configPath, message: `cannot read config: ${read.skipped}` });
       }
-      entry = { policy: mergePolicies(part), owner: repositoryOwner(repositoryRoot(dirname(resolve(file)))) };
-      policies.set(key, entry);
+      policy = mergePolicies(part);
+      policies.set(key, policy);
     }
-    return entry;
+    return policy;
+  };
+  const owners = new Map<string, string | undefined>();
+  const ownerFor = (file: string): string | undefined => {
+    const root = repositoryRoot(dirname(resolve(file))) ?? '';
+    if (!owners.has(root)) owners.set(root, root ? repositoryOwner(root) : undefined);
+    return owners.get(root);
   };
 
   interface Checked {
@@ -191,22 +208,25 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     analysis?: Analysis;
   }
   const checked: Checked[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      problems.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  let skippedFiles = 0;
+  for (const { path: file, named, folder } of files) {
+    const read = readCheckedFile(file, folder);
+    if (!('text' in read)) {
+      // A file found in a folder that may not be read is skipped with a word; one the user named is a problem.
+      if (folder) {
+        err(`${quotePath(file)}: skipped: ${read.skipped}`);
+        skippedFiles++;
+      } else problems.push({ path: file, message: read.skipped });
       continue;
     }
-    const { policy, owner } = policyFor(file);
-    const entry: Checked = { path: file, text, policy, owner };
+    const text = read.text;
+    const entry: Checked = { path: file, text, policy: policyFor(file, named), owner: ownerFor(file) };
     try {
-      entry.analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
+      entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
       for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
     } catch (e) {
       // The engine is built never to throw; if it does, say so and keep checking other files.
-      problems.push({ path: file, message: `internal error while checking: ${(e as Error).message}` });
+      problems.push({ path: file, message: `internal error while checking: ${errorMessage(e)}` });
     }
     checked.push(entry);
   }
@@ -231,7 +251,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       try {
         c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
       } catch (e) {
-        problems.push({ path: c.path, message: `internal error while checking: ${(e as Error).message}` });
+        problems.push({ path: c.path, message: `internal error while checking: ${errorMessage(e)}` });
       }
     }
   }
@@ -264,7 +284,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       try {
         appendFileSync(summaryFile, stepSummary(results));
       } catch (e) {
-        err(`cannot write the step summary: ${printable((e as Error).message)}`);
+        err(`cannot write the step summary: ${printable(errorMessage(e))}`);
       }
     }
   } else {
@@ -274,7 +294,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   if (parsed.format === 'text' || parsed.format === 'github') {
     const n = results.reduce((a, r) => a + r.findings.length, 0);
-    err(`${files.length} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`);
+    err(`${files.length - skippedFiles} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`);
   }
   if (problems.length > 0) return 2;
   if (parsed.exitZero) return 0;
@@ -295,7 +315,7 @@ function pinFile(path: string, text: string, findings: Finding[]): { pinned: num
     writeFileSync(tmp, next);
     renameSync(tmp, path);
   } catch (e) {
-    return { pinned: 0, text, error: `cannot write: ${(e as Error).message}` };
+    return { pinned: 0, text, error: `cannot write: ${errorMessage(e)}` };
   }
   return { pinned: count, text: next };
 }

@@ -1,7 +1,8 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
-// of the reference text, expanding `${{ matrix.* }}` against each matrix combination.
+// of the reference text, expanding `${{ matrix.* }}` against each matrix combination. Over 500 lines
+// on purpose: it is the one walk over the document that every rule relies on, kept in one place.
 import { isMap, isScalar, type Scalar } from 'yaml';
-import type { DocumentKind, SyntaxProblem } from './api';
+import type { DocumentKind } from './api';
 import { parseImageReference, splitPlatformFlag } from './imageReference';
 import { type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
 import {
@@ -37,11 +38,6 @@ export interface JobModel {
   needs?: { keyNode: Scalar; value: YamlNode | null };
 }
 
-export interface UnknownValue {
-  span: Span;
-  reason: string;
-}
-
 export interface DocumentModel {
   kind: DocumentKind;
   parsed: ParsedYaml;
@@ -50,9 +46,6 @@ export interface DocumentModel {
   actionSteps: StepModel[];
   images: ImageReference[];
   actions: ActionReference[];
-  /** Image values that depend on inputs, secrets, vars… and cannot be known offline. */
-  unknown: UnknownValue[];
-  problems: SyntaxProblem[];
 }
 
 interface SiteOptions {
@@ -97,8 +90,6 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
     actionSteps: [],
     images: [],
     actions: [],
-    unknown: [],
-    problems: [],
   };
   const extractor = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
@@ -409,7 +400,6 @@ class Extractor {
     if (!text) return;
     const located = valueSpan(this.text, node, from + lead, from + lead + text.length);
     this.emit({ text, span: located.span, editable: false, platform: opts.platform, commentAt: commentAnchor(node), runtimeValue: reason }, opts);
-    if (!this.model.unknown.some((u) => u.span.start === located.span.start)) this.model.unknown.push({ span: located.span, reason });
   }
 
   private imageInWholeValue(node: Scalar, opts: SiteOptions): void {

@@ -311,9 +311,3 @@ export function evaluateExpression(expression: string, combination: Combination 
   return { known: true, value: result.coerceString(), source: expansion.sources.get(result) };
 }
 
-/** The dotted path a `matrix.a.b` expression names, or undefined for anything more complex. */
-export function matrixPathOf(expression: string): string | undefined {
-  const m = /^matrix((?:\.[A-Za-z_][\w-]*)+)$/.exec(expression.trim());
-  return m ? m[1].slice(1) : undefined;
-}
-

@@ -37,7 +37,7 @@ function lastNameEnd(familiar: string): number {
   return colon >= 0 ? colon : head.length;
 }
 
-export function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined): string | undefined {
+function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined): string | undefined {
   const name = imageName(image);
   const short = familiarName(image);
   for (const p of policy.trustedImages) if (globMatches(p, name) || globMatches(p, short)) return `the policy trusts ${p}`;
@@ -59,7 +59,7 @@ export function publisherOf(image: ParsedImage): string {
 }
 
 /** A glob for trusting the reference's publisher, as written in a policy. */
-export function trustPatternFor(ref: ImageReference): string | undefined {
+function trustPatternFor(ref: ImageReference): string | undefined {
   if (!ref.parsed || officialName(ref.parsed)) return undefined;
   const segs = ref.parsed.repository.split('/');
   if (segs.length < 2) return `${imageName(ref.parsed)}`;

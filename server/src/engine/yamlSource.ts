@@ -1,5 +1,6 @@
 // YAML with exact source positions. The engine reads the document tree and never re-serialises it;
 // every position it reports is an offset into the original text.
+import { withShortExcerpts } from './errorMessage';
 import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from './api';
@@ -19,7 +20,7 @@ export function parseYaml(text: string): ParsedYaml {
   // The parser may point one past the end for an error at end of input; keep spans inside the text.
   const errors: SyntaxProblem[] = doc.errors.map((e) => {
     const start = Math.min(Math.max(0, e.pos[0]), text.length);
-    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const message = withShortExcerpts(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message };
   });
   return { text, doc, errors };
@@ -167,7 +168,7 @@ export type OffsetMap = (valueOffset: number) => number;
 
 const mapperCache = new WeakMap<Scalar, OffsetMap | null>();
 
-export function scalarOffsetMap(text: string, node: Scalar): OffsetMap | undefined {
+function scalarOffsetMap(text: string, node: Scalar): OffsetMap | undefined {
   const cached = mapperCache.get(node);
   if (cached !== undefined) return cached ?? undefined;
   const made = makeOffsetMap(text, node);

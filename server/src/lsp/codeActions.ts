@@ -1,11 +1,11 @@
 // Code actions: each engine fix as a quick fix on its diagnostic, "fix all" over the safe fixes, and
 // "Trust publisher" which writes the publisher's pattern into the repository config file.
-import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { CodeAction, CodeActionKind, Diagnostic, Range, WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../engine/api';
 import { combineFixes } from '../engine/fixes';
 import type { LineIndex } from '../engine/lineIndex';
 import type { Finding, Fix, TextEdit } from '../engine/types';
-import { diagnosticSource, isFindingData, toRange, trustPatternOf } from './diagnostics';
+import { diagnosticSource, isFindingData, lspEdits, toRange, trustPatternOf } from './convert';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.workflow-provenance`;
 
@@ -31,10 +31,6 @@ export interface CodeActionInput {
 
 function wanted(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-}
-
-export function lspEdits(index: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
-  return edits.map((e) => LspTextEdit.replace(toRange(index, e), e.newText));
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -118,7 +114,7 @@ export function safeFixEdits(findings: readonly Finding[]): TextEdit[] {
   }).edits;
 }
 
-export function fixAllAction(snapshot: DocumentSnapshot): CodeAction | undefined {
+function fixAllAction(snapshot: DocumentSnapshot): CodeAction | undefined {
   const edits = safeFixEdits(snapshot.analysis.findings);
   if (edits.length === 0) return undefined;
   return {

@@ -14,7 +14,7 @@ export interface Settings {
   online: boolean;
 }
 
-export const defaultSettings: Settings = {
+const defaultSettings: Settings = {
   enable: true,
   trustedImages: [],
   trustedActions: [],

@@ -4,7 +4,7 @@ import type { ImageRule } from './rule';
 const moving = new Set(['latest', 'master', 'main', 'edge', 'nightly', 'dev', 'develop', 'devel', 'rolling', 'unstable', 'testing', 'sid', 'canary', 'trunk', 'head']);
 const movingPrefix = /^(latest|master|main|nightly|edge)-/;
 
-export function isMovingTag(tag: string | undefined): boolean {
+function isMovingTag(tag: string | undefined): boolean {
   return tag === undefined || moving.has(tag.toLowerCase()) || movingPrefix.test(tag.toLowerCase());
 }
 

@@ -131,6 +131,17 @@ suite('Workflow Provenance in VS Code', () => {
     );
   });
 
+  test('a workflow written to disk is checked without being opened: the server watches the files', async () => {
+    const uri = workflowUri('written-later.yml');
+    const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: ${COMMUNITY_IMAGE}\n    steps:\n      - run: echo\n`;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    try {
+      await waitFor('a community-image diagnostic in the workflow written to disk', () => withCode(uri, 'community-image')[0]);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('turning a rule off in the settings removes its diagnostics live', async () => {
     const document = await openWorkflow('loong64-container.yml');
     await communityDiagnostic(document);

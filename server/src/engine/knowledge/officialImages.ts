@@ -3,7 +3,7 @@
 import { officialImagePlatforms } from './officialImageTable';
 
 /** bashbrew architecture name → OCI platform. */
-export const architecturePlatforms: Readonly<Record<string, string>> = {
+const architecturePlatforms: Readonly<Record<string, string>> = {
   amd64: 'linux/amd64',
   arm32v5: 'linux/arm/v5',
   arm32v6: 'linux/arm/v6',

@@ -1,5 +1,5 @@
-// Turns the engine's findings (offsets) into LSP diagnostics (positions), with enough data attached
-// for code actions to be rebuilt without re-analysing.
+// Every conversion from the engine's shapes to LSP's: offsets to positions, findings to diagnostics
+// (with enough data attached for code actions to be rebuilt without re-analysing), edits to LSP edits.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -7,9 +7,10 @@ import {
   DiagnosticRelatedInformation,
   DiagnosticSeverity,
   Range,
+  TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
 import type { Analysis, SyntaxProblem } from '../engine/api';
-import type { Finding, Fix, Severity, Span } from '../engine/types';
+import type { Finding, Fix, Severity, Span, TextEdit } from '../engine/types';
 import type { LineIndex } from '../engine/lineIndex';
 
 export const diagnosticSource = 'workflow-provenance';
@@ -45,6 +46,15 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 
 export function toSeverity(severity: Severity): DiagnosticSeverity {
   return severities[severity] ?? DiagnosticSeverity.Warning;
+}
+
+export function lspEdits(index: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
+  return edits.map((e) => LspTextEdit.replace(toRange(index, e), e.newText));
+}
+
+/** A diagnostic about the whole file (at its start) rather than a place in it. */
+export function fileDiagnostic(code: string, severity: DiagnosticSeverity, message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: diagnosticSource, code, message };
 }
 
 export class RuleDocs {
