@@ -1,6 +1,8 @@
 // Shared helpers for engine tests: load once, analyse small fixtures, find things by line.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, type AnalyzeOptions, type Finding, type TrustPolicy } from '../../../server/src/engine';
 
 let loaded: Promise<void> | undefined;
@@ -47,4 +49,11 @@ export function projectRoot(): string {
   let d = __dirname;
   while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
   return d;
+}
+
+/** Parses fixed text: no YAML error, and its plain value for comparing what changed. */
+export function reparses(text: string): Record<string, unknown> {
+  const doc = parseDocument(text);
+  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  return doc.toJS() as Record<string, unknown>;
 }
