@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import { loongArchWorkflow } from './support/corpus';
-import { applyFix, check, lineOf, only, ready, reparses, yaml } from './support/engine';
+import { applyFix, check, lineOf, oneJob, only, ready, reparses, yaml } from './support/engine';
 
 before(ready);
 
@@ -38,12 +38,7 @@ test('remove-job in a file without blank lines removes the block alone', () => {
 });
 
 test('remove-step between blank-separated steps keeps one blank line between the rest', () => {
-  const text = yaml(
-    'on: push',
-    'jobs:',
-    '  a:',
-    '    runs-on: ubuntu-latest',
-    '    steps:',
+  const text = oneJob(
     '      - run: make',
     '',
     '      - uses: docker://ghcr.io/someone/debian:12',

@@ -44,6 +44,11 @@ export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A workflow of one job `a` on ubuntu-latest whose `steps:` are the given lines. */
+export function oneJob(...steps: string[]): string {
+  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...steps);
+}
+
 /** The project's root: the nearest folder above the running bundle that holds package.json. */
 export function projectRoot(): string {
   let d = __dirname;
