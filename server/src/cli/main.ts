@@ -1,5 +1,5 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
@@ -9,6 +9,7 @@ import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
 import { CheckedFolder, findPolicyFile, findWorkflowFiles, quotePath, readCheckedFile, repositoryOwner, repositoryRoot } from '../workspace';
+import { editBytes, replaceFile, writeTarget } from './fixWriter';
 import { findingAnnotations, stepSummary, workflowCommand } from './github';
 import { printable, printablePath } from './printable';
 import { checkRoot, repositoryPath } from './reportPaths';
@@ -149,8 +150,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   await loadEngine();
 
   const problems: Problem[] = [];
-  /** Each file to check, with the folder the user named around it (its reads stay inside). */
-  const files: Array<{ path: string; named: string; folder?: CheckedFolder }> = [];
+  /**
+   * Each file to check, with the folder the user named around it (reads stay inside it) and what
+   * `--fix` may write: a link is followed only to a file inside the folder checked (for a file named on
+   * its own, inside its repository, else its own folder).
+   */
+  const files: Array<{ path: string; named: string; folder?: CheckedFolder; scope: string }> = [];
   for (const p of parsed.paths) {
     let st;
     try {
@@ -162,11 +167,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (st.isDirectory()) {
       const found = await findWorkflowFiles(p);
       const folder = new CheckedFolder(p);
-      files.push(...found.files.map((f) => ({ path: shortPath(f), named: p, folder })));
+      files.push(...found.files.map((f) => ({ path: shortPath(f), named: p, folder, scope: p })));
       for (const s of found.skipped) err(`${quotePath(shortPath(s.path))}: skipped: ${s.reason}`);
     } else {
       // A file named on the command line is read wherever it lies, as the user asked.
-      files.push({ path: p, named: dirname(p) });
+      files.push({ path: p, named: dirname(p), scope: repositoryRoot(dirname(resolve(p))) ?? dirname(resolve(p)) });
     }
   }
 
@@ -202,14 +207,18 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
   interface Checked {
     path: string;
+    /** The bytes read: a fix edits these, so what is not UTF-8 survives. */
+    bytes: Buffer;
     text: string;
+    /** What `--fix` may write through a link (see `files`). */
+    scope: string;
     policy: TrustPolicy;
     owner?: string;
     analysis?: Analysis;
   }
   const checked: Checked[] = [];
   let skippedFiles = 0;
-  for (const { path: file, named, folder } of files) {
+  for (const { path: file, named, folder, scope } of files) {
     const read = readCheckedFile(file, folder);
     if (!('text' in read)) {
       // A file found in a folder that may not be read is skipped with a word; one the user named is a problem.
@@ -219,8 +228,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       } else problems.push({ path: file, message: read.skipped });
       continue;
     }
-    const text = read.text;
-    const entry: Checked = { path: file, text, policy: policyFor(file, named), owner: ownerFor(file) };
+    const { bytes, text } = read;
+    const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
     try {
       entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
       for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
@@ -259,10 +268,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (parsed.fix) {
     for (const c of checked) {
       if (!c.analysis) continue;
-      const outcome = pinFile(c.path, c.text, c.analysis.findings);
+      const outcome = pinFile(c.path, c.scope, c.bytes, c.text, c.analysis.findings);
       if (outcome.error) problems.push({ path: c.path, message: outcome.error });
       else if (outcome.pinned > 0) {
-        err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)`);
+        const where = outcome.linkTarget ? ` in ${printablePath(outcome.linkTarget)}, which it links to` : '';
+        err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)${where}`);
         c.text = outcome.text;
         c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
       }
@@ -302,22 +312,33 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 }
 
 /**
- * Applies every pin fix of a file and writes it atomically; refuses when the result would not parse
- * as well as the original did, so a user's file is never left corrupt.
+ * Applies every pin fix of a file and writes it safely (see fixWriter); refuses when the result would
+ * not parse as well as the original did, or the file changed since it was read, so a user's file is
+ * never left corrupt.
  */
-function pinFile(path: string, text: string, findings: Finding[]): { pinned: number; text: string; error?: string } {
+function pinFile(
+  path: string,
+  scope: string,
+  bytes: Buffer,
+  text: string,
+  findings: Finding[],
+): { pinned: number; text: string; linkTarget?: string; error?: string } {
   const { edits, count } = combineFixes(findings, pinFixOf);
   if (edits.length === 0) return { pinned: 0, text };
   const next = applyEdits(text, edits);
   if (parseYaml(next).errors.length > parseYaml(text).errors.length) return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
-  const tmp = `${path}.workflow-provenance.tmp`;
+  const target = writeTarget(path, scope);
+  if ('error' in target) return { pinned: 0, text, error: target.error };
+  const nextBytes = editBytes(bytes, text, edits);
+  if (!nextBytes) return { pinned: 0, text, error: 'not pinned: an edit falls inside bytes that are not UTF-8; file left unchanged' };
   try {
-    writeFileSync(tmp, next);
-    renameSync(tmp, path);
+    // Between reading and now, someone may have edited the file: their work wins.
+    if (!readFileSync(target.target).equals(bytes)) return { pinned: 0, text, error: 'not pinned: the file changed while it was being checked; left unchanged' };
+    replaceFile(target.target, nextBytes);
   } catch (e) {
-    return { pinned: 0, text, error: `cannot write: ${errorMessage(e)}` };
+    return { pinned: 0, text, error: `cannot write: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}; file left unchanged` };
   }
-  return { pinned: count, text: next };
+  return { pinned: count, text: nextBytes.toString('utf8'), linkTarget: target.linked ? shortPath(target.target) : undefined };
 }
 
 /** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */

@@ -11,7 +11,8 @@ import { errorMessage } from '../engine/errorMessage';
  */
 export const maxFileBytes = 64 * 1024 * 1024;
 
-export type ReadOutcome = { text: string } | { skipped: string };
+/** The bytes read (a fix edits these, so what is not UTF-8 survives) and their text; or why not. */
+export type ReadOutcome = { bytes: Buffer; text: string } | { skipped: string };
 
 /** The folder a read must stay inside: the one the user named (its real path is taken once). */
 export class CheckedFolder {
@@ -72,7 +73,8 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
       // More bytes than its size said: it grew while being read.
       if (length === buffer.length) return { skipped: length > maxFileBytes ? `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit` : 'it changed while it was read' };
     }
-    return { text: buffer.subarray(0, length).toString('utf8') };
+    const bytes = buffer.subarray(0, length);
+    return { bytes, text: bytes.toString('utf8') };
   } catch (error) {
     return { skipped: `cannot read: ${codeOf(error)}` };
   } finally {
