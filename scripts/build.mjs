@@ -1,7 +1,7 @@
 // Bundles the three faces (CLI, language server, extension) and, with --tests, every test file.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -40,6 +40,27 @@ function findTests(dir) {
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
+}
+
+// `--package DIR`: the publishable npm package (server/package.json): both faces minified, with the
+// wasm files and rule pages they read at run time, and nothing else.
+const packageOut = argValue('--package');
+if (packageOut) {
+  const out = resolve(packageOut);
+  rmSync(out, { recursive: true, force: true });
+  copyWasm(join(out, 'dist'));
+  const bin = { ...common, sourcemap: false, minify: true, banner: { js: '#!/usr/bin/env node' } };
+  await Promise.all([
+    build({ ...bin, entryPoints: ['server/src/cli/main.ts'], outfile: join(out, 'dist/cli.js') }),
+    build({ ...bin, entryPoints: ['server/src/lsp/main.ts'], outfile: join(out, 'dist/server.js') }),
+  ]);
+  cpSync(join(root, 'docs/rules'), join(out, 'docs/rules'), { recursive: true });
+  for (const file of ['README.md']) cpSync(join(root, 'server', file), join(out, file));
+  cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  const { '//': _comment, ...manifest } = JSON.parse(readFileSync(join(root, 'server/package.json'), 'utf8'));
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version, ...manifest }, null, 2)}\n`);
+  process.exit(0);
 }
 
 if (privateOut) {
