@@ -42,24 +42,33 @@ function findTests(dir) {
   return out;
 }
 
-// `--package DIR`: the publishable npm package (server/package.json): both faces minified, with the
-// wasm files and rule pages they read at run time, and nothing else.
+// `--package DIR`: the publishable npm package (server/package.json), minified bundles with the wasm
+// files and rule pages they read at run time, and nothing else. `--release DIR`: the tree of a
+// release of the GitHub Action and the pre-commit hook (scripts/release-action.mjs): the same
+// package plus action.yml, its entry point and .pre-commit-hooks.yaml.
 const packageOut = argValue('--package');
-if (packageOut) {
-  const out = resolve(packageOut);
+const releaseOut = argValue('--release');
+async function buildPackage(out, extraEntries = []) {
   rmSync(out, { recursive: true, force: true });
   copyWasm(join(out, 'dist'));
   const bin = { ...common, sourcemap: false, minify: true, banner: { js: '#!/usr/bin/env node' } };
-  await Promise.all([
-    build({ ...bin, entryPoints: ['server/src/cli/main.ts'], outfile: join(out, 'dist/cli.js') }),
-    build({ ...bin, entryPoints: ['server/src/lsp/main.ts'], outfile: join(out, 'dist/server.js') }),
-  ]);
+  const entries = [['server/src/cli/main.ts', 'dist/cli.js'], ['server/src/lsp/main.ts', 'dist/server.js'], ...extraEntries];
+  await Promise.all(entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })));
   cpSync(join(root, 'docs/rules'), join(out, 'docs/rules'), { recursive: true });
-  for (const file of ['README.md']) cpSync(join(root, 'server', file), join(out, file));
+  cpSync(join(root, 'server/README.md'), join(out, 'README.md'));
   cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
-  const { '//': _comment, ...manifest } = JSON.parse(readFileSync(join(root, 'server/package.json'), 'utf8'));
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version, ...manifest }, null, 2)}\n`);
+  const readJson = (file) => JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const { '//': _comment, ...manifest } = readJson('server/package.json');
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: readJson('package.json').version, ...manifest }, null, 2)}\n`);
+}
+if (packageOut) {
+  await buildPackage(resolve(packageOut));
+  process.exit(0);
+}
+if (releaseOut) {
+  const out = resolve(releaseOut);
+  await buildPackage(out, [['server/src/action/main.ts', 'dist/action.js']]);
+  for (const file of ['action.yml', '.pre-commit-hooks.yaml']) cpSync(join(root, file), join(out, file));
   process.exit(0);
 }
 

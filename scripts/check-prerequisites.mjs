@@ -21,6 +21,7 @@ const prerequisites = [
   { deb: 'openssl', why: "signs the test registry's tokens", present: () => onPath('openssl') },
   { deb: 'git', why: 'the real git server of the online tests', present: () => onPath('git') },
   { deb: 'neovim', why: "the third-party LSP client of the npm package's test", present: () => onPath('nvim') },
+  { deb: 'pre-commit', why: "runs the release's pre-commit hook", present: () => onPath('pre-commit') },
   // Compilers matter only until code-server's native modules are built once.
   { deb: 'g++', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('g++') },
   { deb: 'make', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('make') },

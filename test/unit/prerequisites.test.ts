@@ -12,7 +12,7 @@ import { projectRoot } from './support/engine';
 const script = join(projectRoot(), 'scripts/check-prerequisites.mjs');
 
 test('a machine with only node gets one message naming every missing package and the install command', (t) => {
-  // A PATH holding nothing but node: no chromium, registry, openssl, git or nvim.
+  // A PATH holding nothing but node: no chromium, registry, openssl, git, nvim or pre-commit.
   const bin = mkdtempSync(join(tmpdir(), 'wp-prereq-'));
   t.after(() => rmSync(bin, { recursive: true, force: true }));
   symlinkSync(process.execPath, join(bin, 'node'));
@@ -25,12 +25,12 @@ test('a machine with only node gets one message naming every missing package and
   t.diagnostic(`stopped after ${(performance.now() - started).toFixed(0)} ms`);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
-  for (const deb of ['chromium', 'docker-registry', 'openssl', 'git', 'neovim']) {
+  for (const deb of ['chromium', 'docker-registry', 'openssl', 'git', 'neovim', 'pre-commit']) {
     assert.match(r.stderr, new RegExp(`^  ${deb} is not installed \\(`, 'm'), deb);
   }
   const install = r.stderr.match(/^ {2}sudo apt-get install -y --no-install-recommends (.+)$/m);
   assert.ok(install, r.stderr);
-  assert.deepEqual(install[1].split(' ').sort(), ['chromium', 'docker-registry', 'git', 'neovim', 'openssl']);
+  assert.deepEqual(install[1].split(' ').sort(), ['chromium', 'docker-registry', 'git', 'neovim', 'openssl', 'pre-commit']);
   assert.match(r.stderr, /bash \.ci\/run/);
 });
 
