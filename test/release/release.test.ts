@@ -100,30 +100,41 @@ function runAction(workspace: string, inputs: Record<string, string>) {
   });
   assert.equal(manifest.runs.using, 'node24');
   const r = spawnSync(process.execPath, [join(action, manifest.runs.main)], { cwd: workspace, env, encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, log: r.stdout + r.stderr, outputs: readOutputs(join(runnerTemp, 'output')) };
+  const summary = join(runnerTemp, 'summary');
+  return { code: r.status, log: r.stdout + r.stderr, outputs: readOutputs(join(runnerTemp, 'output')), summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '' };
 }
 
 const seedWorkflow = readFileSync(join(root, 'examples/.github/workflows/release.yml'), 'utf8');
 
-test('warnings alone pass with the default fail-on: error; the counts are outputs', () => {
-  const r = runAction(checkout({ '.github/workflows/release.yml': seedWorkflow }), { online: 'false', format: 'text' });
+test('with the defaults, findings are annotations, counts are outputs and a summary, and warnings alone pass (fail-on: error)', (t) => {
+  const r = runAction(checkout({ '.github/workflows/release.yml': seedWorkflow }), { online: 'false' });
   assert.equal(r.code, 0, r.log);
-  assert.match(r.log, /^\.github\/workflows\/release\.yml:23:50: warning community-image: ghcr\.io\/loong64\/debian:trixie/m);
+  const annotation = r.log.split('\n').find((l) => l.includes('title=community-image::'));
+  assert.match(annotation ?? '', /^::warning file=\.github\/workflows\/release\.yml,line=23,col=50,endLine=23,endColumn=79,title=community-image::ghcr\.io\/loong64\/debian:trixie is a community image/);
   assert.deepEqual(r.outputs, { findings: '5', errors: '0', warnings: '2', notices: '3' });
+  assert.match(r.summary, /^## Workflow Provenance$/m);
   assert.match(r.log, /^Workflow Provenance: 0 error\(s\), 2 warning\(s\), 3 notice\(s\)$/m);
+  t.diagnostic(annotation ?? '');
 });
 
 test('fail-on: warning fails the step on the same findings, with one error annotation saying why', () => {
-  const r = runAction(checkout({ '.github/workflows/release.yml': seedWorkflow }), { online: 'false', format: 'text', 'fail-on': 'warning' });
+  const r = runAction(checkout({ '.github/workflows/release.yml': seedWorkflow }), { online: 'false', 'fail-on': 'warning' });
   assert.equal(r.code, 1, r.log);
   assert.match(r.log, /^::error title=Workflow Provenance::0 error\(s\), 2 warning\(s\), 3 notice\(s\) \(fail-on: warning\)$/m);
   assert.equal(r.outputs.warnings, '2');
 });
 
+test('format: text prints file:line:col lines instead of annotations', () => {
+  const r = runAction(checkout({ '.github/workflows/release.yml': seedWorkflow }), { online: 'false', format: 'text' });
+  assert.equal(r.code, 0, r.log);
+  assert.match(r.log, /^\.github\/workflows\/release\.yml:23:50: warning community-image: ghcr\.io\/loong64\/debian:trixie/m);
+  assert.doesNotMatch(r.log, /^::warning/m);
+});
+
 test('fail-on: never with sarif-file: errors are reported, SARIF written for upload-sarif, the step passes', () => {
   const workspace = checkout({});
   cpSync(join(root, 'examples'), workspace, { recursive: true });
-  const r = runAction(workspace, { online: 'false', format: 'text', 'fail-on': 'never', 'sarif-file': 'results/provenance.sarif' });
+  const r = runAction(workspace, { online: 'false', 'fail-on': 'never', 'sarif-file': 'results/provenance.sarif' });
   assert.equal(r.code, 0, r.log);
   assert.ok(Number(r.outputs.errors) > 0, 'the examples hold errors');
   assert.equal(r.outputs['sarif-file'], 'results/provenance.sarif');
@@ -133,9 +144,9 @@ test('fail-on: never with sarif-file: errors are reported, SARIF written for upl
 });
 
 test('a file that cannot be checked fails the step under fail-on: error', () => {
-  const r = runAction(checkout({ '.github/workflows/broken.yml': 'jobs:\n  a: [unclosed\n' }), { online: 'false', format: 'text' });
+  const r = runAction(checkout({ '.github/workflows/broken.yml': 'jobs:\n  a: [unclosed\n' }), { online: 'false' });
   assert.equal(r.code, 1, r.log);
-  assert.match(r.log, /broken\.yml:\d+:\d+: YAML: /);
+  assert.match(r.log, /^::error file=\.github\/workflows\/broken\.yml,line=\d+,col=\d+,title=workflow-provenance::YAML: /m);
   assert.match(r.log, /^::error title=Workflow Provenance::.*some files could not be checked/m);
 });
 
