@@ -6,10 +6,9 @@
 //   api.ts    what a face passes in and gets back: options, policy, facts learned online, the analysis;
 //   rule.ts   the contract a rule implements;
 //   index.ts  this file: functions and re-exports only, no types of its own but the rule catalogue's.
-import type { Analysis, AnalyzeOptions, SyntaxProblem, TrustPolicy } from './api';
+import type { Analysis, AnalyzeOptions } from './api';
 import type { Precision } from './rule';
 import { analyzeWithRules } from './analyze';
-import { parsePolicyText } from './policy';
 import { loadShellParser } from './shellImages';
 import type { Severity } from './types';
 import { allRules, ruleSet } from '../rules';
@@ -17,7 +16,7 @@ import { allRules, ruleSet } from '../rules';
 export { resolvedActionKey, resolvedImageKey } from './analyze';
 export { applyEdits } from './fixes';
 export { LineIndex } from './lineIndex';
-export { addTrustedImageEdits, defaultPolicy, mergePolicies, policyFileNames } from './policy';
+export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
 export { describeAction, describeImage } from './provenance';
 export { parseImageReference } from './imageReference';
 export type * from './api';
@@ -31,11 +30,6 @@ export async function loadEngine(wasmDir?: string): Promise<void> {
 /** Judges one document with every rule. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   return analyzeWithRules(ruleSet, text, options);
-}
-
-/** Reads a policy file's text, knowing every rule it may configure. */
-export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
-  return parsePolicyText(text, ruleIds);
 }
 
 export interface RuleMeta {
@@ -57,8 +51,6 @@ export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
   securitySeverity: r.securitySeverity,
   precision: r.precision,
 }));
-
-const ruleIds: readonly string[] = allRules.map((r) => r.id);
 
 /** Workflow files and action metadata: the files this engine reads. */
 export function isAnalyzablePath(path: string): boolean {
