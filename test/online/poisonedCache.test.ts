@@ -113,7 +113,7 @@ test('the CLI with a poisoned cache: no crash, findings kept, and --fix writes n
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         process.execPath,
-        [join(projectRoot(), 'dist/cli.js'), 'check', '--cache-dir', cacheDir, '--registry-url', `${name}=http://${name}`, '--timeout', '1000', ...args, join(dir, 'repo')],
+        [join(projectRoot(), 'dist/cli.js'), 'check', '--cache-dir', cacheDir, '--registry-url', `${name}=http://${name}`, '--timeout', '5000', ...args, join(dir, 'repo')],
         { encoding: 'utf8', timeout: 30_000 },
         (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),

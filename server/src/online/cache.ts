@@ -1,10 +1,11 @@
 // A persistent cache of facts learned online: one JSON file, a time-to-live per kind of fact,
 // written atomically; a file that cannot be read is treated as empty. The file may be shared or
 // tampered with, so every entry is checked against its kind's shape on read and bad ones are dropped.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isCommit, isDigest, isObject, isPlatform, isRefName } from '../engine/factShapes';
+import { readRegularFile } from './regularFile';
 
 /** `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags and branches. */
 export type FactKind = 'image-tag' | 'image-digest' | 'action-refs';
@@ -145,24 +146,5 @@ export class FactCache {
       if (isValidEntry(key, entry)) this.entries.set(key, { storedAt: entry.storedAt, value: entry.value });
     }
     return this.entries;
-  }
-}
-
-/** The file's text when it is a regular file (not a link, FIFO or device) of at most `max` bytes; else throws. */
-function readRegularFile(path: string, max: number): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > max) throw new Error(`${path} is not a regular file of at most ${max} bytes`);
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
   }
 }
