@@ -122,6 +122,7 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
     assert.equal(result.code, 'unauthorized');
     assert.equal(readFileSync(join(dir, 'hang-asked'), 'utf8'), registry.host, 'the helper was not run');
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(resolver.credentialProblems(), [`docker-credential-hangs get for ${registry.host} failed: no answer within 500 ms`]);
   });
 
   test('the CLI uses the helper from HOME and PATH; the other host gets no credential', async () => {

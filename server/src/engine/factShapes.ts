@@ -8,10 +8,11 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** A full git commit id (SHA-1): exactly 40 lowercase hex digits. */
 export const COMMIT_PATTERN = /^[0-9a-f]{40}$/;
 /**
- * A tag or branch name safe to write into a comment: git forbids control characters, spaces and `~^:?*[\`
- * in ref names (git-check-ref-format); this is stricter still, so nothing but a name reaches the file.
+ * A tag or branch name safe to write into a comment: one line of visible text. Git forbids control
+ * characters and spaces in ref names (git-check-ref-format); format characters (bidi overrides) and
+ * line separators are refused too, so nothing but a name can reach the file.
  */
-export const REF_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\/+-]{0,199}$/;
+export const REF_NAME_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,255}$/u;
 /** `os/arch[/variant]` as registries list platforms. */
 const PLATFORM_PATTERN = /^[a-z0-9._-]{1,40}(\/[a-z0-9._-]{1,40}){1,2}$/;
 

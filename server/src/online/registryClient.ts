@@ -78,7 +78,7 @@ export function registryName(name: string): string {
 export class RegistryClient {
   readonly transport: Transport;
   private readonly registryUrls: Record<string, string>;
-  readonly credentials: CredentialStore;
+  private readonly credentials: CredentialStore;
   private readonly auth: RegistryAuth;
   private readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;
@@ -309,6 +309,11 @@ export class RegistryClient {
 
   get tokenRequests(): number {
     return this.auth.tokenRequests;
+  }
+
+  /** What went wrong running Docker credential helpers (no answer in time, not JSON), for the user. */
+  credentialProblems(): string[] {
+    return [...this.credentials.problems];
   }
 
   private originOf(name: string): string {

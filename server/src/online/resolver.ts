@@ -171,6 +171,11 @@ export class OnlineResolver {
     await Promise.all([...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)));
   }
 
+  /** Docker credential helpers that failed (timed out, answered nonsense), worth telling the user. */
+  credentialProblems(): string[] {
+    return this.registry.credentialProblems();
+  }
+
   stats(): ResolverStats {
     return {
       requests: this.transport.counts.requests,
