@@ -1,6 +1,7 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
 import type { Analysis, AnalyzeOptions, ProvenanceByReference, TrustPolicy } from './api';
 import { extract } from './extract';
+import { isResolvedAction, isResolvedImage } from './factShapes';
 import { buildFixes, suppressedFor } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
@@ -69,14 +70,17 @@ export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeO
     const prov = describeImage(ref, options, policy);
     provenance.images.set(ref, prov);
     if (ignoredByPolicy(ref, policy)) continue;
-    const resolvedImage = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+    // Facts come from the network or a cache file: a malformed one counts as none.
+    const candidate = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+    const resolvedImage = isResolvedImage(candidate) ? candidate : undefined;
     const ctx: RuleContext = { options, policy, provenance: ref.parsed ? prov : undefined, resolvedImage, resolvedAction: undefined };
     for (const rule of imageRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
   for (const ref of model.actions) {
     provenance.actions.set(ref, describeAction(ref, { ...options, policy }));
     if (ignoredByPolicy(ref, policy)) continue;
-    const resolvedAction = options.resolved?.actions.get(resolvedActionKey(ref));
+    const candidate = options.resolved?.actions.get(resolvedActionKey(ref));
+    const resolvedAction = isResolvedAction(candidate) ? candidate : undefined;
     const ctx: RuleContext = { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction };
     for (const rule of actionRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }

@@ -24,6 +24,8 @@ export interface StatusParams {
   infos: number;
   files: number;
   lookups: number;
+  /** Registries the untrusted workspace names, not contacted until the user trusts it (Restricted Mode). */
+  withheldRegistries?: string[];
 }
 
 /** Look-up settings a client may send (cache folder, registry mirrors, git host, token). */

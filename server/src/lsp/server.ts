@@ -100,6 +100,7 @@ export class WorkflowProvenanceServer {
     c.onNotification(typed(workspaceTrustedNotification), () =>
       ctx.guardAsync('workspaceTrusted', async () => {
         this.folders.trusted = true;
+        ctx.facts.setWorkspaceTrusted?.(true);
         await this.workspace.recheck('workspace trusted');
       }),
     );
@@ -130,6 +131,7 @@ export class WorkflowProvenanceServer {
     };
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.folders.trusted = init.workspaceTrusted !== false;
+    this.ctx.facts.setWorkspaceTrusted?.(this.folders.trusted);
     if (init.online && typeof init.online === 'object') this.ctx.facts.configure?.(init.online as Record<string, unknown>);
     this.folders.workspaceFolders =
       params.workspaceFolders ??

@@ -131,7 +131,8 @@ export class WorkspaceCheck {
   reportStatus(): void {
     const lookups = this.ctx.facts.pendingLookups();
     const state = this.state === 'idle' && lookups > 0 ? 'resolving' : this.state;
-    const status: StatusParams = { state, ...this.totals(), lookups };
+    const withheld = this.ctx.facts.withheldRegistries?.() ?? [];
+    const status: StatusParams = { state, ...this.totals(), lookups, ...(withheld.length > 0 ? { withheldRegistries: withheld } : {}) };
     const serialised = JSON.stringify(status);
     if (serialised === this.lastStatus) return;
     this.lastStatus = serialised;
