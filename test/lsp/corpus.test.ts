@@ -3,7 +3,7 @@
 import { corpusAbsent, loongArchWorkflow } from '../unit/support/corpus';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspClient, temporaryWorkspace, uriOf } from './lspClient';

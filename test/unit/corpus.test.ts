@@ -1,6 +1,6 @@
 // A pass over the real workflows in ../shared/corpus: no crash, and the known cases found.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { corpusAbsent, corpusDir } from './support/corpus';

@@ -2,7 +2,7 @@
 // throw, never report a range outside the document, and never blow up on aliases or deep nesting.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, applyEdits, LineIndex, type Analysis } from '../../server/src/engine';

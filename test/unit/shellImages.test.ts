@@ -1,7 +1,7 @@
 import { corpusAbsent, corpusDir } from './support/corpus';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { findScriptImages, loadShellParser, shellParserReady, type ScriptScan } from '../../server/src/engine/shellImages';

@@ -1,6 +1,6 @@
 // The shared corpus of real workflows (read in place, never copied) and checks that every range the
 // engine reports lies inside its document.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Analysis, Span } from '../../../server/src/engine';
 import { corpusSkipped, projectRootAbove, sharedCorpusDir } from '../../../scripts/sharedCorpus.mjs';
