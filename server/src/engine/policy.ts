@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -24,6 +24,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
     out.ignore = out.ignore.concat(p.ignore ?? []);
     out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
+    out.ownerAliases = out.ownerAliases.concat(p.ownerAliases ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
   return out;
@@ -46,7 +47,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
   const root = parsed.doc.contents as YamlNode | null;
   if (root === null || (isScalar(root) && root.value === null)) return { policy, problems };
   if (!isMap(root)) {
-    problems.push({ span: nodeSpan(root), message: 'the config file must be a mapping with keys trusted-images, trusted-actions, rules, ignore' });
+    problems.push({ span: nodeSpan(root), message: 'the config file must be a mapping with keys trusted-images, trusted-actions, owner-aliases, rules, ignore' });
     return { policy, problems };
   }
   const stringList = (node: YamlNode | null, key: string): string[] => {
@@ -77,6 +78,15 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
       case 'ignore':
         policy.ignore = stringList(e.value, e.key);
         break;
+      case 'owner-aliases':
+      case 'owner_aliases': {
+        const aliases = stringList(e.value, e.key);
+        policy.ownerAliases = aliases.filter((a) => /^([\w.-]+(:\d+)?\/)?[\w.-]+$/.test(a));
+        if (policy.ownerAliases.length < aliases.length) {
+          problems.push({ span: e.value ? nodeSpan(e.value) : nodeSpan(e.keyNode), message: 'owner-aliases: each entry is a name (myorgdev) or registry/name (quay.io/myorg), without wildcards' });
+        }
+        break;
+      }
       case 'image-inputs':
       case 'image_inputs': {
         const rules: ImageInputRule[] = [];
@@ -117,7 +127,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
         break;
       }
       default:
-        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore, image-inputs)` });
+        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, owner-aliases, rules, ignore, image-inputs)` });
     }
   }
   return { policy, problems };
