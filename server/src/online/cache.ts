@@ -4,13 +4,17 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags and branches. */
-export type FactKind = 'image-tag' | 'image-digest' | 'action-refs';
+/**
+ * `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags
+ * and branches; `hub-namespace`: a Docker Hub namespace's badge.
+ */
+export type FactKind = 'image-tag' | 'image-digest' | 'action-refs' | 'hub-namespace';
 
 export const DEFAULT_TTL_MS: Record<FactKind, number> = {
   'image-tag': 6 * 60 * 60 * 1000,
   'image-digest': 30 * 24 * 60 * 60 * 1000,
   'action-refs': 60 * 60 * 1000,
+  'hub-namespace': 7 * 24 * 60 * 60 * 1000,
 };
 
 export interface CachedFact<T> {
