@@ -39,6 +39,8 @@ honeycombio | vendor | Honeycomb | docs.honeycomb.io
 couchbase | vendor | Couchbase | docs.couchbase.com (couchbase/server)
 cockroachdb | vendor | Cockroach Labs | cockroachlabs.com/docs (cockroachdb/cockroach)
 clickhouse | vendor | ClickHouse, Inc. | clickhouse.com/docs (clickhouse/clickhouse-server)
+altinity | vendor | Altinity (ClickHouse builds) | docs.altinity.com (altinity/clickhouse-server)
+altinityinfra | vendor | Altinity (CI images) | github.com/Altinity/clickhouse-regression
 yandex | vendor | Yandex (former ClickHouse publisher) | clickhouse.com/docs (yandex/clickhouse-server)
 timescale | vendor | Timescale | docs.timescale.com (timescale/timescaledb)
 questdb | vendor | QuestDB | questdb.io/docs (questdb/questdb)

@@ -49,6 +49,7 @@ ghcr.io/super-linter/** | project | the super-linter project | github.com/super-
 ghcr.io/renovatebot/** | vendor | Mend (Renovate) | docs.renovatebot.com
 ghcr.io/astral-sh/** | vendor | Astral (uv, ruff) | docs.astral.sh/uv/guides/integration/docker
 ghcr.io/rust-cross/** | project | the rust-cross project (maturin's cross-compiling images) | github.com/rust-cross/manylinux-cross
+ghcr.io/pyo3/** | project | the PyO3 project (maturin) | github.com/PyO3/maturin
 ghcr.io/cross-rs/** | project | the cross project (Rust) | github.com/cross-rs/cross
 ghcr.io/rust-lang/** | project | the Rust project | github.com/rust-lang
 ghcr.io/swiftlang/** | project | the Swift project | github.com/swiftlang/swift-docker
