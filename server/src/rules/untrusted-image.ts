@@ -5,6 +5,8 @@ export const untrustedImage: ImageRule = {
   id: 'untrusted-image',
   target: 'image',
   defaultSeverity: 'warning',
+  securitySeverity: 5.0,
+  precision: 'medium',
   summary: 'The image comes from a publisher nobody vouches for (not official, not a known or verified publisher, not the repository\'s own, not trusted by the policy), and copies no official image.',
   docPath: 'docs/rules/untrusted-image.md',
   check(ref, { provenance }) {
