@@ -28,6 +28,7 @@ quay.io/almalinuxorg/** | distribution | the AlmaLinux OS Foundation | wiki.alma
 quay.io/rockylinux/** | distribution | the Rocky Enterprise Software Foundation | rockylinux.org
 registry.opensuse.org/** | registry | the openSUSE project | registry.opensuse.org
 registry.suse.com/** | registry | SUSE | documentation.suse.com (BCI)
+us-docker.pkg.dev/cockroach-cloud-images/** | vendor | Cockroach Labs | cockroachlabs.com/docs (unreleased builds)
 container-registry.oracle.com/** | registry | Oracle | container-registry.oracle.com
 ghcr.io/oracle/** | vendor | Oracle | github.com/oracle/container-images
 docker.elastic.co/** | registry | Elastic | elastic.co/guide (docker.elastic.co)
