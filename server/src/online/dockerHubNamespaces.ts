@@ -17,6 +17,11 @@ export function isHubNamespace(name: string): boolean {
   return /^[a-z0-9][a-z0-9._-]{1,254}$/.test(name);
 }
 
+/** A display name as hovers may show it (Markdown): letters, digits and plain punctuation, 120 at most. */
+export function plainName(name: string): string | undefined {
+  return name.replace(/[^\p{L}\p{N} .,&'-]/gu, '').trim().slice(0, 120) || undefined;
+}
+
 export class DockerHubNamespaces {
   private readonly base: string;
 
@@ -47,8 +52,7 @@ export class DockerHubNamespaces {
     const fact: NamespaceFact = {};
     if (typeof profile.badge === 'string' && badges.has(profile.badge)) fact.badge = profile.badge as NamespaceFact['badge'];
     const name = [profile.company, profile.full_name].find((v): v is string => typeof v === 'string' && v.trim() !== '');
-    // Shown in hovers as Markdown: letters, digits and plain punctuation only.
-    const plain = name?.replace(/[^\p{L}\p{N} .,&'-]/gu, '').trim().slice(0, 120);
+    const plain = name ? plainName(name) : undefined;
     if (plain) fact.name = plain;
     return fact;
   }

@@ -4,22 +4,20 @@ import type { ResolvedAction, ResolvedFacts, ResolvedImage, ResolvedPublisher } 
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionReference, ParsedImage } from '../engine/types';
 import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
-import { DockerHubNamespaces, isHubNamespace, type NamespaceFact } from './dockerHubNamespaces';
+import { DockerHubNamespaces, isHubNamespace, type NamespaceFact, plainName } from './dockerHubNamespaces';
 import { architectureNamespaces } from '../engine/knowledge/officialImages';
 import { firstNamespace, knownPublisher } from '../engine/publishers';
 import { answerRef, GitRef, GitRefsClient } from './gitRefs';
-import { FetchedManifest, ImageFacts, RegistryClient, RegistryCredentials, registryName } from './registryClient';
+import type { CredentialOptions } from './credentials';
+import { FetchedManifest, ImageFacts, RegistryClient, registryName } from './registryClient';
 import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
 
 export { defaultCacheDir } from './cache';
 export { OnlineError } from './transport';
 
-export interface ResolverOptions extends TransportOptions {
+export interface ResolverOptions extends TransportOptions, CredentialOptions {
   /** Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`. */
   registryUrls?: Record<string, string>;
-  /** Docker's client config (`auths`); default `~/.docker/config.json`; `null` reads none. */
-  dockerConfigPath?: string | null;
-  credentials?: Record<string, RegistryCredentials>;
   /**
    * Docker Hub's web API, asked for namespaces' badges; default `https://hub.docker.com`. When Docker Hub
    * is reached through a mirror (`registryUrls['docker.io']`) and this is not set, no badge is asked for.
@@ -198,7 +196,9 @@ export class OnlineResolver {
     const fact = await this.inFlight.run(`hub ${ns}`, () => this.cached<NamespaceFact>('hub-namespace', ns, async () => ({ value: await hub.lookUp(ns), keep: true })));
     const resolved: ResolvedPublisher = { namespace: ns, fetchedAt: new Date(fact.storedAt).toISOString() };
     if (fact.value.badge) resolved.badge = fact.value.badge;
-    if (fact.value.name) resolved.name = fact.value.name;
+    // Names from the cache file are cleaned again: the file is not trusted more than the network.
+    const name = fact.value.name ? plainName(fact.value.name) : undefined;
+    if (name) resolved.name = name;
     if (fact.fromCache) resolved.fromCache = true;
     return resolved;
   }
@@ -216,6 +216,11 @@ export class OnlineResolver {
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
     await Promise.all([...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)));
+  }
+
+  /** Docker credential helpers that failed (timed out, answered nonsense), worth telling the user. */
+  credentialProblems(): string[] {
+    return this.registry.credentialProblems();
   }
 
   stats(): ResolverStats {
