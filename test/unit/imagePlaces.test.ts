@@ -258,3 +258,25 @@ test('uses: $/path is this repository at the same commit: never unpinned-action'
   assert.deepEqual(found(text, 'unpinned-action'), [['unpinned-action', 9, 'someone/action@v1']]);
   assert.deepEqual(check(text).actions.map((a) => a.text), ['someone/action@v1']);
 });
+
+test('expressions with literals: each literal result is judged where it is written; the condition stays run-time', () => {
+  const text = yaml(
+    ...jobA,
+    '    services:',
+    "      cache: ${{ github.event_name == 'push' && 'redis:7' || '' }}",
+    '    container:',
+    "      image: ${{ inputs.image || 'node:latest' }}",
+    '    steps: [{run: echo}]',
+  );
+  assert.deepEqual(found(text, 'unpinned-image'), [
+    ['unpinned-image', 6, 'redis:7'],
+    ['unpinned-image', 8, 'node:latest'],
+  ]);
+  assert.deepEqual(found(text, 'mutable-tag'), [['mutable-tag', 8, 'node:latest']]);
+  // The input's own value is chosen when the workflow runs.
+  assert.deepEqual(found(text, 'runtime-image'), [['runtime-image', 8, "${{ inputs.image || 'node:latest' }}"]]);
+  // A condition alone, with no literal to give, is a run-time choice and nothing more.
+  const none = text.replace("${{ github.event_name == 'push' && 'redis:7' || '' }}", '${{ inputs.cache }}').replace("${{ inputs.image || 'node:latest' }}", 'node:22');
+  assert.deepEqual(found(none, 'unpinned-image'), [['unpinned-image', 8, 'node:22']]);
+  assert.deepEqual(found(none, 'runtime-image'), [['runtime-image', 6, '${{ inputs.cache }}']]);
+});

@@ -7,6 +7,7 @@ import type { EnvScope } from './envFlow';
 import { parseImageReference, splitPlatformFlag } from './imageReference';
 import type { Combination, MatrixEntry, MatrixScalarSource } from './matrix';
 import type { ImageReference, ImageSource, MatrixBinding, Span } from './types';
+import { resultCandidates } from './expressionResults';
 import { evaluateParts, type Evaluated, platformIn, structureImage, templateParts, type ValuePart } from './valueParts';
 import { nodeSpan, scalarText, valueSpan, type YamlNode } from './yamlSource';
 
@@ -103,7 +104,7 @@ export class ImageSites {
     for (const combo of combos ?? this.combosOf(opts.job)) {
       const r = evaluateParts(this.text, raw, parts, { combo, expansion: opts.job?.matrix, scope: opts.env }, node);
       if ('unknown' in r) {
-        this.runtimeImage(node, from, to, r.unknown, opts);
+        if (!this.resultLiterals(node, raw, parts, opts)) this.runtimeImage(node, from, to, r.unknown, opts);
         return;
       }
       const platform = this.platformIn(opts.platform, combo, opts.job, opts.env);
@@ -138,6 +139,28 @@ export class ImageSites {
         this.literal(value, () => ({ span: whole, exact: false }), site, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
       }
     }
+  }
+
+  /**
+   * A value that is one expression choosing among string literals (`cond && 'redis:7' || ''`,
+   * `inputs.image || 'node:latest'`): each literal it can give is judged where it is written, and a
+   * result known only at run time is reported as such. False when the expression offers no literal.
+   */
+  private resultLiterals(node: Scalar, raw: string, parts: readonly ValuePart[], opts: SiteOptions): boolean {
+    const part = parts.length === 1 ? parts[0] : undefined;
+    if (part?.expression === undefined) return false;
+    const candidates = resultCandidates(part.expression) ?? [];
+    if (!candidates.some((c) => c.kind === 'literal')) return false;
+    const at = raw.indexOf(part.expression, part.start);
+    const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
+    for (const c of candidates) {
+      if (c.kind === 'runtime') {
+        this.runtimeImage(node, part.start, part.end, 'the expression also gives a value known only when the workflow runs', opts);
+        continue;
+      }
+      this.literal(c.text, (a, b) => valueSpan(this.text, node, at + c.start + a, at + c.start + b), { ...opts, platform }, undefined, undefined, node);
+    }
+    return true;
   }
 
   /** The matrix scalar of `combo` whose text holds `value` (a JSON string read with `fromJSON`). */
