@@ -280,3 +280,56 @@ test('expressions with literals: each literal result is judged where it is writt
   assert.deepEqual(found(none, 'unpinned-image'), [['unpinned-image', 8, 'node:22']]);
   assert.deepEqual(found(none, 'runtime-image'), [['runtime-image', 6, '${{ inputs.cache }}']]);
 });
+
+test("actions' own images: maturin-action's container from target and manylinux, setup-buildx's BuildKit image", () => {
+  const text = yaml(
+    ...jobA,
+    '    strategy:',
+    '      matrix:',
+    '        target: [x86_64, aarch64, loongarch64-unknown-linux-gnu]',
+    '    steps:',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with:',
+    '          target: ${{ matrix.target }}',
+    '          manylinux: auto',
+    '      - uses: docker/setup-buildx-action@v3',
+    '      - uses: docker/setup-buildx-action@v3',
+    '        with:',
+    '          driver-opts: |',
+    '            network=host',
+    '            image=moby/buildkit:v0.20.0',
+  );
+  const images = check(text).images.map((i) => [i.text, i.source, lineOf(text, i.span.start), spanText(text, i.span)]);
+  assert.deepEqual(images, [
+    ['quay.io/pypa/manylinux2014_x86_64:latest', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['ghcr.io/rust-cross/manylinux2014-cross:aarch64', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['ghcr.io/rust-cross/manylinux_2_36-cross:loongarch64', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['moby/buildkit:buildx-stable-1', 'action-implicit', 13, 'docker/setup-buildx-action@v3'],
+    ['moby/buildkit:v0.20.0', 'action-input', 18, 'moby/buildkit:v0.20.0'],
+  ]);
+  // Each matrix target is its own finding, named by its combination.
+  const loong = only(check(text).findings, 'unpinned-image').find((f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'));
+  assert.ok(loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu');
+});
+
+test("actions' own images: none when the workflow names the container, builds without Docker, or uses the docker driver; run-time choices say so", () => {
+  const text = oneJob(
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: auto, container: off }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64 }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: auto, container: quay.io/pypa/manylinux_2_28_aarch64 }',
+    '      - uses: docker/setup-buildx-action@v3',
+    '        with: { driver: docker }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: "${{ inputs.manylinux }}" }',
+  );
+  assert.deepEqual(
+    check(text).images.map((i) => [i.text, i.source, i.runtimeValue !== undefined]),
+    [
+      ['quay.io/pypa/manylinux_2_28_aarch64', 'action-input', false],
+      ['${{ inputs.manylinux }}', 'action-input', true],
+    ],
+  );
+});

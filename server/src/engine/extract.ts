@@ -6,7 +6,8 @@ import type { DocumentModel, JobModel, StepModel } from './documentModel';
 import { type EnvScope, envScope, noEnv } from './envFlow';
 import { splitPlatformFlag } from './imageReference';
 import { commentAnchor, ImageSites, type SiteOptions } from './imageSites';
-import { type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
+import { maturinAction, maturinChoosesContainer, maturinContainer } from './knowledge/maturinContainers';
+import { buildkitDefaultImage, buildkitDrivers, buildxAction, type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
 import { type Combination, expandMatrix } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
 import type { ActionReference, MatrixBinding } from './types';
@@ -255,6 +256,14 @@ class Extractor extends ImageSites {
         this.runOnArch(step, job, withNode, valueNode, opts);
         continue;
       }
+      if (action === maturinAction && maturinChoosesContainer.has((scalarText(valueNode) ?? '').trim())) {
+        this.maturinContainer(step, job, withNode, opts);
+        continue;
+      }
+      if (action === buildxAction) {
+        this.buildxImage(step, withNode, opts);
+        continue;
+      }
       if (isScalar(valueNode)) this.imageSiteWhole(valueNode, opts);
       else if (!valueNode && input.defaultImage) this.implicitImage(input.defaultImage, this.usesNode(step), { ...opts, source: 'action-implicit' }, undefined, undefined);
     }
@@ -309,6 +318,39 @@ class Extractor extends ImageSites {
       const flag = splitPlatformFlag(from);
       const platform = flag.platform ?? runOnArchPlatforms[arch.value.trim()];
       this.implicitImage(from.slice(flag.imageStart).trim(), at, { ...opts, source: 'action-implicit', input: 'arch+distro', platform }, combo, job);
+    }
+  }
+
+  // maturin-action picks its own container from `target` and `manylinux` when `container` is empty.
+  private maturinContainer(step: StepModel, job: JobModel | undefined, withNode: YamlNode | null, opts: SiteOptions): void {
+    const targetNode = mapValue(this.doc, withNode, 'target');
+    const manylinuxNode = mapValue(this.doc, withNode, 'manylinux');
+    if (!isScalar(manylinuxNode)) return;
+    for (const combo of this.combosOf(job)) {
+      const target = isScalar(targetNode) ? this.evaluate(scalarText(targetNode) ?? '', combo, job, opts.env) : { value: '' };
+      const manylinux = this.evaluate(scalarText(manylinuxNode) ?? '', combo, job, opts.env);
+      if ('unknown' in target || 'unknown' in manylinux) {
+        const node = 'unknown' in manylinux ? manylinuxNode : (targetNode as Scalar);
+        this.runtimeImage(node, 0, (scalarText(node) ?? '').length, `maturin-action chooses its container from it: ${'unknown' in manylinux ? manylinux.unknown : 'unknown' in target ? target.unknown : ''}`, opts);
+        return;
+      }
+      const image = maturinContainer(target.value.trim(), manylinux.value.trim());
+      if (image) this.implicitImage(image, isScalar(targetNode) ? targetNode : manylinuxNode, { ...opts, source: 'action-implicit', input: 'target+manylinux' }, combo, job);
+    }
+  }
+
+  // setup-buildx-action starts BuildKit in a container: `driver-opts: image=…`, else buildx's default image.
+  private buildxImage(step: StepModel, withNode: YamlNode | null, opts: SiteOptions): void {
+    const driver = (scalarText(mapValue(this.doc, withNode, 'driver')) ?? 'docker-container').trim();
+    if (!buildkitDrivers.has(driver)) return;
+    const optsNode = mapValue(this.doc, withNode, 'driver-opts');
+    const text = scalarText(optsNode) ?? '';
+    const written = /(^|[\n,])\s*image=([^\s,]+)/.exec(text);
+    if (isScalar(optsNode) && written) {
+      const from = written.index + written[0].length - written[2].length;
+      this.imageSite(optsNode, from, from + written[2].length, { ...opts, input: 'driver-opts' });
+    } else {
+      this.implicitImage(buildkitDefaultImage, this.usesNode(step), { ...opts, source: 'action-implicit', input: 'driver-opts' }, undefined, undefined);
     }
   }
 

@@ -21,7 +21,14 @@ export const imageInputs: readonly ImageInput[] = [
   { action: 'addnab/docker-run-action', input: 'image', optionsInput: 'options' },
   { action: 'docker/setup-qemu-action', input: 'image', defaultImage: 'tonistiigi/binfmt:latest' },
   { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'] },
+  { action: 'docker/setup-buildx-action', input: 'driver-opts' },
 ];
+
+export const buildxAction = 'docker/setup-buildx-action';
+/** Drivers that run BuildKit from an image (`docker` uses the daemon's own, `remote` an existing one). */
+export const buildkitDrivers = new Set(['docker-container', 'kubernetes']);
+/** The BuildKit image buildx starts when `driver-opts` names none (buildx's own default). */
+export const buildkitDefaultImage = 'moby/buildkit:buildx-stable-1';
 
 export function imageInputsFor(action: string, extra: readonly ImageInput[] = []): ImageInput[] {
   const a = action.toLowerCase();
