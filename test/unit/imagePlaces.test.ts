@@ -333,3 +333,23 @@ test("actions' own images: none when the workflow names the container, builds wi
     ],
   );
 });
+
+test('YAML aliases: a reference repeated through an alias is reported once, at the anchor, with the alias as related information', () => {
+  const text = yaml(
+    ...jobA,
+    '    container: &builder ghcr.io/someone/tool:1',
+    '    steps: [{run: echo}]',
+    '  b:',
+    '    runs-on: ubuntu-latest',
+    '    container: *builder',
+    '    steps: [{run: echo}]',
+  );
+  const untrusted = only(check(text).findings, 'untrusted-image');
+  assert.deepEqual(
+    untrusted.map((f) => [lineOf(text, f.span.start), spanText(text, f.span), f.related?.map((r) => [lineOf(text, r.span.start), spanText(text, r.span)])]),
+    [[5, 'ghcr.io/someone/tool:1', [[9, '*builder']]]],
+  );
+  // Without the alias there is nothing related.
+  const plain = text.replace('*builder', 'debian:12');
+  assert.deepEqual(only(check(plain).findings, 'untrusted-image')[0].related, undefined);
+});

@@ -1,6 +1,6 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
 // of the reference text, expanding `${{ matrix.* }}` against each matrix combination.
-import { isMap, isScalar, type Scalar } from 'yaml';
+import { isMap, isScalar, type Scalar, visit } from 'yaml';
 import type { DocumentKind } from './api';
 import type { DocumentModel, JobModel, StepModel } from './documentModel';
 import { type EnvScope, envScope, noEnv } from './envFlow';
@@ -10,9 +10,9 @@ import { maturinAction, maturinChoosesContainer, maturinContainer } from './know
 import { buildkitDefaultImage, buildkitDrivers, buildxAction, type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
 import { type Combination, expandMatrix } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
-import type { ActionReference, MatrixBinding } from './types';
+import type { ActionReference, MatrixBinding, Span } from './types';
 import { piecesTemplate, shellParts } from './valueParts';
-import { itemSpan, mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
+import { deref, itemSpan, mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
 
 export type { DocumentModel, JobModel, StepModel, UnknownValue } from './documentModel';
 
@@ -43,7 +43,30 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
   const root = parsed.doc.contents as YamlNode | null;
   if (model.kind === 'workflow') x.workflow(root);
   else if (model.kind === 'action') x.action(root);
+  noteAliasSites(parsed, model);
   return model;
+}
+
+/**
+ * A reference reached through a YAML alias (`*img`) is one reference, at its anchor; each alias that
+ * repeats it is a place that consumes it, shown as related information.
+ */
+function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
+  const sites: Array<{ target: Span; alias: Span; name: string }> = [];
+  visit(parsed.doc, {
+    Alias(_key, alias) {
+      const target = deref(parsed.doc, alias);
+      if (target?.range && alias.range) sites.push({ target: nodeSpan(target), alias: { start: alias.range[0], end: alias.range[1] }, name: alias.source });
+    },
+  });
+  if (sites.length === 0) return;
+  for (const image of model.images) {
+    for (const site of sites) {
+      if (image.span.start < site.target.start || image.span.end > site.target.end) continue;
+      image.via ??= [];
+      if (!image.via.some((v) => v.span.start === site.alias.start)) image.via.push({ span: site.alias, expression: `*${site.name}` });
+    }
+  }
 }
 
 class Extractor extends ImageSites {
