@@ -307,6 +307,8 @@ test("actions' own images: maturin-action's container from target and manylinux,
     ['moby/buildkit:buildx-stable-1', 'action-implicit', 13, 'docker/setup-buildx-action@v3'],
     ['moby/buildkit:v0.20.0', 'action-input', 18, 'moby/buildkit:v0.20.0'],
   ]);
+  // The action's own defaults are published by its maintainers: no untrusted publisher; the one the workflow names is judged.
+  assert.deepEqual(found(text, 'untrusted-image'), [['untrusted-image', 18, 'moby/buildkit:v0.20.0']]);
   // Each matrix target is its own finding, named by its combination.
   const loong = only(check(text).findings, 'unpinned-image').find((f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'));
   assert.ok(loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu');

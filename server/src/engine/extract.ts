@@ -274,6 +274,7 @@ class Extractor extends ImageSites {
         noImageValues: input.noImageValues,
         platform,
         env,
+        vouchedBy: input.vouchesForDefaults ? action : undefined,
       };
       if (action === runOnArchAction) {
         this.runOnArch(step, job, withNode, valueNode, opts);

@@ -23,6 +23,8 @@ export interface SiteOptions {
   action?: string;
   input?: string;
   noImageValues?: string[];
+  /** The action that chose this image by itself vouches for it (its maintainers publish it). */
+  vouchedBy?: string;
   /** Tags built earlier in the job: not registry images. */
   builtTags?: Set<string>;
   /** The environment variables in force (steps only: `container:` and `services:` cannot read `env`). */
@@ -270,6 +272,7 @@ export class ImageSites {
       parseError: parsed && !parsed.ok ? parsed.error : undefined,
       runtimeValue: found.runtimeValue,
     };
+    if (opts.source === 'action-implicit' && opts.vouchedBy) ref.vouchedBy = opts.vouchedBy;
     this.seen.set(key, ref);
     this.model.images.push(ref);
   }
