@@ -52,7 +52,8 @@ export interface DocumentModel {
   actions: ActionReference[];
   /** Image values that depend on inputs, secrets, vars… and cannot be known offline. */
   unknown: UnknownValue[];
-  problems: SyntaxProblem[];
+  /** What was left out of the check (a matrix cut short), with where and why. */
+  notChecked: SyntaxProblem[];
 }
 
 interface SiteOptions {
@@ -98,7 +99,7 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
     images: [],
     actions: [],
     unknown: [],
-    problems: [],
+    notChecked: [],
   };
   const x = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;

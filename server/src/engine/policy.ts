@@ -41,7 +41,7 @@ const ruleIds = () => new Set(allRules.map((r) => r.id));
 /** Reads a config file. Never throws; every mistake comes back with its place in the file. */
 export function parsePolicyFile(text: string, _path: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
   const parsed = parseYaml(text);
-  const problems: SyntaxProblem[] = [...parsed.errors];
+  const problems: SyntaxProblem[] = [...parsed.errors, ...parsed.notChecked];
   const policy: Partial<TrustPolicy> = {};
   const root = parsed.doc.contents as YamlNode | null;
   if (root === null || (isScalar(root) && root.value === null)) return { policy, problems };

@@ -1,0 +1,75 @@
+// Hostile workflows against the engine's limits: nesting, internal failures, matrices, globs.
+// Each test reproduces an attack that once crashed, silenced or froze the checker.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { mergePolicies, type TrustPolicy } from '../../server/src/engine';
+import { check, lineOf, projectRoot, ready, yaml } from './support/engine';
+
+before(ready);
+
+const cli = join(projectRoot(), 'dist/cli.js');
+
+/** A one-job workflow: the matrix's lines (below `matrix:`), then the job's other lines. */
+function matrixWorkflow(matrix: string[], job: string[]): string {
+  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    strategy:', '      matrix:', ...matrix.map((l) => `        ${l}`), ...job.map((l) => `    ${l}`));
+}
+
+test('a line of 1,000 nested sequences is reported with its place, and two such files do not abort the CLI', () => {
+  // V8 aborted the whole process (exit 134, no output) on the second analysis of such a line, so
+  // this runs in a child process: a regression kills the child, not the test runner.
+  const dir = mkdtempSync(join(tmpdir(), 'wp-nesting-'));
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  const line = `${'- '.repeat(1000)}img\n`;
+  writeFileSync(join(dir, '.github/workflows/a.yml'), line);
+  writeFileSync(join(dir, '.github/workflows/b.yml'), line);
+  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.signal, null, r.stderr.slice(-400));
+  assert.equal(r.status, 2, r.stderr.slice(-400));
+  // The 101st `- ` starts at column 201.
+  for (const name of ['a.yml', 'b.yml']) {
+    assert.match(r.stderr, new RegExp(`\\.github/workflows/${name.replace('.', '\\.')}:1:201: not checked: collections nested deeper than 100 levels`));
+  }
+});
+
+test('100 levels of nesting are checked as usual; the 101st is cut', () => {
+  // Four levels (the document, jobs, the job, env) plus the flow sequences.
+  const at = (flow: number) =>
+    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: someuser/tool:1', '    env:', `      DEEP: ${'['.repeat(flow)}x${']'.repeat(flow)}`, '    steps:', '      - run: echo');
+  const hundred = check(at(96));
+  assert.deepEqual(hundred.notChecked, []);
+  assert.deepEqual(hundred.syntaxErrors, []);
+  assert.ok(hundred.images.some((i) => i.text === 'someuser/tool:1'));
+  const text = at(97);
+  const deeper = check(text);
+  assert.deepEqual(deeper.notChecked.map((p) => p.span.start), [text.indexOf('[x]')]);
+  assert.ok(deeper.images.some((i) => i.text === 'someuser/tool:1'));
+});
+
+test('a 100,000-deep block sequence inside a matrix is cut with its place; the rest of the file is checked', () => {
+  const text = matrixWorkflow(['deep:', `  ${'- '.repeat(100000)}x`, 'image: [someuser/tool:1]'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const analysis = check(text);
+  assert.equal(analysis.notChecked.length, 1, JSON.stringify(analysis.notChecked));
+  const [cut] = analysis.notChecked;
+  assert.equal(lineOf(text, cut.span.start), 8);
+  assert.match(cut.message, /nested deeper than 100 levels/);
+  assert.ok(analysis.findings.some((f) => f.reference.text === 'someuser/tool:1' && f.rule === 'untrusted-image'));
+});
+
+test('a failure inside the engine becomes a not-checked entry, never an exception', () => {
+  const policy = mergePolicies();
+  const hostile: TrustPolicy = {
+    ...policy,
+    get imageInputs(): TrustPolicy['imageInputs'] {
+      throw new Error('broken policy object');
+    },
+  };
+  const analysis = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: alpine:3.20'), { policy: hostile });
+  assert.equal(analysis.findings.length, 0);
+  assert.equal(analysis.notChecked.length, 1);
+  assert.match(analysis.notChecked[0].message, /^internal error, the file was not checked: broken policy object/);
+  assert.deepEqual(analysis.notChecked[0].span, { start: 0, end: 'on: push'.length });
+});
