@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { mergePolicies, type TrustPolicy } from '../../server/src/engine';
+import { globMatches } from '../../server/src/engine/knowledge/trustedPublishers';
 import { check, lineOf, projectRoot, ready, yaml } from './support/engine';
 
 before(ready);
@@ -72,4 +73,35 @@ test('a failure inside the engine becomes a not-checked entry, never an exceptio
   assert.equal(analysis.notChecked.length, 1);
   assert.match(analysis.notChecked[0].message, /^internal error, the file was not checked: broken policy object/);
   assert.deepEqual(analysis.notChecked[0].span, { start: 0, end: 'on: push'.length });
+});
+
+test('policy globs: `*` stays within a segment, `**` crosses, `?` is one character, a trailing `/*` covers everything below', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['ghcr.io/my-org/*', 'ghcr.io/my-org/tool', true],
+    ['ghcr.io/my-org/*', 'ghcr.io/my-org/a/b', true],
+    ['ghcr.io/my-org/*', 'ghcr.io/my-org2/tool', false],
+    ['ghcr.io/*/tool', 'ghcr.io/a/tool', true],
+    ['ghcr.io/*/tool', 'ghcr.io/a/b/tool', false],
+    ['ghcr.io/**/tool', 'ghcr.io/a/b/tool', true],
+    ['docker.io/library/debian', 'DOCKER.IO/Library/Debian', true],
+    ['docker.io/library/debia?', 'docker.io/library/debian', true],
+    ['docker.io/library/debia?', 'docker.io/library/debia/', false],
+    ['quay.io/pypa/manylinux*', 'quay.io/pypa/manylinux_2_28_x86_64', true],
+    ['quay.io/pypa/manylinux*', 'quay.io/pypa/musllinux_1_2', false],
+    ['a.b', 'axb', false],
+    ['*', '', true],
+    ['', 'x', false],
+  ];
+  for (const [pattern, name, expected] of cases) assert.equal(globMatches(pattern, name), expected, `${pattern} ~ ${name}`);
+});
+
+test('a trusted-images glob that backtracks for a regular expression is matched at once against a long name', { timeout: 20000 }, () => {
+  // With the glob compiled to a regular expression this took over a minute (and froze the server).
+  const pattern = 'a*a*a*a*a*a*a*a*a*a*a*b';
+  const name = 'a'.repeat(5000);
+  assert.equal(globMatches(pattern, name), false);
+  // The longest name a registry accepts, judged against the pattern as a trusted and an ignored name.
+  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', `    container: ${'a'.repeat(200)}:1`);
+  const analysis = check(text, { policyParts: { trustedImages: [pattern], ignore: [pattern] } });
+  assert.deepEqual(analysis.findings.map((f) => f.rule), ['unpinned-image']);
 });
