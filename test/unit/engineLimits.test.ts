@@ -105,3 +105,75 @@ test('a trusted-images glob that backtracks for a regular expression is matched 
   const analysis = check(text, { policyParts: { trustedImages: [pattern], ignore: [pattern] } });
   assert.deepEqual(analysis.findings.map((f) => f.rule), ['unpinned-image']);
 });
+
+const seventeen = `[${Array.from({ length: 17 }, (_, i) => i + 1).join(', ')}]`;
+
+test('exclude applies before the 256-combination bound: an image on the outer axis is still found', () => {
+  // 2 × 17 × 17 = 578 combinations, 510 after exclude; the first 289 all use the first image.
+  const text = matrixWorkflow(['image: [debian:12, ghcr.io/loong64/debian:trixie]', `a: ${seventeen}`, `b: ${seventeen}`, 'exclude:', '  - a: 1', '  - a: 2'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const analysis = check(text);
+  assert.ok(analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'));
+  assert.equal(analysis.notChecked.length, 1);
+  assert.equal(lineOf(text, analysis.notChecked[0].span.start), 7);
+  assert.match(analysis.notChecked[0].message, /makes 510 combinations and GitHub runs at most 256; the first 256, every include item and every value of every axis are checked/);
+});
+
+test('a matrix cut to 256 combinations by exclude is checked in full and says nothing is left out', () => {
+  // 2 × 17 × 17 = 578; excluding a = 1…10 leaves 2 × 7 × 17 = 238.
+  const excludes = Array.from({ length: 10 }, (_, i) => `  - a: ${i + 1}`);
+  const text = matrixWorkflow(['image: [debian, ghcr.io/loong64/debian]', `a: ${seventeen}`, `b: ${seventeen}`, 'exclude:', ...excludes], ['container: ${{ matrix.image }}:${{ matrix.a }}.${{ matrix.b }}', 'steps:', '  - run: echo']);
+  const analysis = check(text);
+  assert.deepEqual(analysis.notChecked, []);
+  const loong = new Set(analysis.images.filter((i) => i.text.startsWith('ghcr.io/loong64/debian:')).map((i) => i.text));
+  assert.equal(loong.size, 7 * 17);
+  assert.ok(loong.has('ghcr.io/loong64/debian:17.17'));
+  assert.ok(!loong.has('ghcr.io/loong64/debian:10.1'));
+});
+
+/** Include items each carrying a list of `width` values, the last one naming the LoongArch image. */
+function wideIncludes(items: number, width: number): string[] {
+  const libs = `[${Array.from({ length: width }, (_, i) => `lib${i}`).join(', ')}]`;
+  const lines = Array.from({ length: items - 1 }, (_, i) => `  - { n: ${i}, image: 'debian:12', libs: ${libs} }`);
+  lines.push(`  - { n: last, image: 'ghcr.io/loong64/debian:trixie', libs: ${libs} }`);
+  return ['include:', ...lines];
+}
+
+test('a matrix with more than 20,000 values keeps every value (the last include item is judged)', () => {
+  // 200 combinations of 153 values each: 30,600 values, which once turned into nulls after the 20,000th.
+  const text = matrixWorkflow(wideIncludes(200, 150), ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const analysis = check(text);
+  assert.deepEqual(analysis.notChecked, []);
+  assert.ok(analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'));
+});
+
+test('a matrix holding more values than the engine reads says where it stopped', () => {
+  // 250 items of 403 values: the count passes 100,000 in item 249 (0-based 248).
+  const text = matrixWorkflow(wideIncludes(250, 400), ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const analysis = check(text);
+  assert.equal(analysis.notChecked.length, 1, JSON.stringify(analysis.notChecked));
+  assert.match(analysis.notChecked[0].message, /^the matrix holds more than 100000 values; from here on its values are not checked$/);
+  assert.equal(lineOf(text, analysis.notChecked[0].span.start), 7 + 249);
+});
+
+test('messages are true: a matrix computed at run time is not "no matrix", and needs outputs are run-time values', () => {
+  const whole = matrixWorkflow(['${{ fromJSON(needs.setup.outputs.matrix) }}'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']).replace('matrix:\n        ${{', 'matrix: ${{');
+  const [dynamic] = check(whole).findings;
+  assert.equal(dynamic.rule, 'runtime-image');
+  assert.match(dynamic.message, /the matrix is computed when the workflow runs \(\$\{\{ fromJSON\(needs\.setup\.outputs\.matrix\) \}\}\)/);
+
+  const axis = matrixWorkflow(['image: ${{ fromJSON(needs.setup.outputs.images) }}', 'tool: [someone/tool:1]'], ['container: ${{ matrix.image }}', 'services:', '  helper: ${{ matrix.tool }}', 'steps:', '  - run: echo']);
+  const findings = check(axis).findings;
+  assert.match(findings.find((f) => f.rule === 'runtime-image')?.message ?? '', /the matrix's 'image' values are computed when the workflow runs/);
+  // The written axis is still expanded.
+  assert.ok(findings.some((f) => f.rule === 'untrusted-image' && f.reference.text === 'someone/tool:1'));
+
+  const needs = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    container: ${{ needs.setup.outputs.image }}', '    steps:', '      - uses: uraimo/run-on-arch-action@v2', '        with:', '          base_image: ${{ needs.setup.outputs.image }}', '          arch: aarch64', '          distro: ubuntu22.04');
+  const runtime = check(needs).findings.filter((f) => f.rule === 'runtime-image');
+  assert.equal(runtime.length, 2);
+  for (const f of runtime) {
+    assert.match(f.message, /comes from 'needs', known only when the workflow runs/);
+    assert.doesNotMatch(f.message, /empty|no matrix/);
+  }
+  const none = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    container: ${{ matrix.image }}', '    steps:', '      - run: echo'));
+  assert.match(none.findings[0].message, /the job has no matrix the value could come from/);
+});

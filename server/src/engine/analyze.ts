@@ -8,7 +8,7 @@ import { describeImage, imageName } from './provenance';
 import { actionRules, imageRules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
-import { type ParsedYaml, parseYaml } from './yamlSource';
+import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
 
 /**
  * The key under which online facts about an image are stored: its canonical form, digest included
@@ -44,7 +44,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       actions: [],
       findings: [],
       syntaxErrors: [],
-      notChecked: [{ span: { start: 0, end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200) }, message: `internal error, the file was not checked: ${reason.slice(0, 200)}` }],
+      notChecked: [{ span: lineSpanAt(text, 0), message: `internal error, the file was not checked: ${reason.slice(0, 200)}` }],
     };
   }
 }

@@ -11,6 +11,7 @@ import {
   type MatrixEntry,
   type MatrixExpansion,
   type MatrixScalarSource,
+  noMatrix,
   splitTemplate,
 } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
@@ -136,6 +137,7 @@ class Extractor {
         matrix: expandMatrix(this.doc, this.text, mapValue(this.doc, mapValue(this.doc, node, 'strategy'), 'matrix')),
         steps: [],
       };
+      this.model.notChecked.push(...job.matrix.notChecked);
       const needs = mapGet(this.doc, node, 'needs');
       if (needs) job.needs = { keyNode: needs.keyNode, value: needs.value };
       this.model.jobs.push(job);
@@ -383,7 +385,7 @@ class Extractor {
         value += template.slice(part.start, part.end);
         continue;
       }
-      const r = evaluateExpression(part.expression, combo, job?.matrix ?? { combinations: [], dynamic: false, truncated: false, sources: new Map() });
+      const r = evaluateExpression(part.expression, combo, job?.matrix ?? noMatrix());
       if (!r.known) return { unknown: r.reason };
       value += r.value;
       sources.push(r.source);
