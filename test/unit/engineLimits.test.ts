@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { mergePolicies, type TrustPolicy } from '../../server/src/engine';
+import { LineIndex, mergePolicies, type TrustPolicy } from '../../server/src/engine';
 import { globMatches } from '../../server/src/engine/knowledge/trustedPublishers';
 import { check, lineOf, projectRoot, ready, yaml } from './support/engine';
 
@@ -176,4 +176,92 @@ test('messages are true: a matrix computed at run time is not "no matrix", and n
   }
   const none = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    container: ${{ matrix.image }}', '    steps:', '      - run: echo'));
   assert.match(none.findings[0].message, /the job has no matrix the value could come from/);
+});
+
+test('with a UTF-8 byte order mark, columns on line 1 are those an editor shows', () => {
+  const line = "{on: push, jobs: {a: {runs-on: x, container: 'someuser/tool:1'}}}\n";
+  const columns = [line, `\ufeff${line}`].map((text) => {
+    const analysis = check(text);
+    const finding = analysis.findings.find((f) => f.rule === 'untrusted-image');
+    assert.ok(finding, JSON.stringify(analysis.findings.map((f) => f.rule)));
+    const index = new LineIndex(text);
+    const at = index.positionAt(finding.span.start);
+    assert.equal(index.offsetAt(at), finding.span.start);
+    return at;
+  });
+  assert.deepEqual(columns[1], columns[0]);
+  assert.deepEqual(columns[0], { line: 0, character: line.indexOf('someuser') });
+  // Through the CLI as well: `file:1:COLUMN:` counts what the editor shows.
+  const dir = mkdtempSync(join(tmpdir(), 'wp-bom-'));
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  writeFileSync(join(dir, '.github/workflows/bom.yml'), `\ufeff${line}`);
+  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  assert.match(r.stdout, new RegExp(`bom\\.yml:1:${line.indexOf('someuser') + 1}: warning untrusted-image`));
+});
+
+test('remove-job says in its title which needs.<job> readers it leaves reading nothing', () => {
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-24.04',
+    '    container: someuser/tool:1',
+    '    outputs:',
+    '      image: ${{ steps.b.outputs.image }}',
+    '    steps:',
+    '      - run: echo',
+    '  deploy:',
+    '    needs: [build]',
+    "    if: needs.build.outputs.image != ''",
+    '    runs-on: ubuntu-24.04',
+    '    steps:',
+    '      - run: echo "${{ needs.build.outputs.image }}"',
+    '  other:',
+    '    runs-on: ubuntu-24.04',
+    '    steps:',
+    '      - run: echo "${{ needs.builder.outputs.x }}"',
+  );
+  const finding = check(text).findings.find((f) => f.rule === 'untrusted-image');
+  const fix = finding?.fixes.find((f) => f.kind === 'remove-job');
+  assert.ok(fix, JSON.stringify(finding?.fixes.map((f) => f.kind)));
+  assert.equal(fix.title, "Remove the job 'build' (and it from other jobs' needs); breaks needs.build.outputs.image on line 12, needs.build.outputs.image on line 15, which will read nothing");
+  assert.notEqual(fix.safe, true);
+});
+
+test('remove-step says in its title which steps.<id> readers it leaves; a step without readers is removed plainly', () => {
+  const steps = (reader: string) =>
+    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    steps:', '      - id: pull', '        uses: docker://someuser/tool:1', `      - run: echo "${reader}"`);
+  const title = (text: string) => check(text).findings.find((f) => f.rule === 'untrusted-image')?.fixes.find((f) => f.kind === 'remove-step')?.title;
+  assert.equal(title(steps('${{ steps.pull.outcome }}')), "Remove the step 'docker://someuser/tool:1'; breaks steps.pull.outcome on line 8, which will read nothing");
+  assert.equal(title(steps("${{ steps['pull'].outputs.x }}")), "Remove the step 'docker://someuser/tool:1'; breaks steps['pull'].outputs.x on line 8, which will read nothing");
+  assert.equal(title(steps('${{ steps.pulled.outcome }}')), "Remove the step 'docker://someuser/tool:1'");
+});
+
+test('remove-matrix-entry is not offered for an anchored list that an alias copies elsewhere', () => {
+  const fixesOf = (second: string) => {
+    const text = yaml(
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    strategy:',
+      '      matrix:',
+      '        image: &images [someuser/one:1, someuser/two:1]',
+      '    container: ${{ matrix.image }}',
+      '    steps:',
+      '      - run: echo',
+      '  b:',
+      '    runs-on: ubuntu-24.04',
+      '    strategy:',
+      '      matrix:',
+      `        image: ${second}`,
+      '    steps:',
+      '      - run: echo',
+    );
+    const finding = check(text).findings.find((f) => f.rule === 'untrusted-image' && f.reference.text === 'someuser/one:1');
+    assert.ok(finding);
+    return finding.fixes.map((f) => f.kind);
+  };
+  assert.ok(!fixesOf('*images').includes('remove-matrix-entry'));
+  assert.ok(fixesOf('[x, y]').includes('remove-matrix-entry'));
 });

@@ -203,11 +203,7 @@ function anchorsOf(doc: Document.Parsed): Map<string, AnchorDef[]> {
 
 const aliasIndex = new WeakMap<Document.Parsed, Array<{ source: string; offset: number }>>();
 
-/** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
-export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
-  const inside = new Set<string>();
-  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
-  if (inside.size === 0) return false;
+function aliasesOf(doc: Document.Parsed): Array<{ source: string; offset: number }> {
   let aliases = aliasIndex.get(doc);
   if (!aliases) {
     const found: Array<{ source: string; offset: number }> = [];
@@ -219,7 +215,27 @@ export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
     aliases = found;
     aliasIndex.set(doc, aliases);
   }
-  return aliases.some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
+  return aliases;
+}
+
+/** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
+export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
+  const inside = new Set<string>();
+  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
+  if (inside.size === 0) return false;
+  return aliasesOf(doc).some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
+}
+
+/**
+ * True when `span` lies inside an anchored node that an alias copies elsewhere: editing there
+ * changes every copy (removing a list item from `&platforms [...]` shrinks each `*platforms`).
+ */
+export function copiedByAlias(doc: Document.Parsed, span: Span): boolean {
+  const around = new Set<string>();
+  for (const [name, defs] of anchorsOf(doc)) {
+    if (defs.some((d) => d.node.range && d.node.range[0] <= span.start && span.end <= d.node.range[1])) around.add(name);
+  }
+  return around.size > 0 && aliasesOf(doc).some((a) => around.has(a.source));
 }
 
 /** Follows an alias to its anchor (a bounded number of hops; aliases are never expanded recursively). */
