@@ -1,12 +1,12 @@
 // Badly framed input over real stdio: the server answers with a parse error and keeps serving.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { serverCommand } from './lspClient';
+import { LspClient, serverCommand } from './lspClient';
 
 interface Reply {
   id: number | null;
@@ -81,5 +81,28 @@ test('a frame with a negative Content-Length gets a parse error, and the next re
     assert.equal(await exited, 0);
   } finally {
     child.kill();
+  }
+});
+
+test('open-then-edit of a line of 1,000 nested sequences: the server lives and says where it stopped checking', async () => {
+  // This killed the server process (V8's RegExpCompiler abort) on the second analysis.
+  const workspace = mkdtempSync(join(tmpdir(), 'wp-deep-'));
+  mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
+  const file = join(workspace, '.github/workflows/deep.yml');
+  const uri = pathToFileURL(file).href;
+  const text = `${'- '.repeat(1000)}img\n`;
+  writeFileSync(file, text);
+  const client = await LspClient.start({ workspace, extraArgs: ['--debounce', '0'] });
+  try {
+    await client.open(uri, text);
+    await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'not-checked'));
+    await client.change(uri, [{ text: `${text}# edited\n` }]);
+    const after = await client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'not-checked'));
+    const [cut] = after.diagnostics.filter((d) => d.code === 'not-checked');
+    assert.deepEqual(cut.range.start, { line: 0, character: 200 });
+    assert.match(typeof cut.message === 'string' ? cut.message : cut.message.value, /nested deeper than 100 levels/);
+    assert.equal(client.child.exitCode, null);
+  } finally {
+    await client.stop();
   }
 });
