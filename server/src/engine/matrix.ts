@@ -6,7 +6,7 @@ import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { SyntaxProblem } from './api';
 import type { Span } from './types';
-import { deref, itemSpan, lineSpanAt, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { itemSpan, lineSpanAt, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** GitHub runs at most 256 jobs per matrix. Beyond it, combinations are not built one by one. */
 export const MAX_COMBINATIONS = 256;

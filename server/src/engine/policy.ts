@@ -102,7 +102,7 @@ export function addTrustedImageEdits(configText: string | undefined, pattern: st
     const first = items[0];
     const lineStart = text.lastIndexOf('\n', nodeSpan(first).start - 1) + 1;
     const indent = text.slice(lineStart, nodeSpan(first).start).replace(/-\s*$/, '');
-    let end = text.indexOf('\n', nodeSpan(last).end - 1);
+    const end = text.indexOf('\n', nodeSpan(last).end - 1);
     if (end < 0) return [{ start: text.length, end: text.length, newText: `${eol}${indent}- ${item}` }];
     return [{ start: end + 1, end: end + 1, newText: `${indent}- ${item}${eol}` }];
   }
