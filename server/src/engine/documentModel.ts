@@ -40,5 +40,6 @@ export interface DocumentModel {
   actions: ActionReference[];
   /** Image values that depend on inputs, secrets, vars… and cannot be known offline. */
   unknown: UnknownValue[];
-  problems: SyntaxProblem[];
+  /** What was left out of the check (a matrix cut short), with where and why. */
+  notChecked: SyntaxProblem[];
 }

@@ -37,7 +37,7 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
     images: [],
     actions: [],
     unknown: [],
-    problems: [],
+    notChecked: [],
   };
   const x = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
@@ -101,6 +101,7 @@ class Extractor extends ImageSites {
         matrix: expandMatrix(this.doc, this.text, mapValue(this.doc, mapValue(this.doc, node, 'strategy'), 'matrix')),
         steps: [],
       };
+      this.model.notChecked.push(...job.matrix.notChecked);
       const needs = mapGet(this.doc, node, 'needs');
       if (needs) job.needs = { keyNode: needs.keyNode, value: needs.value };
       this.model.jobs.push(job);

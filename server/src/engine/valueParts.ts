@@ -4,7 +4,7 @@
 import { data } from '@actions/expressions';
 import type { Scalar } from 'yaml';
 import { type EnvScope, envNamesIn, envValues, findVariable } from './envFlow';
-import { type Combination, evaluateExpression, type MatrixExpansion, type MatrixScalarSource, splitTemplate } from './matrix';
+import { type Combination, evaluateExpression, type MatrixExpansion, type MatrixScalarSource, noMatrix, splitTemplate } from './matrix';
 import type { ScriptImageTemplate } from './shellImages';
 import type { ShellPiece } from './shellWords';
 import type { ImageSource, Span } from './types';
@@ -29,8 +29,6 @@ export interface ValueContext {
   scope: EnvScope | undefined;
 }
 
-const noMatrix: MatrixExpansion = { combinations: [], dynamic: false, truncated: false, sources: new Map() };
-
 const notInFile = 'is not set in this file (an earlier step or the runner sets it)';
 
 /**
@@ -42,7 +40,7 @@ export function evaluateParts(text: string, raw: string, parts: readonly ValuePa
   const sources: Array<MatrixScalarSource | undefined> = [];
   const sites: Array<{ span: Span; expression: string }> = [];
   let structure: data.ExpressionData | undefined;
-  const expansion = context.expansion ?? noMatrix;
+  const expansion = context.expansion ?? noMatrix();
   for (const part of parts) {
     if (part.unknown !== undefined) return { unknown: part.unknown };
     if (part.expression === undefined) {
