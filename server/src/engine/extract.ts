@@ -347,7 +347,7 @@ class Extractor extends ImageSites {
   }
 
   // maturin-action picks its own container from `target` and `manylinux` when `container` is empty.
-  private maturinContainer(step: StepModel, job: JobModel | undefined, withNode: YamlNode | null, opts: SiteOptions): void {
+  private maturinContainer(_step: StepModel, job: JobModel | undefined, withNode: YamlNode | null, opts: SiteOptions): void {
     const targetNode = mapValue(this.doc, withNode, 'target');
     const manylinuxNode = mapValue(this.doc, withNode, 'manylinux');
     if (!isScalar(manylinuxNode)) return;
