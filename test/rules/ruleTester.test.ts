@@ -7,12 +7,13 @@
 // named `silent-*` must list none, one named `fires-*` at least one. Each fix output is compared
 // byte for byte and re-parsed. UPDATE_RULE_CASES=1 writes what the engine says now, for review.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { applyEdits, LineIndex, type Finding, type ResolvedAction, type ResolvedFacts, type ResolvedImage } from '../../server/src/engine';
 import { allRules } from '../../server/src/rules';
-import { check, projectRoot, ready, reparses } from '../unit/support/engine';
+import { check, ready, reparses } from '../unit/support/engine';
+import { casesOf, casesRoot } from './cases';
 
 before(ready);
 
@@ -29,7 +30,6 @@ interface CaseSpec {
   resolved?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
 }
 
-const casesRoot = join(projectRoot(), 'test', 'rules');
 const updating = process.env.UPDATE_RULE_CASES === '1';
 
 function rangeOf(text: string, f: Finding): string {
@@ -50,16 +50,6 @@ function factsOf(spec: CaseSpec): ResolvedFacts | undefined {
 function run(text: string, spec: CaseSpec, rule: string): Finding[] {
   const r = check(text, { path: spec.path ?? '.github/workflows/ci.yml', repositoryOwner: spec.repositoryOwner, resolved: factsOf(spec) });
   return r.findings.filter((f) => f.rule === rule);
-}
-
-/** The case files of one rule's folder, by name without extension. */
-export function casesOf(rule: string): string[] {
-  const dir = join(casesRoot, rule);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
-    .map((n) => n.slice(0, -'.json'.length))
-    .sort();
 }
 
 for (const rule of allRules.map((r) => r.id)) {
