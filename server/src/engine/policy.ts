@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], requireProvenance: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -24,6 +24,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
     out.ignore = out.ignore.concat(p.ignore ?? []);
     out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
+    out.requireProvenance = out.requireProvenance.concat(p.requireProvenance ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
   return out;
