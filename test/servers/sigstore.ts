@@ -242,7 +242,7 @@ export interface LogEntry {
 }
 
 export interface SignedBundle {
-  json: { mediaType: string; verificationMaterial: { certificate: { rawBytes: string }; tlogEntries: LogEntry[] }; dsseEnvelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> } };
+  json: { mediaType: string; verificationMaterial: { certificate: { rawBytes: string }; tlogEntries: LogEntry[]; timestampVerificationData: object }; dsseEnvelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> } };
   envelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> };
   leaf: Leaf;
   entry: LogEntry;
