@@ -186,6 +186,19 @@ export class TestSigstore {
     };
   }
 
+  /** A signed in-toto statement as cosign's `.att` layer: the DSSE envelope, with the certificate and log entry in annotations. */
+  cosignAttestation(digest: string, options: SignOptions = {}): { payload: Buffer; annotations: Record<string, string> } {
+    const signed = this.attestation([digest], options);
+    const rekor = {
+      SignedEntryTimestamp: signed.entry.inclusionPromise.signedEntryTimestamp,
+      Payload: { body: signed.entry.canonicalizedBody, integratedTime: Number(signed.entry.integratedTime), logIndex: 0, logID: this.logId.toString('hex') },
+    };
+    return {
+      payload: Buffer.from(JSON.stringify(signed.envelope)),
+      annotations: { 'dev.sigstore.cosign/certificate': signed.leaf.certPem, 'dev.sigstore.cosign/chain': this.ca.intermediatePem + this.ca.certPem, 'dev.sigstore.cosign/bundle': JSON.stringify(rekor) },
+    };
+  }
+
   /** A log entry for `body` with a signed entry timestamp and a one-leaf inclusion proof under a signed checkpoint. */
   logEntry(body: object, integratedTime = Math.floor(Date.now() / 1000)): LogEntry {
     const canonical = Buffer.from(canonicalJson.canonicalize(body));

@@ -83,13 +83,16 @@ export async function collectEvidence(
     guard('BuildKit attestations', () => readBuildKit(client, registry, repository, manifest, limits, out)),
   ]);
   out.examined.push('image labels');
+  // Requests finish in any order; the list reads the same every time.
+  const rank = (e: string) => ['referrers', 'cosign tag', 'BuildKit', 'image labels'].findIndex((p) => e.startsWith(p));
+  out.examined.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   if (labels.source || labels.revision) out.claimed.push({ via: 'labels', ...(labels.source ? { source: labels.source } : {}), ...(labels.revision ? { revision: labels.revision } : {}) });
   return out;
 }
 
 async function readReferrers(client: RegistryClient, registry: string, repository: string, digest: string, limits: EvidenceLimits, out: CollectedEvidence): Promise<void> {
   const { referrers, via } = await client.listReferrers(registry, repository, digest);
-  out.examined.push(via);
+  out.examined.push(via.replace(/(sha256-[0-9a-f]{12})[0-9a-f]+/, '$1…'));
   let read = 0;
   for (const referrer of referrers) {
     const type = referrer.artifactType ?? referrer.mediaType ?? 'unknown';
