@@ -248,11 +248,30 @@ export function suppressedFor(text: string, ref: { span: Span; commentAt?: numbe
   return ref.commentAt === undefined ? own : [...own, ...suppressedRules(text, ref.commentAt)];
 }
 
-/** Rules silenced on the line holding `offset`. */
+/**
+ * Other tools' suppression comments, mapped to our rules that check the same thing: zizmor's audit
+ * names (`# zizmor: ignore[unpinned-images]`) and ratchet's `# ratchet:exclude`, which leaves every
+ * reference on its line unpinned on purpose.
+ */
+export const foreignSuppressions: Readonly<Record<string, readonly string[]>> = {
+  'zizmor:unpinned-images': ['unpinned-image', 'mutable-tag'],
+  'zizmor:unpinned-uses': ['unpinned-action'],
+  'ratchet:exclude': ['unpinned-image', 'mutable-tag', 'stale-digest', 'unpinned-action', 'action-ref-mismatch'],
+};
+
+const ZIZMOR_RE = /#.*?zizmor:\s*ignore\[([^\]]*)\]/;
+const RATCHET_RE = /#.*?ratchet:exclude\b/;
+
+/** Rules silenced on the line holding `offset`: ours by id, and those other tools' comments name. */
 export function suppressedRules(text: string, offset: number): string[] {
   const line = text.slice(lineStartOf(text, offset), lineEndOf(text, offset));
-  const m = SUPPRESS_RE.exec(line);
-  return m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const out: string[] = [];
+  const own = SUPPRESS_RE.exec(line);
+  if (own) out.push(...own[1].split(',').map((s) => s.trim()).filter(Boolean));
+  const zizmor = ZIZMOR_RE.exec(line);
+  if (zizmor) for (const audit of zizmor[1].split(',')) out.push(...(foreignSuppressions[`zizmor:${audit.trim()}`] ?? []));
+  if (RATCHET_RE.test(line)) out.push(...foreignSuppressions['ratchet:exclude']);
+  return out;
 }
 
 /**
