@@ -1,6 +1,6 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { ImageInputRule, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
+import type { ImageInputRule, ProvenanceRequirement, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
 import { allRules } from '../rules';
 import type { TextEdit } from './types';
 import { mapEntries, mapValue, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
@@ -97,6 +97,35 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
         policy.imageInputs = rules;
         break;
       }
+      case 'require-provenance':
+      case 'require_provenance': {
+        const entries: ProvenanceRequirement[] = [];
+        if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isSeq(e.value)) {
+          problems.push({ span: nodeSpan(e.value), message: 'require-provenance must be a list of {image, issuer, subject, repository}' });
+        }
+        for (const item of seqItems(parsed.doc, e.value)) {
+          const field = (key: string) => scalarText(mapValue(parsed.doc, item, key))?.trim() || undefined;
+          const image = field('image');
+          if (!isMap(item) || !image) {
+            problems.push({ span: nodeSpan(item), message: 'require-provenance: each entry needs image (a pattern such as ghcr.io/my-org/*)' });
+            continue;
+          }
+          const known = new Set(['image', 'issuer', 'subject', 'repository']);
+          for (const k of mapEntries(parsed.doc, item)) {
+            if (!known.has(k.key)) problems.push({ span: nodeSpan(k.keyNode), message: `require-provenance: unknown key '${k.key}' (expected image, issuer, subject, repository)` });
+          }
+          const entry: ProvenanceRequirement = { image };
+          const issuer = field('issuer');
+          const subject = field('subject');
+          const repository = field('repository');
+          if (issuer) entry.issuer = issuer;
+          if (subject) entry.subject = subject;
+          if (repository) entry.repository = repository;
+          entries.push(entry);
+        }
+        policy.requireProvenance = entries;
+        break;
+      }
       case 'rules': {
         const rules: Record<string, RuleSetting> = {};
         if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isMap(e.value)) {
@@ -118,7 +147,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
         break;
       }
       default:
-        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore, image-inputs)` });
+        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore, image-inputs, require-provenance)` });
     }
   }
   return { policy, problems };

@@ -23,6 +23,11 @@ export function imageName(image: ParsedImage): string {
   return `${image.registry}/${image.repository}`;
 }
 
+/** A policy glob against an image's full name (`docker.io/library/debian`) or its familiar one (`debian`). */
+export function matchesImagePattern(pattern: string, image: ParsedImage): boolean {
+  return globMatches(pattern, imageName(image)) || globMatches(pattern, familiarName(image));
+}
+
 function familiarName(image: ParsedImage): string {
   return image.familiar.slice(0, lastNameEnd(image.familiar));
 }
@@ -38,8 +43,7 @@ function lastNameEnd(familiar: string): number {
 
 export function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined): string | undefined {
   const name = imageName(image);
-  const short = familiarName(image);
-  for (const p of policy.trustedImages) if (globMatches(p, name) || globMatches(p, short)) return `the policy trusts ${p}`;
+  for (const p of policy.trustedImages) if (matchesImagePattern(p, image)) return `the policy trusts ${p}`;
   for (const t of builtInTrustedPublishers) if (globMatches(t.pattern, name)) return `built-in trusted publisher: ${t.who}`;
   if (owner) {
     const first = image.repository.split('/')[0].toLowerCase();
