@@ -1,6 +1,7 @@
 // The CLI's output formats: text for terminals and problem matchers, JSON, and SARIF 2.1.0.
 import { relative } from 'node:path';
 import { LineIndex, ruleCatalog, type Finding, type Severity, type Span } from '../engine';
+import type { ProvenanceVerdict } from '../engine/api';
 
 export const DOCS_BASE = 'https://github.com/workflow-provenance/workflow-provenance/blob/main/';
 export const TOOL_VERSION = '0.1.0';
@@ -9,6 +10,26 @@ export interface FileResult {
   path: string;
   text: string;
   findings: Finding[];
+}
+
+/** One image's provenance verdict (present when `--provenance` looked it up). */
+export interface ImageVerdict {
+  file: string;
+  text: string;
+  span: Span;
+  reference: string;
+  digest?: string;
+  provenance?: ProvenanceVerdict;
+}
+
+function verdictRecords(verdicts: ImageVerdict[]) {
+  return verdicts.map((v) => ({
+    file: v.file,
+    ...regionOf(new LineIndex(v.text), v.span),
+    reference: v.reference,
+    digest: v.digest ?? null,
+    provenance: v.provenance ?? null,
+  }));
 }
 
 interface Region {
@@ -37,7 +58,7 @@ export function formatText(results: FileResult[]): string {
   return lines.join('\n');
 }
 
-export function formatJson(results: FileResult[]): string {
+export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): string {
   const findings = results.flatMap((r) => {
     const index = new LineIndex(r.text);
     return r.findings.map((f) => ({
@@ -55,7 +76,7 @@ export function formatJson(results: FileResult[]): string {
       })),
     }));
   });
-  return JSON.stringify({ findings }, null, 2);
+  return JSON.stringify(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings }, null, 2);
 }
 
 const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -65,7 +86,7 @@ function sarifRegion(index: LineIndex, span: Span) {
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
-export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>): string {
+export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, verdicts?: ImageVerdict[]): string {
   const rules = ruleCatalog.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -114,6 +135,8 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
         tool: { driver: { name: 'workflow-provenance', informationUri: DOCS_BASE, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, rules } },
         originalUriBaseIds: { '%SRCROOT%': { uri: `file://${root.endsWith('/') ? root : `${root}/`}` } },
         results: sarifResults,
+        // SARIF has no place for facts that are not findings; a run's property bag carries the verdicts.
+        ...(verdicts ? { properties: { provenance: verdictRecords(verdicts) } } : {}),
       },
     ],
   };
