@@ -1,45 +1,14 @@
 // The CLI as a user runs it: the bundled dist/cli.js in a child process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
+import { cliPath as cli, seedWorkflow as loong, runCli as run, workspace } from './support/cli';
 import { projectRoot } from './support/engine';
 
 const root = projectRoot();
-const cli = join(root, 'dist/cli.js');
 
-function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wp-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-const loong = [
-  'on: push',
-  'jobs:',
-  '  t:',
-  '    runs-on: ubuntu-latest',
-  '    strategy:',
-  '      matrix:',
-  '        platform:',
-  '          - base_image: --platform=linux/loong64 ghcr.io/loong64/debian:trixie',
-  '    steps:',
-  '      - uses: uraimo/run-on-arch-action@b4ffde65f46336ab88eb53be808477a3936bae11 # v3.0.1',
-  '        with:',
-  '          base_image: ${{ matrix.platform.base_image }}',
-  '',
-].join('\n');
 
 test('the bundle exists (npm test builds it first)', () => {
   assert.ok(existsSync(cli), `${cli} missing: run node scripts/build.mjs`);

@@ -1,6 +1,6 @@
 // Which files the CLI checks, and the repository facts around them (policy file, owner).
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { policyFileNames } from '../engine';
 
 const skipDirs = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
@@ -88,4 +88,27 @@ export function repositoryOwner(root: string | undefined): string | undefined {
   if (!url) return undefined;
   const m = /github\.com[:/]+([^/\s]+)\//.exec(url[1]);
   return m ? m[1] : undefined;
+}
+
+/**
+ * The root that annotations and SARIF name files from: the repository holding the first path checked;
+ * outside any repository, the Actions workspace when it holds that path, else the folder checked.
+ */
+export function checkRoot(firstPath: string): string {
+  const abs = resolve(firstPath);
+  let dir = abs;
+  try {
+    if (!statSync(abs).isDirectory()) dir = dirname(abs);
+  } catch {
+    dir = dirname(abs);
+  }
+  const workspace = process.env.GITHUB_WORKSPACE ? resolve(process.env.GITHUB_WORKSPACE) : undefined;
+  return repositoryRoot(dir) ?? (workspace && (dir === workspace || repositoryPath(dir, workspace) !== undefined) ? workspace : dir);
+}
+
+/** `file` relative to `root`, `/`-separated, as GitHub names files; undefined outside `root`. */
+export function repositoryPath(file: string, root: string): string | undefined {
+  const rel = relative(root, resolve(file));
+  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
 }

@@ -1,5 +1,5 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
@@ -7,20 +7,24 @@ import { parseYaml } from '../engine/yamlSource';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
-import { findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryRoot } from './files';
+import { checkRoot, findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryPath, repositoryRoot } from './files';
+import { findingAnnotations, stepSummary, workflowCommand } from './github';
+import { printable, printablePath } from './printable';
 import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
 import { resolvedImageKey } from '../engine/analyze';
 import { requirementsFor } from '../engine/provenanceRequirements';
 import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 import { ruleHelp } from './ruleDocs';
 
-const usage = `Usage: workflow-provenance check [--format text|json|sarif] [--offline] [--fix] [--provenance] [--require-provenance[=PATTERN]] [--config FILE] PATH...
+const usage = `Usage: workflow-provenance check [--format text|github|json|sarif] [--offline] [--fix] [--exit-zero] [--provenance] [--require-provenance[=PATTERN]] [--config FILE] PATH...
 
 Checks GitHub Actions workflows (.github/workflows/*.yml) and action metadata (action.yml) for
 untrusted, community and unpinned container images and unpinned actions.
 
   PATH             a file (checked wherever it lies) or a folder (searched for workflows and action.yml)
-  --format F       text (default; file:line:col: severity rule: message), json, or sarif (SARIF 2.1.0)
+  --format F       text (default; file:line:col: severity rule: message), github (annotations as
+                   workflow commands, and a summary in $GITHUB_STEP_SUMMARY), json, or sarif (SARIF 2.1.0)
+  --exit-zero      exit 0 even when there are findings (for jobs that only upload results)
   --offline        no network look-ups: built-in knowledge and the policy only
   --fix            pin every image to its digest and every action to its commit, in place (online)
   --config FILE    the policy file (default: .github/workflow-provenance.yml found above each file)
@@ -38,12 +42,16 @@ untrusted, community and unpinned container images and unpinned actions.
 Online look-ups use registries' own API and git's smart HTTP; a token for private action
 repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN.
 
-Exit status: 0 no finding at warning or above, 1 findings, 2 a file could not be read or had errors.`;
+Exit status: 0 no finding at warning or above, 1 findings (0 with --exit-zero), 2 a file could not be
+read or had errors, or the command line was wrong.`;
+
+const formats = ['text', 'github', 'json', 'sarif'] as const;
 
 interface Options {
-  format: 'text' | 'json' | 'sarif';
+  format: (typeof formats)[number];
   offline: boolean;
   fix: boolean;
+  exitZero: boolean;
   config?: string;
   cacheDir?: string;
   registryUrls: Record<string, string>;
@@ -56,7 +64,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', offline: false, fix: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], paths: [] };
+  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -69,11 +77,13 @@ function parseArgs(argv: string[]): Options | string {
     try {
       if (a === '--format' || a.startsWith('--format=')) {
         const f = value('--format');
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') return `unknown format '${f}' (text, json or sarif)`;
-        o.format = f;
+        const known = formats.find((x) => x === f);
+        if (!known) return `unknown format '${printable(f)}' (${formats.join(', ')})`;
+        o.format = known;
       } else if (a === '--offline') o.offline = true;
       else if (a === '--online') o.offline = false;
       else if (a === '--fix') o.fix = true;
+      else if (a === '--exit-zero') o.exitZero = true;
       else if (a === '--provenance') o.provenance = true;
       else if (a === '--require-provenance') o.requireProvenance.push('**');
       else if (a.startsWith('--require-provenance=')) o.requireProvenance.push(a.slice('--require-provenance='.length) || '**');
@@ -88,10 +98,10 @@ function parseArgs(argv: string[]): Options | string {
       } else if (a === '--registry-url' || a.startsWith('--registry-url=')) {
         const v = a.startsWith('--registry-url=') ? a.slice('--registry-url='.length) : value('--registry-url');
         const eq = v.indexOf('=');
-        if (eq <= 0 || !/^https?:\/\//.test(v.slice(eq + 1))) return `--registry-url takes NAME=URL (http or https), not '${v}'`;
+        if (eq <= 0 || !/^https?:\/\//.test(v.slice(eq + 1))) return `--registry-url takes NAME=URL (http or https), not '${printable(v)}'`;
         o.registryUrls[v.slice(0, eq)] = v.slice(eq + 1);
       }
-      else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
+      else if (a.startsWith('-') && a !== '-') return `unknown option '${printable(a)}'`;
       else o.paths.push(a);
     } catch (e) {
       return (e as Error).message;
@@ -111,10 +121,23 @@ interface Problem {
   message: string;
 }
 
-function problemLine(p: Problem): string {
-  if (p.text === undefined || p.offset === undefined) return `${p.path}: ${p.message}`;
+function problemPosition(p: Problem): { line: number; column: number } | undefined {
+  if (p.text === undefined || p.offset === undefined) return undefined;
   const pos = new LineIndex(p.text).positionAt(p.offset);
-  return `${p.path}:${pos.line + 1}:${pos.character + 1}: ${p.message}`;
+  return { line: pos.line + 1, column: pos.character + 1 };
+}
+
+function problemLine(p: Problem): string {
+  const at = problemPosition(p);
+  return `${printablePath(p.path)}${at ? `:${at.line}:${at.column}` : ''}: ${printable(p.message)}`;
+}
+
+/** A problem as an annotation; a file outside the repository is named in the message instead. */
+function problemCommand(p: Problem, root: string): string {
+  const file = repositoryPath(p.path, root);
+  const at = file ? problemPosition(p) : undefined;
+  const message = file ? p.message : `${p.path}: ${p.message}`;
+  return workflowCommand({ severity: 'error', file, line: at?.line, column: at?.column, title: 'workflow-provenance', message });
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -127,7 +150,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] !== 'check') {
-    err(`workflow-provenance: unknown command '${argv[0]}'\n\n${usage}`);
+    err(`workflow-provenance: unknown command '${printable(argv[0])}'\n\n${usage}`);
     return 2;
   }
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -233,7 +256,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const facts = await lookUp(resolver, checked.flatMap((c) => (c.analysis ? [c.analysis] : [])));
     resolved = facts;
     const note = describeErrors(facts);
-    if (note) err(`note: ${note}`);
+    if (note) err(`note: ${printable(note)}`);
     for (const c of checked) {
       if (!c.analysis) continue;
       try {
@@ -250,24 +273,44 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       const outcome = pinFile(c.path, c.text, c.analysis.findings);
       if (outcome.error) problems.push({ path: c.path, message: outcome.error });
       else if (outcome.pinned > 0) {
-        err(`${c.path}: pinned ${outcome.pinned} reference(s)`);
+        err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)`);
         c.text = outcome.text;
         c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
       }
     }
   }
-  const results: FileResult[] = checked.map((c) => ({ path: c.path, text: c.text, findings: c.analysis?.findings ?? [] }));
+  const root = checkRoot(parsed.paths[0]);
+  const results: FileResult[] = checked.map((c) => ({
+    path: c.path,
+    repoPath: repositoryPath(c.path, root),
+    text: c.text,
+    findings: c.analysis?.findings ?? [],
+  }));
+
   const verdicts = parsed.provenance ? imageVerdicts(checked, resolved, problems) : undefined;
 
-  const root = resolve(parsed.paths.length === 1 && statSafeDir(parsed.paths[0]) ? parsed.paths[0] : '.');
-  const output = parsed.format === 'json' ? formatJson(results, verdicts) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp, verdicts) : formatText(results);
-  if (output) out(output);
-  for (const p of problems) err(problemLine(p));
-  if (parsed.format === 'text') {
+  if (parsed.format === 'github') {
+    for (const a of findingAnnotations(results)) out(workflowCommand(a));
+    for (const p of problems) out(problemCommand(p, root));
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) {
+      try {
+        appendFileSync(summaryFile, stepSummary(results));
+      } catch (e) {
+        err(`cannot write the step summary: ${printable((e as Error).message)}`);
+      }
+    }
+  } else {
+    const output = parsed.format === 'json' ? formatJson(results, verdicts) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp, problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) })), verdicts) : formatText(results);
+    if (output) out(output);
+    for (const p of problems) err(problemLine(p));
+  }
+  if (parsed.format === 'text' || parsed.format === 'github') {
     const n = results.reduce((a, r) => a + r.findings.length, 0);
     err(`${files.length} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`);
   }
   if (problems.length > 0) return 2;
+  if (parsed.exitZero) return 0;
   return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
 }
 
@@ -318,14 +361,6 @@ function shortPath(p: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
 }
 
-function statSafeDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 if (require.main === module) {
   main(
     process.argv.slice(2),
@@ -336,7 +371,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`workflow-provenance: ${(e as Error).stack ?? e}\n`);
+      // Line by line, so the stack stays readable but no line can act as a workflow command.
+      const lines = String((e as Error).stack ?? e).split('\n').map(printablePath);
+      process.stderr.write(`workflow-provenance: ${lines.join('\n')}\n`);
       process.exitCode = 2;
     },
   );

@@ -1,13 +1,19 @@
 // The CLI's output formats: text for terminals and problem matchers, JSON, and SARIF 2.1.0.
-import { relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LineIndex, ruleCatalog, type Finding, type Severity, type Span } from '../engine';
 import type { ProvenanceVerdict } from '../engine/api';
+import { jsonForLogs, printable, printablePath } from './printable';
 
 export const DOCS_BASE = 'https://github.com/workflow-provenance/workflow-provenance/blob/main/';
 export const TOOL_VERSION = '0.1.0';
 
 export interface FileResult {
+  /** As the user named it (or relative to the working folder). */
   path: string;
+  /** Relative to the repository root, `/`-separated (annotations and SARIF); absent outside it. */
+  repoPath?: string;
   text: string;
   findings: Finding[];
 }
@@ -52,7 +58,7 @@ export function formatText(results: FileResult[]): string {
     const index = new LineIndex(r.text);
     for (const f of r.findings) {
       const at = regionOf(index, f.span);
-      lines.push(`${r.path}:${at.line}:${at.column}: ${f.severity} ${f.rule}: ${f.message}`);
+      lines.push(`${printablePath(r.path)}:${at.line}:${at.column}: ${f.severity} ${f.rule}: ${printable(f.message)}`);
     }
   }
   return lines.join('\n');
@@ -76,7 +82,7 @@ export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): st
       })),
     }));
   });
-  return JSON.stringify(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings }, null, 2);
+  return jsonForLogs(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings });
 }
 
 const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -86,7 +92,48 @@ function sarifRegion(index: LineIndex, span: Span) {
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
-export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, verdicts?: ImageVerdict[]): string {
+/** A file that could not be checked, or a config mistake: a tool notification in SARIF. */
+export interface Notification {
+  path: string;
+  repoPath?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** SARIF text may hold embedded links `[text](id)`; other brackets are escaped (SARIF §3.11.6). */
+function sarifText(s: string): string {
+  return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+function artifactLocationOf(path: string, repoPath: string | undefined) {
+  // Relative to the repository root, so code scanning files alerts under the right path whatever
+  // folder was checked; each segment percent-encoded, as a URI reference must be.
+  if (repoPath !== undefined) return { uri: repoPath.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  return { uri: pathToFileURL(resolve(path)).href };
+}
+
+/**
+ * A fingerprint per finding that survives lines moving: the file, rule, reference and where it is
+ * used (job, step or matrix value), plus its ordinal among findings sharing all of those.
+ */
+function fingerprints(results: FileResult[]): Map<Finding, string> {
+  const out = new Map<Finding, string>();
+  const seen = new Map<string, number>();
+  for (const r of results) {
+    for (const f of r.findings) {
+      const ref = f.reference;
+      const where = ref.kind === 'image' ? [ref.job, ref.source, ref.stepIndex, ref.matrix?.path, ref.action, ref.input] : [ref.job, ref.stepIndex];
+      const key = [r.repoPath ?? r.path, f.rule, ref.text, ...where.map((w) => (w === undefined ? '' : String(w)))].join('\u0000');
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      out.set(f, createHash('sha256').update(`${key}\u0000${n}`).digest('hex'));
+    }
+  }
+  return out;
+}
+
+export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, notifications: Notification[] = [], verdicts?: ImageVerdict[]): string {
   const rules = ruleCatalog.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -95,50 +142,68 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
     helpUri: `${DOCS_BASE}${r.docPath}`,
     help: { text: ruleHelp[r.id] ?? r.summary, markdown: ruleHelp[r.id] ?? r.summary },
     defaultConfiguration: { level: sarifLevel[r.defaultSeverity] },
-    properties: { tags: ['security', 'supply-chain'], precision: 'high' },
+    properties: { tags: ['security', 'supply-chain'], precision: r.precision, 'security-severity': r.securitySeverity.toFixed(1) },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = (p: string) => relative(root, p).split('\\').join('/') || p;
+  const fingerprintOf = fingerprints(results);
   const sarifResults = results.flatMap((r) => {
     const index = new LineIndex(r.text);
-    const artifactLocation = { uri: uri(r.path), uriBaseId: '%SRCROOT%' };
-    return r.findings.map((f) => ({
-      ruleId: f.rule,
-      ruleIndex: ruleIndex.get(f.rule) ?? 0,
-      level: sarifLevel[f.severity],
-      message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation, region: sarifRegion(index, f.span) } }],
-      relatedLocations: (f.related ?? []).map((x, id) => ({
-        id,
-        message: { text: x.message },
-        physicalLocation: { artifactLocation, region: sarifRegion(index, x.span) },
-      })),
-      partialFingerprints: { referenceAndRule: `${f.rule}:${f.reference.text}` },
-      fixes: f.fixes
-        .filter((fix) => fix.kind !== 'ignore')
-        .map((fix) => ({
-          description: { text: fix.title },
-          artifactChanges: [
-            {
-              artifactLocation,
-              replacements: fix.edits.map((e) => ({ deletedRegion: sarifRegion(index, e), insertedContent: { text: e.newText } })),
-            },
-          ],
+    const artifactLocation = artifactLocationOf(r.path, r.repoPath);
+    return r.findings.map((f) => {
+      const related = f.related ?? [];
+      // Code scanning links related locations only from the message, by id.
+      const links = related.map((x, i) => `[${sarifText(x.message)}](${i + 1})`);
+      return {
+        ruleId: f.rule,
+        ruleIndex: ruleIndex.get(f.rule) ?? 0,
+        level: sarifLevel[f.severity],
+        message: { text: sarifText(f.message) + (links.length ? ` (see ${links.join(', ')})` : '') },
+        locations: [{ physicalLocation: { artifactLocation, region: sarifRegion(index, f.span) } }],
+        relatedLocations: related.map((x, i) => ({
+          id: i + 1,
+          message: { text: sarifText(x.message) },
+          physicalLocation: { artifactLocation, region: sarifRegion(index, x.span) },
         })),
-    }));
+        partialFingerprints: { 'workflowProvenance/v1': fingerprintOf.get(f) },
+        fixes: f.fixes
+          .filter((fix) => fix.kind !== 'ignore')
+          .map((fix) => ({
+            description: { text: sarifText(fix.title) },
+            artifactChanges: [
+              {
+                artifactLocation,
+                replacements: fix.edits.map((e) => ({ deletedRegion: sarifRegion(index, e), insertedContent: { text: e.newText } })),
+              },
+            ],
+          })),
+      };
+    });
   });
+  const toolExecutionNotifications = notifications.map((n) => ({
+    level: 'error',
+    message: { text: sarifText(n.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocationOf(n.path, n.repoPath),
+          ...(n.line !== undefined ? { region: { startLine: n.line, startColumn: n.column ?? 1 } } : {}),
+        },
+      },
+    ],
+  }));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'workflow-provenance', informationUri: DOCS_BASE, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, rules } },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${root.endsWith('/') ? root : `${root}/`}` } },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications }],
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${resolve(root)}/`).href } },
         results: sarifResults,
         // SARIF has no place for facts that are not findings; a run's property bag carries the verdicts.
         ...(verdicts ? { properties: { provenance: verdictRecords(verdicts) } } : {}),
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2);
+  return jsonForLogs(sarif);
 }

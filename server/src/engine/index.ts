@@ -1,5 +1,6 @@
 // The engine's front door: everything the faces (CLI, language server, tests) may use.
 import { allRules } from '../rules';
+import type { Precision } from '../rules/rule';
 import type { Severity } from './types';
 import { loadShellParser } from './shellImages';
 
@@ -23,6 +24,8 @@ export interface RuleMeta {
   summary: string;
   docPath: string;
   online: boolean;
+  securitySeverity: number;
+  precision: Precision;
 }
 
 export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
@@ -31,6 +34,8 @@ export const ruleCatalog: RuleMeta[] = allRules.map((r) => ({
   summary: r.summary,
   docPath: r.docPath,
   online: r.online === true,
+  securitySeverity: r.securitySeverity,
+  precision: r.precision,
 }));
 
 /** Workflow files and action metadata: the files this engine reads. */

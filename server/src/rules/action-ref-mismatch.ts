@@ -4,6 +4,8 @@ export const actionRefMismatch: ActionRule = {
   id: 'action-ref-mismatch',
   target: 'action',
   defaultSeverity: 'warning',
+  securitySeverity: 6.5,
+  precision: 'high',
   summary: "A pinned commit's version comment names a tag that points at another commit.",
   docPath: 'docs/rules/action-ref-mismatch.md',
   online: true,

@@ -4,6 +4,8 @@ export const communityImage: ImageRule = {
   id: 'community-image',
   target: 'image',
   defaultSeverity: 'warning',
+  securitySeverity: 5.0,
+  precision: 'high',
   summary: 'A community-built image is used where an official image of the same name exists.',
   docPath: 'docs/rules/community-image.md',
   check(ref, { provenance }) {

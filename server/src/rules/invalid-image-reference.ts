@@ -4,6 +4,8 @@ export const invalidImageReference: ImageRule = {
   id: 'invalid-image-reference',
   target: 'image',
   defaultSeverity: 'error',
+  securitySeverity: 2.0,
+  precision: 'very-high',
   summary: 'The text cannot be an image reference.',
   docPath: 'docs/rules/invalid-image-reference.md',
   check(ref) {

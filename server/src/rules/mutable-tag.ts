@@ -12,6 +12,8 @@ export const mutableTag: ImageRule = {
   id: 'mutable-tag',
   target: 'image',
   defaultSeverity: 'warning',
+  securitySeverity: 4.0,
+  precision: 'high',
   summary: 'The image has no tag, `latest`, or a branch-like tag, and no digest.',
   docPath: 'docs/rules/mutable-tag.md',
   check(ref) {

@@ -5,6 +5,8 @@ export const provenanceMismatch: ImageRule = {
   id: 'provenance-mismatch',
   target: 'image',
   defaultSeverity: 'error',
+  securitySeverity: 7.0,
+  precision: 'very-high',
   summary: 'The policy requires verified provenance for this image, and no verified signer matches it.',
   docPath: 'docs/rules/provenance-mismatch.md',
   online: true,

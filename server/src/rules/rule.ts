@@ -17,9 +17,18 @@ export interface RuleResult {
   fixes?: FixKind[];
 }
 
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
 interface RuleMetaBase {
   id: string;
   defaultSeverity: Severity;
+  /**
+   * 0.0 to 10.0, for code scanning's alert severity (GitHub reads 9+ as critical, 7+ high, 4+ medium,
+   * above 0 low): how much a supply-chain attacker gains from what the rule finds.
+   */
+  securitySeverity: number;
+  /** How often a finding is right (SARIF's `precision`: code scanning ranks alerts by it). */
+  precision: Precision;
   summary: string;
   /** Path of the rule's page, relative to the project root. */
   docPath: string;

@@ -4,6 +4,8 @@ export const staleDigest: ImageRule = {
   id: 'stale-digest',
   target: 'image',
   defaultSeverity: 'info',
+  securitySeverity: 2.0,
+  precision: 'very-high',
   summary: 'The tag has moved since the digest was pinned.',
   docPath: 'docs/rules/stale-digest.md',
   online: true,

@@ -4,6 +4,8 @@ export const unpinnedAction: ActionRule = {
   id: 'unpinned-action',
   target: 'action',
   defaultSeverity: 'warning',
+  securitySeverity: 5.5,
+  precision: 'very-high',
   summary: 'An action or reusable workflow is referenced by a tag or branch, not a full commit SHA.',
   docPath: 'docs/rules/unpinned-action.md',
   check(ref) {

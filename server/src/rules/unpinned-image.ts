@@ -4,6 +4,8 @@ export const unpinnedImage: ImageRule = {
   id: 'unpinned-image',
   target: 'image',
   defaultSeverity: 'info',
+  securitySeverity: 3.5,
+  precision: 'very-high',
   summary: 'The image is not pinned by an @sha256 digest.',
   docPath: 'docs/rules/unpinned-image.md',
   check(ref) {

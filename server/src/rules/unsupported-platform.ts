@@ -6,6 +6,8 @@ export const unsupportedPlatform: ImageRule = {
   id: 'unsupported-platform',
   target: 'image',
   defaultSeverity: 'error',
+  securitySeverity: 1.0,
+  precision: 'high',
   summary: 'The requested platform is not published for the image.',
   docPath: 'docs/rules/unsupported-platform.md',
   check(ref, { provenance, resolvedImage }) {

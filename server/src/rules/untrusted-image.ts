@@ -5,6 +5,8 @@ export const untrustedImage: ImageRule = {
   id: 'untrusted-image',
   target: 'image',
   defaultSeverity: 'warning',
+  securitySeverity: 5.0,
+  precision: 'medium',
   summary: 'The image comes from a publisher the policy does not trust, and no official counterpart is known.',
   docPath: 'docs/rules/untrusted-image.md',
   check(ref, { provenance }) {
