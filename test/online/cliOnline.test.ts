@@ -2,7 +2,7 @@
 // every image and action in a file, and the cache answering once the servers are gone.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,12 +24,12 @@ describe('CLI online against a real registry and git server', { skip }, () => {
   let workflow: string;
 
   // Asynchronous on purpose: the token and git servers run in this process and must keep answering.
-  const run = (...args: string[]) => runWith(registry.url, git.baseUrl, ...args);
+  const run = (...args: string[]) => runWith(registry.url, git.baseUrl, ...args, dir);
   const runWith = (registryUrl: string, gitUrl: string, ...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [cli, 'check', '--cache-dir', cacheDir, '--registry-url', `${registry.host}=${registryUrl}`, '--git-url', gitUrl, '--timeout', '3000', ...args, dir],
+        [cli, 'check', '--cache-dir', cacheDir, '--registry-url', `${registry.host}=${registryUrl}`, '--git-url', gitUrl, '--timeout', '3000', ...args],
         { encoding: 'utf8', timeout: 60000 },
         (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
@@ -90,10 +90,46 @@ describe('CLI online against a real registry and git server', { skip }, () => {
 
   test('with the servers out of reach, cached facts still answer and are marked cached', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const r = await runWith(dead, dead, '--format', 'json');
+    const r = await runWith(dead, dead, '--format', 'json', dir);
     const findings = JSON.parse(r.stdout).findings as Array<{ rule: string; message: string }>;
     const platform = findings.find((f) => f.rule === 'unsupported-platform');
     assert.ok(platform, r.stdout + r.stderr);
     assert.match(platform.message, /registry index, cached/);
+  });
+
+  test('--fix on a hostile repository: pre-placed temporary link, links in and out, bytes that are not UTF-8', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'wp-fix-hostile-'));
+    const repo = join(base, 'repo');
+    const wf = join(repo, '.github/workflows');
+    mkdirSync(wf, { recursive: true });
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'ci'));
+    const image = `${registry.host}/library/alpine:3.20`;
+    const body = (name: string) => Buffer.concat([
+      Buffer.from(`# ${name}: caf`),
+      Buffer.from([0xe9, 0xff, 0xc0]),
+      Buffer.from(`\r\non: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    container: ${image}\r\n    steps: [{run: x}]\r\n`),
+    ]);
+    writeFileSync(join(wf, 'ci.yml'), body('ci'));
+    chmodSync(join(wf, 'ci.yml'), 0o640);
+    writeFileSync(join(base, 'somefile'), 'precious\n');
+    symlinkSync('../../../somefile', join(wf, 'ci.yml.workflow-provenance.tmp'));
+    writeFileSync(join(repo, 'ci/shared.yml'), body('shared'));
+    symlinkSync('../../ci/shared.yml', join(wf, 'shared.yml'));
+    writeFileSync(join(base, 'outside.yml'), body('outside'));
+    symlinkSync('../../../outside.yml', join(wf, 'outside.yml'));
+
+    const r = await runWith(registry.url, git.baseUrl, '--fix', repo);
+    const pinned = (b: Buffer) => Buffer.from(b.toString('latin1').replace(image, `${image}@${images.alpine.digest}`), 'latin1');
+    assert.deepEqual(readFileSync(join(wf, 'ci.yml')), pinned(body('ci')), r.stderr);
+    assert.equal(statSync(join(wf, 'ci.yml')).mode & 0o7777, 0o640, 'mode kept');
+    assert.equal(readFileSync(join(base, 'somefile'), 'utf8'), 'precious\n', 'nothing written through the pre-placed link');
+    assert.equal(readlinkSync(join(wf, 'ci.yml.workflow-provenance.tmp')), '../../../somefile');
+    assert.ok(lstatSync(join(wf, 'shared.yml')).isSymbolicLink(), 'a link inside the repository stays a link');
+    assert.deepEqual(readFileSync(join(repo, 'ci/shared.yml')), pinned(body('shared')), 'and its target is pinned');
+    assert.match(r.stderr, /shared\.yml: pinned 1 reference\(s\) in .*ci\/shared\.yml, which it links to/);
+    assert.ok(lstatSync(join(wf, 'outside.yml')).isSymbolicLink());
+    assert.deepEqual(readFileSync(join(base, 'outside.yml')), body('outside'), 'a file outside the repository is never written');
+    assert.deepEqual(readdirSync(wf).sort(), ['ci.yml', 'ci.yml.workflow-provenance.tmp', 'outside.yml', 'shared.yml'], 'no temporary file left');
   });
 });

@@ -1,17 +1,10 @@
 // Every offline fix: apply its edits, re-parse, and compare the exact text.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { parseDocument } from 'yaml';
 import { applyEdits } from '../../server/src/engine';
-import { applyFix, check, only, ready, yaml } from './support/engine';
+import { applyFix, check, only, ready, reparses, yaml } from './support/engine';
 
 before(ready);
-
-function reparses(text: string) {
-  const doc = parseDocument(text);
-  assert.deepEqual(doc.errors.map((e) => e.message), []);
-  return doc.toJS() as Record<string, unknown>;
-}
 
 test('switch-official keeps the tag, the quotes and the comment', () => {
   const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', "    container: 'ghcr.io/someone/debian:bookworm-slim' # base", '    steps: [{run: x}]');

@@ -61,7 +61,7 @@ test('services (string image, mapping image) and step uses: docker://', () => {
   );
 });
 
-test('run: scripts in block scalars map back to file positions; built images and variables are skipped', () => {
+test('run: scripts in block scalars map back to file positions; built images are skipped, unset variables are run-time', () => {
   const text = yaml(
     'on: push',
     'jobs:',
@@ -84,11 +84,17 @@ test('run: scripts in block scalars map back to file positions; built images and
     found.map((i) => [i.at, i.line, i.platform]),
     [
       ['quay.io/someone/builder:2', 12, undefined],
+      ['$UNKNOWN_IMAGE', 14, undefined],
       ['alpine:3.20', 15, undefined],
       ['debian:bookworm', 15, 'linux/arm64'],
     ],
   );
-  assert.ok(found.every((i) => i.source === 'run-script' && i.editable));
+  assert.ok(found.every((i) => i.source === 'run-script' && i.editable === (i.at !== '$UNKNOWN_IMAGE')));
+  const runtime = only(check(text).findings, 'runtime-image');
+  assert.deepEqual(
+    runtime.map((f) => [spanText(text, f.span), f.message]),
+    [['$UNKNOWN_IMAGE', '$UNKNOWN_IMAGE picks the image at run time: $UNKNOWN_IMAGE is not set in this file (an earlier step or the runner sets it); its provenance cannot be checked here']],
+  );
 });
 
 test('images passed to actions as inputs, with --platform in options', () => {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { findScriptImages, loadShellParser, shellParserReady, type ScriptScan } from '../../server/src/engine/shellImages';
+import { corpusDir } from './support/corpus';
 
 before(async () => {
   await loadShellParser();
@@ -141,9 +142,13 @@ test('a variable assigned once, earlier, with a literal resolves to the assignme
   assert.equal(result.unresolved, 0);
 });
 
+test('a variable assigned several literals, before its use, is each of them', () => {
+  const result = scan('image=a\nimage=b\ndocker run $image');
+  assert.deepEqual(result.images.map((image) => [image.text, image.start, image.viaVariable]), [['a', 6, 'image'], ['b', 14, 'image']]);
+});
+
 test('variables that cannot be resolved are counted, not reported', () => {
   const cases: [string, number][] = [
-    ['image=a\nimage=b\ndocker run $image', 1], // assigned twice
     ['image=$(cat name)\ndocker run $image', 1], // command substitution
     ['docker run $image\nimage=a', 1], // assigned after use
     ['docker run "$IMAGE_FROM_ENV"', 1], // never assigned in the script
@@ -176,11 +181,75 @@ test('docker build tags are collected as local names', () => {
       'docker tag myapp registry.example.com/myapp:1',
       'docker build -t "rustup/$DOCKER" .',
       'docker run myapp',
+      'docker run "rustup/$DOCKER"',
+      'docker commit builder local/snapshot:1',
+      'docker container commit -m "after setup" builder local/snapshot:2',
+      'docker import rootfs.tar local/imported',
     ].join('\n'),
   );
-  assert.deepEqual(result.builtTags, ['myapp', 'ghcr.io/me/app:dev', 'local/tool', 'short', 'built/by-variable', 'registry.example.com/myapp:1']);
-  // The run is still reported; the engine decides it is local because of builtTags.
+  assert.deepEqual(result.builtTags, [
+    'myapp',
+    'ghcr.io/me/app:dev',
+    'local/tool',
+    'short',
+    'built/by-variable',
+    'registry.example.com/myapp:1',
+    // A tag with a variable is kept in its written shape.
+    'rustup/${DOCKER}',
+    'local/snapshot:1',
+    'local/snapshot:2',
+    'local/imported',
+  ]);
+  // The runs are still reported; the engine decides they are local because of builtTags.
   assert.deepEqual(result.images.map((image) => image.text), ['myapp']);
+  assert.deepEqual(result.templates.map((image) => [image.text, image.shape]), [['rustup/$DOCKER', 'rustup/${DOCKER}']]);
+});
+
+test('options with glued, quoted or partly variable values do not hide the image after them', () => {
+  const result = scan(
+    [
+      'docker run --rm -v"$PWD:$PWD" -w"$PWD" quay.io/someone/builder:1 make',
+      'docker run --volume="$HOME/.cache:/cache" --name="$NAME" alpine:3.20 true',
+      'docker run --platform=linux/${ARCH} -e "A=$B" debian:12 true',
+      'docker run --platform linux/arm64 "--env=X=$Y" ubuntu:24.04',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    result.images.map((image) => [image.text, image.platform, image.platformPieces?.map((p) => p.kind)]),
+    [
+      ['quay.io/someone/builder:1', undefined, undefined],
+      ['alpine:3.20', undefined, undefined],
+      ['debian:12', undefined, ['text', 'variable']],
+      ['ubuntu:24.04', 'linux/arm64', undefined],
+    ],
+  );
+  assert.deepEqual(result.templates, []);
+});
+
+test('image words built from variables the script does not settle are kept as pieces', () => {
+  const script = [
+    'docker run --platform=linux/${ARCH} --rm ${DOCKER_CONTAINER} ./build.sh',
+    'docker pull "ghcr.io/me/app:$TAG"',
+    'docker run "$(cat image.txt)"',
+    'for v in 1 2; do docker run "img:$v"; done',
+    'base=ghcr.io/me/base',
+    'docker run "$base:$VERSION"',
+  ].join('\n');
+  const result = scan(script);
+  const shown = result.templates.map((image) => [
+    image.text,
+    image.pieces.map((p) => (p.kind === 'variable' ? `$${p.name}` : p.kind === 'dynamic' ? '?' : script.slice(p.start, p.end))).join(' '),
+  ]);
+  assert.deepEqual(shown, [
+    ['${DOCKER_CONTAINER}', '$DOCKER_CONTAINER'],
+    ['ghcr.io/me/app:$TAG', 'ghcr.io/me/app: $TAG'],
+    ['$(cat image.txt)', '?'],
+    ['img:$v', 'img: ?'],
+    ['$base:$VERSION', 'ghcr.io/me/base : $VERSION'],
+  ]);
+  const first = result.templates[0];
+  assert.equal(script.slice(first.start, first.end), '${DOCKER_CONTAINER}');
+  assert.deepEqual(first.platformPieces?.map((p) => (p.kind === 'variable' ? p.name : script.slice(p.start, p.end))), ['linux/', 'ARCH']);
 });
 
 test('GitHub expressions are masked for the shell and reported as written', () => {
@@ -253,7 +322,7 @@ test('an unchanged script is answered from the cache', () => {
   assert.deepEqual(again, first);
 });
 
-const corpus = '/work/shared/corpus';
+const corpus = corpusDir;
 
 /** Every `run:` string in a workflow file. */
 function runScripts(file: string): string[] {
@@ -271,7 +340,7 @@ function runScripts(file: string): string[] {
 test('real workflows: rustup and cpython', (t) => {
   const rustup = join(corpus, 'rust-lang__rustup/ci.yaml');
   const cpython = join(corpus, 'python__cpython/build.at-00023da0.yml');
-  if (!existsSync(rustup) || !existsSync(cpython)) return t.skip('corpus not present');
+  if (!existsSync(rustup) || !existsSync(cpython)) return t.skip('skipped: no ../shared/corpus');
   const found = [...runScripts(rustup), ...runScripts(cpython)].flatMap((script) => scan(script).images.map((image) => image.text));
   assert.ok(found.includes('centos:7'), found.join(', '));
   assert.ok(found.includes('quay.io/tiran/cpython_autoconf:269'), found.join(', '));
@@ -281,7 +350,7 @@ test('real workflows: rustup and cpython', (t) => {
 });
 
 test('timing: the largest run script in the corpus, cold and warm', (t) => {
-  if (!existsSync(corpus)) return t.skip('corpus not present');
+  if (!existsSync(corpus)) return t.skip('skipped: no ../shared/corpus');
   const files = readdirSync(corpus, { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
   const scripts = files.flatMap((name) => runScripts(join(corpus, name)));
   const largest = scripts.reduce((a, b) => (b.length > a.length ? b : a), '');

@@ -1,5 +1,5 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { appendFileSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
@@ -8,6 +8,7 @@ import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
 import { checkRoot, findPolicyFile, findWorkflowFiles, repositoryOwner, repositoryPath, repositoryRoot } from './files';
+import { editBytes, replaceFile, writeTarget } from './fixWriter';
 import { findingAnnotations, stepSummary, workflowCommand } from './github';
 import { printable, printablePath } from './printable';
 import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
@@ -166,6 +167,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
   const problems: Problem[] = [];
   const files: string[] = [];
+  const scopeOf = new Map<string, string>();
   for (const p of parsed.paths) {
     let st;
     try {
@@ -174,8 +176,13 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       problems.push({ path: p, message: 'no such file or folder' });
       continue;
     }
-    if (st.isDirectory()) files.push(...findWorkflowFiles(p).map(shortPath));
-    else files.push(p);
+    // What `--fix` may write: a link is followed only to a file inside the folder checked (for a file
+    // named on its own, inside its repository, else its own folder).
+    const scope = st.isDirectory() ? p : (repositoryRoot(dirname(resolve(p))) ?? dirname(resolve(p)));
+    for (const f of st.isDirectory() ? findWorkflowFiles(p).map(shortPath) : [p]) {
+      files.push(f);
+      scopeOf.set(f, scope);
+    }
   }
 
   const policies = new Map<string, { policy: TrustPolicy; owner?: string }>();
@@ -204,6 +211,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
   interface Checked {
     path: string;
+    /** The bytes read: a fix edits these, so what is not UTF-8 survives. */
+    bytes: Buffer;
     text: string;
     policy: TrustPolicy;
     owner?: string;
@@ -211,15 +220,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   const checked: Checked[] = [];
   for (const file of files) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (e) {
       problems.push({ path: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
+    const text = bytes.toString('utf8');
     const { policy, owner } = policyFor(file);
-    const entry: Checked = { path: file, text, policy, owner };
+    const entry: Checked = { path: file, bytes, text, policy, owner };
     try {
       entry.analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
       for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
@@ -270,10 +280,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (parsed.fix) {
     for (const c of checked) {
       if (!c.analysis) continue;
-      const outcome = pinFile(c.path, c.text, c.analysis.findings);
+      const outcome = pinFile(c.path, scopeOf.get(c.path) ?? dirname(c.path), c.bytes, c.text, c.analysis.findings);
       if (outcome.error) problems.push({ path: c.path, message: outcome.error });
       else if (outcome.pinned > 0) {
-        err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)`);
+        const where = outcome.linkTarget ? ` in ${printablePath(outcome.linkTarget)}, which it links to` : '';
+        err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)${where}`);
         c.text = outcome.text;
         c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
       }
@@ -337,22 +348,33 @@ function imageVerdicts(checked: Array<{ path: string; text: string; policy: Trus
 }
 
 /**
- * Applies every pin fix of a file and writes it atomically; refuses when the result would not parse
- * as well as the original did, so a user's file is never left corrupt.
+ * Applies every pin fix of a file and writes it safely (see fixWriter); refuses when the result would
+ * not parse as well as the original did, or the file changed since it was read, so a user's file is
+ * never left corrupt.
  */
-function pinFile(path: string, text: string, findings: Finding[]): { pinned: number; text: string; error?: string } {
+function pinFile(
+  path: string,
+  scope: string,
+  bytes: Buffer,
+  text: string,
+  findings: Finding[],
+): { pinned: number; text: string; linkTarget?: string; error?: string } {
   const { edits, count } = combineFixes(findings, pinFixOf);
   if (edits.length === 0) return { pinned: 0, text };
   const next = applyEdits(text, edits);
   if (parseYaml(next).errors.length > parseYaml(text).errors.length) return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
-  const tmp = `${path}.workflow-provenance.tmp`;
+  const target = writeTarget(path, scope);
+  if ('error' in target) return { pinned: 0, text, error: target.error };
+  const nextBytes = editBytes(bytes, text, edits);
+  if (!nextBytes) return { pinned: 0, text, error: 'not pinned: an edit falls inside bytes that are not UTF-8; file left unchanged' };
   try {
-    writeFileSync(tmp, next);
-    renameSync(tmp, path);
+    // Between reading and now, someone may have edited the file: their work wins.
+    if (!readFileSync(target.target).equals(bytes)) return { pinned: 0, text, error: 'not pinned: the file changed while it was being checked; left unchanged' };
+    replaceFile(target.target, nextBytes);
   } catch (e) {
-    return { pinned: 0, text, error: `cannot write: ${(e as Error).message}` };
+    return { pinned: 0, text, error: `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; file left unchanged` };
   }
-  return { pinned: count, text: next };
+  return { pinned: count, text: nextBytes.toString('utf8'), linkTarget: target.linked ? shortPath(target.target) : undefined };
 }
 
 /** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */

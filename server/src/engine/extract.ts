@@ -1,5 +1,6 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
 // of the reference text, expanding `${{ matrix.* }}` against each matrix combination.
+import { data } from '@actions/expressions';
 import { isMap, isScalar, type Scalar } from 'yaml';
 import type { DocumentKind, SyntaxProblem } from './api';
 import { parseImageReference, splitPlatformFlag } from './imageReference';
@@ -13,7 +14,9 @@ import {
   type MatrixScalarSource,
   splitTemplate,
 } from './matrix';
-import { findScriptImages, shellParserReady } from './shellImages';
+import { type EnvScope, envNamesIn, envScope, envValues, findVariable, noEnv } from './envFlow';
+import { findScriptImages, type ScriptImageTemplate, shellParserReady } from './shellImages';
+import type { ShellPiece } from './shellWords';
 import type { ActionReference, ImageReference, ImageSource, MatrixBinding, Span } from './types';
 import { itemSpan, mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
 
@@ -69,9 +72,24 @@ interface SiteOptions {
   noImageValues?: string[];
   /** Tags built earlier in the job: not registry images. */
   builtTags?: Set<string>;
+  /** The environment variables in force (steps only: `container:` and `services:` cannot read `env`). */
+  env?: EnvScope;
 }
 
-const PLATFORM_OPTION = /--platform(?:=|\s+)(\S+)/;
+/** A piece of a value to evaluate: text, a `${{ … }}` expression, or a part known only at run time. Offsets are in the node's text. */
+interface ValuePart {
+  start: number;
+  end: number;
+  expression?: string;
+  unknown?: string;
+}
+
+type Evaluated =
+  | { value: string; sources: Array<MatrixScalarSource | undefined>; sites: Array<{ span: Span; expression: string }>; structure?: data.ExpressionData }
+  | { unknown: string };
+
+// The value may be an expression with blanks inside: `--platform ${{ matrix.platform }}`.
+const PLATFORM_OPTION = /--platform(?:=|\s+)((?:\$\{\{.*?\}\}|[^\s"'])+)/;
 
 /** Where a YAML comment about a value in `node` can go: a block scalar's header line, else the line where the scalar ends. */
 function commentAnchor(node: YamlNode): number {
@@ -110,6 +128,8 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
 class Extractor {
   private readonly text: string;
   private readonly seen = new Map<string, ImageReference>();
+  private workflowEnv: EnvScope = noEnv;
+  private builtTagsOfFile = new Set<string>();
 
   constructor(
     private readonly parsed: ParsedYaml,
@@ -124,7 +144,11 @@ class Extractor {
   }
 
   workflow(root: YamlNode | null): void {
-    for (const j of mapEntries(this.doc, mapValue(this.doc, root, 'jobs'))) {
+    this.workflowEnv = envScope(this.doc, noEnv, mapValue(this.doc, root, 'env'));
+    const jobs = mapEntries(this.doc, mapValue(this.doc, root, 'jobs'));
+    // An image built in one job is often saved, loaded (`docker load`) and run in another: local everywhere.
+    this.builtTagsOfFile = this.builtTags(jobs.flatMap((j) => this.steps(mapValue(this.doc, j.value, 'steps'))));
+    for (const j of jobs) {
       const node = j.value;
       const keyStart = nodeSpan(j.keyNode).start;
       const job: JobModel = {
@@ -152,7 +176,7 @@ class Extractor {
     const steps = this.steps(mapValue(this.doc, runs, 'steps'));
     this.model.actionSteps = steps;
     const builtTags = this.builtTags(steps);
-    for (const step of steps) this.step(step, undefined, builtTags);
+    for (const step of steps) this.step(step, undefined, builtTags, noEnv);
   }
 
   private steps(node: YamlNode | null): StepModel[] {
@@ -187,8 +211,8 @@ class Extractor {
       }
     }
     job.steps = this.steps(mapValue(this.doc, node, 'steps'));
-    const builtTags = this.builtTags(job.steps);
-    for (const step of job.steps) this.step(step, job, builtTags);
+    const jobEnv = envScope(this.doc, this.workflowEnv, mapValue(this.doc, node, 'env'));
+    for (const step of job.steps) this.step(step, job, this.builtTagsOfFile, jobEnv);
   }
 
   private platformOption(options: YamlNode | null): string | undefined {
@@ -199,28 +223,35 @@ class Extractor {
   private builtTags(steps: StepModel[]): Set<string> {
     const tags = new Set<string>();
     if (!shellParserReady()) return tags;
+    const add = (t: string) => {
+      tags.add(t);
+      tags.add(t.replace(/:[^/:]*$/, ''));
+    };
     for (const s of steps) {
       const run = scalarText(mapValue(this.doc, s.node, 'run'));
-      if (!run) continue;
-      for (const t of findScriptImages(run).builtTags) {
-        tags.add(t);
-        tags.add(t.replace(/:[^/:]*$/, ''));
+      if (run) for (const t of findScriptImages(run).builtTags) add(t);
+      // docker/build-push-action's `tags:` (a list, comma or newline separated) name what it builds.
+      const uses = scalarText(mapValue(this.doc, s.node, 'uses'))?.trim().toLowerCase() ?? '';
+      if (uses.startsWith('docker/build-push-action@')) {
+        const written = scalarText(mapValue(this.doc, mapValue(this.doc, s.node, 'with'), 'tags')) ?? '';
+        for (const t of written.split(/[\s,]+/)) if (t && !t.includes('${{')) add(t);
       }
     }
     return tags;
   }
 
-  private step(step: StepModel, job: JobModel | undefined, builtTags: Set<string>): void {
+  private step(step: StepModel, job: JobModel | undefined, builtTags: Set<string>, outerEnv: EnvScope): void {
+    const env = envScope(this.doc, outerEnv, mapValue(this.doc, step.node, 'env'));
     const uses = mapValue(this.doc, step.node, 'uses');
     const usesText = scalarText(uses);
     if (isScalar(uses) && usesText) {
       if (usesText.trim().startsWith('docker://')) {
-        this.imageSite(uses, 0, usesText.length, { source: 'docker-uses', job, step, dockerPrefix: true });
-      } else if (usesText.trim().startsWith('./')) {
-        this.localActionInputs(step, job);
+        this.imageSite(uses, 0, usesText.length, { source: 'docker-uses', job, step, dockerPrefix: true, env });
+      } else if (isLocalUses(usesText)) {
+        this.localActionInputs(step, job, env);
       } else {
         const ref = this.actionRef(uses, job, step, false);
-        if (ref) this.actionInputs(ref, step, job);
+        if (ref) this.actionInputs(ref, step, job, env);
       }
     }
     const run = mapValue(this.doc, step.node, 'run');
@@ -229,7 +260,14 @@ class Extractor {
       const scan = findScriptImages(script);
       for (const img of scan.images) {
         if (img.tool === 'dockerfile' && img.text === 'scratch') continue;
-        this.imageSite(run, img.start, img.end, { source: 'run-script', job, step, platform: img.platform, builtTags });
+        const platform = img.platformPieces ? this.piecesTemplate(script, img.platformPieces, env) : img.platform;
+        this.imageSite(run, img.start, img.end, { source: 'run-script', job, step, platform, builtTags, env });
+      }
+      for (const img of scan.templates) {
+        if (builtTags.has(img.shape) || builtTags.has(img.shape.replace(/:[^/:]*$/, ''))) continue;
+        const platform = img.platformPieces ? this.piecesTemplate(script, img.platformPieces, env) : img.platform;
+        const opts: SiteOptions = { source: 'run-script', job, step, platform, builtTags, env };
+        this.templateSite(run, img.start, img.end, this.shellParts(script, img, env), opts);
       }
     }
   }
@@ -238,7 +276,7 @@ class Extractor {
     const raw = scalarText(node);
     if (!raw) return undefined;
     const text = raw.trim();
-    if (text.startsWith('./') || text.startsWith('.\\') || text.startsWith('docker://') || text.includes('${{')) return undefined;
+    if (isLocalUses(text) || text.startsWith('docker://') || text.includes('${{')) return undefined;
     // `owner/repo` with no `@ref` (or an empty one) is still an action reference: GitHub rejects it.
     const at = text.lastIndexOf('@') >= 0 ? text.lastIndexOf('@') : text.length;
     if (at <= 0) return undefined;
@@ -278,7 +316,7 @@ class Extractor {
     return hash >= 0 ? rest.slice(hash).trim() : undefined;
   }
 
-  private actionInputs(ref: ActionReference, step: StepModel, job: JobModel | undefined): void {
+  private actionInputs(ref: ActionReference, step: StepModel, job: JobModel | undefined, env: EnvScope): void {
     const action = `${ref.owner}/${ref.repo}`.toLowerCase();
     const withNode = mapValue(this.doc, step.node, 'with');
     for (const input of imageInputsFor(action, this.extraInputs)) {
@@ -293,6 +331,7 @@ class Extractor {
         mayCarryPlatform: input.mayCarryPlatform,
         noImageValues: input.noImageValues,
         platform,
+        env,
       };
       if (action === runOnArchAction) {
         this.runOnArch(step, job, withNode, valueNode, opts);
@@ -305,7 +344,7 @@ class Extractor {
 
   // A local action taking run-on-arch's inputs (`base_image` with `arch`/`distro`) is that action
   // tested in its own repository, or a wrapper of it; its images are chosen the same way.
-  private localActionInputs(step: StepModel, job: JobModel | undefined): void {
+  private localActionInputs(step: StepModel, job: JobModel | undefined, env: EnvScope): void {
     const withNode = mapValue(this.doc, step.node, 'with');
     const base = mapValue(this.doc, withNode, 'base_image');
     if (!base || !(mapGet(this.doc, withNode, 'arch') || mapGet(this.doc, withNode, 'distro'))) return;
@@ -318,6 +357,7 @@ class Extractor {
       input: input.input,
       mayCarryPlatform: true,
       noImageValues: input.noImageValues,
+      env,
     });
   }
 
@@ -332,7 +372,7 @@ class Extractor {
     for (const combo of this.combosOf(job)) {
       if (isScalar(baseNode)) {
         const raw = scalarText(baseNode) ?? '';
-        const base = this.evaluate(raw, combo, job);
+        const base = this.evaluate(raw, combo, job, opts.env);
         if ('unknown' in base) {
           this.runtimeImage(baseNode, 0, raw.length, base.unknown, opts);
           continue;
@@ -342,8 +382,8 @@ class Extractor {
           continue;
         }
       }
-      const arch = archNode ? this.evaluate(scalarText(archNode) ?? '', combo, job) : { value: runOnArchDefaults.arch };
-      const distro = distroNode ? this.evaluate(scalarText(distroNode) ?? '', combo, job) : { value: runOnArchDefaults.distro };
+      const arch = archNode ? this.evaluate(scalarText(archNode) ?? '', combo, job, opts.env) : { value: runOnArchDefaults.arch };
+      const distro = distroNode ? this.evaluate(scalarText(distroNode) ?? '', combo, job, opts.env) : { value: runOnArchDefaults.distro };
       if ('unknown' in arch || 'unknown' in distro) continue;
       const from = runOnArchImage(arch.value.trim(), distro.value.trim());
       if (!from) continue;
@@ -361,7 +401,8 @@ class Extractor {
       const entry = combo.entries[combo.entries.length - 1];
       matrix = this.binding(undefined, entry, combo);
     }
-    this.emit({ text: imageText, span, editable: false, platform: opts.platform, matrix, commentAt: commentAnchor(at) }, opts);
+    const platform = this.platformIn(opts.platform, combo, job, opts.env);
+    this.emit({ text: imageText, span, editable: false, platform, matrix, commentAt: commentAnchor(at) }, opts);
   }
 
   private combosOf(job: JobModel | undefined): Array<Combination | undefined> {
@@ -370,24 +411,82 @@ class Extractor {
   }
 
   /** Evaluates a template; `{ unknown }` when it depends on values known only at run time. */
-  private evaluate(
-    template: string,
+  private evaluate(template: string, combo: Combination | undefined, job: JobModel | undefined, env: EnvScope | undefined): Evaluated {
+    return this.evaluateParts(template, templateParts(template, 0), combo, job, env, undefined);
+  }
+
+  /**
+   * Evaluates the parts of a value written in `raw` (a node's text); the sites of env values a part
+   * reads are returned with the value, as the path by which it arrives.
+   */
+  private evaluateParts(
+    raw: string,
+    parts: readonly ValuePart[],
     combo: Combination | undefined,
     job: JobModel | undefined,
-  ): { value: string; sources: Array<MatrixScalarSource | undefined> } | { unknown: string } {
+    scope: EnvScope | undefined,
+    node: Scalar | undefined,
+  ): Evaluated {
     let value = '';
     const sources: Array<MatrixScalarSource | undefined> = [];
-    for (const part of splitTemplate(template)) {
+    const sites: Array<{ span: Span; expression: string }> = [];
+    let structure: data.ExpressionData | undefined;
+    const expansion = job?.matrix ?? noMatrix;
+    for (const part of parts) {
+      if (part.unknown !== undefined) return { unknown: part.unknown };
       if (part.expression === undefined) {
-        value += template.slice(part.start, part.end);
+        value += raw.slice(part.start, part.end);
         continue;
       }
-      const r = evaluateExpression(part.expression, combo, job?.matrix ?? { combinations: [], dynamic: false, truncated: false, sources: new Map() });
+      let env;
+      if (scope) {
+        env = envValues(scope, this.text, combo, expansion);
+        for (const name of envNamesIn(part.expression)) {
+          const variable = findVariable(scope, name);
+          if (!variable) return { unknown: `env.${name} is not set in this file (an earlier step or the runner sets it)` };
+          const why = env.unknown.get(variable.name);
+          if (why) return { unknown: why };
+          sites.push(...(env.sites.get(variable.name) ?? []));
+        }
+      }
+      const r = evaluateExpression(part.expression, combo, expansion, env);
       if (!r.known) return { unknown: r.reason };
+      if (r.structure) structure = r.structure;
       value += r.value;
       sources.push(r.source);
+      if (node) sites.unshift({ span: valueSpan(this.text, node, part.start, part.end).span, expression: raw.slice(part.start, part.end) });
     }
-    return { value, sources };
+    return { value, sources, sites, structure };
+  }
+
+  /** The parts of a shell word: its text (which may hold `${{ … }}`), env variables as `env.X`, the rest run-time. */
+  private shellParts(script: string, image: ScriptImageTemplate, env: EnvScope): ValuePart[] {
+    return image.pieces.flatMap((piece): ValuePart[] => {
+      if (piece.kind === 'text') return templateParts(script.slice(piece.start, piece.end), piece.start);
+      if (piece.kind === 'dynamic') return [{ start: piece.start, end: piece.end, unknown: piece.reason }];
+      if (env.variables.has(piece.name)) return [{ start: piece.start, end: piece.end, expression: `env['${piece.name}']` }];
+      return [{ start: piece.start, end: piece.end, unknown: `$${piece.name} is not set in this file (an earlier step or the runner sets it)` }];
+    });
+  }
+
+  /** A shell value (a `--platform`) as a template: env variables become `${{ env.X }}`; undefined when any part is run-time. */
+  private piecesTemplate(script: string, pieces: readonly ShellPiece[], env: EnvScope): string | undefined {
+    let out = '';
+    for (const piece of pieces) {
+      if (piece.kind === 'text') out += script.slice(piece.start, piece.end);
+      else if (piece.kind === 'variable' && env.variables.has(piece.name)) out += `\${{ env['${piece.name}'] }}`;
+      else return undefined;
+    }
+    return out;
+  }
+
+  /** The platform a value asks for in one combination: undefined unless it is known and reads as one. */
+  private platformIn(platform: string | undefined, combo: Combination | undefined, job: JobModel | undefined, env: EnvScope | undefined): string | undefined {
+    if (platform === undefined) return undefined;
+    const r = platform.includes('${{') ? this.evaluate(platform, combo, job, env) : { value: platform };
+    if ('unknown' in r) return undefined;
+    const p = r.value.trim();
+    return isPlatform(p) ? p : undefined;
   }
 
   /** An image chosen at run time: reported as such (information), never judged as a reference. */
@@ -408,7 +507,8 @@ class Extractor {
     }
     if (!text) return;
     const located = valueSpan(this.text, node, from + lead, from + lead + text.length);
-    this.emit({ text, span: located.span, editable: false, platform: opts.platform, commentAt: commentAnchor(node), runtimeValue: reason }, opts);
+    const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
+    this.emit({ text, span: located.span, editable: false, platform, commentAt: commentAnchor(node), runtimeValue: reason }, opts);
     if (!this.model.unknown.some((u) => u.span.start === located.span.start)) this.model.unknown.push({ span: located.span, reason });
   }
 
@@ -420,34 +520,72 @@ class Extractor {
   /** An image written in `node`'s value between `from` and `to` (possibly a template). */
   private imageSite(node: Scalar, from: number, to: number, opts: SiteOptions, combos?: Array<Combination | undefined>): void {
     const raw = (scalarText(node) ?? '').slice(from, to);
-    if (!raw.includes('${{')) {
-      this.literal(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), opts, undefined, undefined, node);
+    // A literal image with a platform that varies per combination is judged in each combination.
+    if (!raw.includes('${{') && !opts.platform?.includes('${{')) {
+      const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
+      this.literal(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), { ...opts, platform }, undefined, undefined, node);
       return;
     }
-    const parts = splitTemplate(raw);
+    this.templateSite(node, from, to, templateParts(raw, from), opts, combos);
+  }
+
+  /** An image whose value is built from `parts` (offsets in the node's text), evaluated for each combination. */
+  private templateSite(node: Scalar, from: number, to: number, parts: readonly ValuePart[], opts: SiteOptions, combos?: Array<Combination | undefined>): void {
+    const raw = scalarText(node) ?? '';
     const exprParts = parts.filter((p) => p.expression !== undefined);
     for (const combo of combos ?? this.combosOf(opts.job)) {
-      const r = this.evaluate(raw, combo, opts.job);
+      const r = this.evaluateParts(raw, parts, combo, opts.job, opts.env, node);
       if ('unknown' in r) {
         this.runtimeImage(node, from, to, r.unknown, opts);
         return;
       }
-      if (r.value.trim() === '') continue;
-      const vias = exprParts.map((p) => ({ span: valueSpan(this.text, node, from + p.start, from + p.end).span, expression: raw.slice(p.start, p.end) }));
+      const platform = this.platformIn(opts.platform, combo, opts.job, opts.env);
+      const site: SiteOptions = { ...opts, platform };
+      let value = r.value;
+      let source = r.sources.length === 1 ? r.sources[0] : undefined;
+      if (r.structure) {
+        // An object (a matrix mapping, or `fromJSON` of one): a container's `image` inside it, never 'Object'.
+        const image = structureImage(r.structure, opts.source);
+        if (!image) continue;
+        value = image.value;
+        source = (image.cell && opts.job?.matrix.sources.get(image.cell)) || this.writtenIn(combo, value);
+      }
+      if (value.trim() === '') continue;
+      const vias = r.sites;
       const onlyExpression = parts.length === 1 && exprParts.length === 1;
-      const source = r.sources.length === 1 ? r.sources[0] : undefined;
-      if (onlyExpression && source && isScalar(source.node)) {
-        // The whole value is one matrix scalar: point at it, where the fix belongs.
+      const binding = (s: MatrixScalarSource) => (s.entry ? this.binding(s, s.entry, combo) : undefined);
+      if (exprParts.length === 0 && parts.every((p) => p.unknown === undefined) && !r.structure) {
+        this.literal(value, (a, b) => valueSpan(this.text, node, from + a, from + b), site, undefined, undefined, node);
+      } else if (source && isScalar(source.node) && (onlyExpression || r.structure) && (scalarText(source.node) ?? '').includes(value.trim())) {
+        // The value is written in one scalar (a matrix value, an env literal): point at it, where the fix belongs.
         const mnode = source.node;
-        this.literal(r.value, (a, b) => valueSpan(this.text, mnode, a, b), opts, vias, this.binding(source, source.entry, combo), mnode);
+        const at = (scalarText(mnode) ?? '').indexOf(value);
+        const shift = at > 0 && r.structure ? at : 0;
+        this.literal(value, (a, b) => valueSpan(this.text, mnode, shift + a, shift + b), site, vias, binding(source), mnode);
       } else if (source && isScalar(source.node)) {
-        this.literal(r.value, () => ({ span: nodeSpan(source.node), exact: false }), opts, vias, this.binding(source, source.entry, combo), source.node);
+        const snode = source.node;
+        this.literal(value, () => ({ span: nodeSpan(snode), exact: false }), site, vias, binding(source), snode);
       } else {
         const whole = valueSpan(this.text, node, from, to).span;
         const entry = combo?.entries[combo.entries.length - 1];
-        this.literal(r.value, () => ({ span: whole, exact: false }), opts, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
+        this.literal(value, () => ({ span: whole, exact: false }), site, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
       }
     }
+  }
+
+  /** The matrix scalar of `combo` whose text holds `value` (a JSON string read with `fromJSON`). */
+  private writtenIn(combo: Combination | undefined, value: string): MatrixScalarSource | undefined {
+    if (!combo || !value) return undefined;
+    for (const entry of combo.entries) {
+      for (const s of this.sourcesIn(entry.span)) if ((scalarText(s.node) ?? '').includes(value)) return s;
+    }
+    return undefined;
+  }
+
+  private sourcesIn(span: Span): MatrixScalarSource[] {
+    const out: MatrixScalarSource[] = [];
+    for (const job of this.model.jobs) for (const s of job.matrix.sources.values()) if (s.span.start >= span.start && s.span.end <= span.end) out.push(s);
+    return out;
   }
 
   private binding(source: MatrixScalarSource | undefined, entry: MatrixEntry | undefined, combo: Combination | undefined): MatrixBinding | undefined {
@@ -496,6 +634,7 @@ class Extractor {
     this.emit({ text, span: located.span, editable: located.exact, platform, via, matrix, commentAt: commentAnchor(anchor) }, opts);
   }
 
+
   private emit(
     found: {
       text: string;
@@ -509,7 +648,8 @@ class Extractor {
     },
     opts: SiteOptions,
   ): void {
-    const key = `${found.span.start}:${found.span.end}:${found.text}:${found.platform ?? ''}:${opts.source}`;
+    // One finding per place the text is written: every consumer of it (a matrix value, an env literal) joins it.
+    const key = `${found.span.start}:${found.span.end}:${found.text}:${found.platform ?? ''}`;
     const prior = this.seen.get(key);
     if (prior) {
       const step = opts.step?.index;
@@ -543,4 +683,31 @@ class Extractor {
     this.seen.set(key, ref);
     this.model.images.push(ref);
   }
+}
+
+const noMatrix: MatrixExpansion = { combinations: [], dynamic: false, truncated: false, sources: new Map() };
+
+/** `./path`, and GitHub's `$/path` (this repository at the same commit): local references, never pinned. */
+export function isLocalUses(uses: string): boolean {
+  const t = uses.trim();
+  return t.startsWith('./') || t.startsWith('.\\') || t.startsWith('$/');
+}
+
+/** The literal and expression parts of a template, with offsets shifted by `at`. */
+function templateParts(template: string, at: number): ValuePart[] {
+  return splitTemplate(template).map((p) => ({ start: p.start + at, end: p.end + at, expression: p.expression }));
+}
+
+/** `os/arch[/variant]` (or an architecture alone), possibly several separated by commas. */
+function isPlatform(p: string): boolean {
+  return /^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+){0,2}(?:\s*,\s*[a-z0-9_.-]+(?:\/[a-z0-9_.-]+){0,2})*$/i.test(p);
+}
+
+/** The image an object value names: a `container:` or `services:` mapping's `image`. */
+function structureImage(value: data.ExpressionData, source: ImageSource): { value: string; cell?: data.ExpressionData } | undefined {
+  if (source !== 'container' && source !== 'service') return undefined;
+  if (!(value instanceof data.Dictionary)) return undefined;
+  const cell = value.get('image');
+  if (!cell || !cell.primitive) return undefined;
+  return { value: cell.coerceString(), cell };
 }

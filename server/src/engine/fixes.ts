@@ -38,6 +38,49 @@ function removeLines(text: string, span: Span): TextEdit | undefined {
   const after = text.slice(span.end, lastLineEnd).trim();
   if (after !== '' && !after.startsWith('#')) return undefined;
   const end = lastLineEnd < text.length ? lastLineEnd + 1 : lastLineEnd;
+  return withBlankLayout(text, start, end);
+}
+
+const isBlank = (line: string): boolean => line.trim() === '';
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/**
+ * Widens the removal of the whole lines [start, end) so the blank lines around it read as a person would
+ * leave them: a block set off by blank lines takes one side's blank lines with it, so no double gap (or a
+ * gap under its parent key, or at the end of its list) is left behind.
+ */
+function withBlankLayout(text: string, start: number, end: number): TextEdit {
+  const blockIndent = indentOf(text.slice(start, lineEndOf(text, start)));
+  // The blank lines right after the block.
+  let after = end;
+  while (after < text.length && isBlank(text.slice(after, lineEndOf(text, after)))) {
+    const next = lineEndOf(text, after);
+    if (next >= text.length) {
+      after = text.length;
+      break;
+    }
+    after = next + 1;
+  }
+  // The blank lines right before it.
+  let before = start;
+  while (before > 0) {
+    const prev = lineStartOf(text, before - 1);
+    if (!isBlank(text.slice(prev, before))) break;
+    before = prev;
+  }
+  const blankAfter = after > end;
+  const blankBefore = before < start;
+  if (!blankAfter && !blankBefore) return { start, end, newText: '' };
+  // What surrounds the gap: the parent (or an earlier sibling) above, a sibling (or the parent's end) below.
+  const above = before > 0 ? text.slice(lineStartOf(text, before - 1), before - 1) : undefined;
+  const below = after < text.length ? text.slice(after, lineEndOf(text, after)) : undefined;
+  const firstChild = above === undefined || indentOf(above) < blockIndent;
+  const lastChild = below === undefined || indentOf(below) < blockIndent;
+  if (blankAfter && (blankBefore || firstChild)) return { start, end: after, newText: '' };
+  if (blankBefore && lastChild) return { start: before, end, newText: '' };
   return { start, end, newText: '' };
 }
 

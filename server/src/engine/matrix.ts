@@ -261,15 +261,25 @@ export const knownContexts = ['matrix', 'github', 'env', 'vars', 'secrets', 'inp
 
 class TracingEvaluator extends Evaluator {
   unknownContext: string | undefined;
+  constructor(
+    expr: ConstructorParameters<typeof Evaluator>[0],
+    context: data.Dictionary,
+    private readonly known: ReadonlySet<string>,
+  ) {
+    super(expr, context);
+  }
   override visitContextAccess(access: Parameters<Evaluator['visitContextAccess']>[0]): data.ExpressionData {
     const name = access.name.lexeme;
-    if (name !== 'matrix') {
+    if (!this.known.has(name.toLowerCase())) {
       this.unknownContext ??= name;
       return new data.Null();
     }
     return super.visitContextAccess(access);
   }
 }
+
+const matrixOnly: ReadonlySet<string> = new Set(['matrix']);
+const withEnv: ReadonlySet<string> = new Set(['matrix', 'env']);
 
 const parsedCache = new Map<string, ReturnType<Parser['parse']> | null>();
 
@@ -289,16 +299,24 @@ function parseExpression(expression: string): ReturnType<Parser['parse']> | unde
 }
 
 export type EvaluatedExpression =
-  | { known: true; value: string; source?: MatrixScalarSource }
+  /** `structure` is set when the value is an object or an array (`value` is then empty, never 'Object'). */
+  | { known: true; value: string; source?: MatrixScalarSource; structure?: data.ExpressionData }
   | { known: false; reason: string };
 
-/** Evaluates one expression against a matrix combination. */
-export function evaluateExpression(expression: string, combination: Combination | undefined, expansion: MatrixExpansion): EvaluatedExpression {
+/** Values of the `env` context known from the file, with where each is written. */
+export interface KnownEnv {
+  values: data.Dictionary;
+  sources: Map<data.ExpressionData, MatrixScalarSource>;
+}
+
+/** Evaluates one expression against a matrix combination (and, when given, the `env` context). */
+export function evaluateExpression(expression: string, combination: Combination | undefined, expansion: MatrixExpansion, env?: KnownEnv): EvaluatedExpression {
   const expr = parseExpression(expression);
   if (!expr) return { known: false, reason: `cannot parse expression '${expression}'` };
   const ctx = new data.Dictionary();
   ctx.add('matrix', combination ? combination.context : new data.Dictionary());
-  const ev = new TracingEvaluator(expr, ctx);
+  if (env) ctx.add('env', env.values);
+  const ev = new TracingEvaluator(expr, ctx, env ? withEnv : matrixOnly);
   let result: data.ExpressionData;
   try {
     result = ev.evaluate();
@@ -307,7 +325,9 @@ export function evaluateExpression(expression: string, combination: Combination 
   }
   if (ev.unknownContext) return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
   if (!combination && /\bmatrix\b/.test(expression)) return { known: false, reason: 'the job has no matrix the value could come from' };
-  return { known: true, value: result.coerceString(), source: expansion.sources.get(result) };
+  const source = expansion.sources.get(result) ?? env?.sources.get(result);
+  if (!result.primitive) return { known: true, value: '', source, structure: result };
+  return { known: true, value: result.coerceString(), source };
 }
 
 /** The dotted path a `matrix.a.b` expression names, or undefined for anything more complex. */

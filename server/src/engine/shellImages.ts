@@ -3,6 +3,8 @@
 // are understood the way the shell understands them.
 import * as path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
+import { literalSpan, literalText, type ShellPiece, type VariableFacts, wholeVariable, type WordContext, wordPieces } from './shellWords';
+import { type CommandTool, FROM_OPTIONS, GLOBAL_OPTIONS, type OptionTable, PULL_OPTIONS, RUN_OPTIONS, WRAPPERS } from './shellOptions';
 
 type SyntaxNode = TreeSitter.Node;
 
@@ -19,11 +21,35 @@ export interface ScriptImage {
   platform?: string;
   /** Set when the image came through a shell variable assigned once, earlier in the script. */
   viaVariable?: string;
+  /** The `--platform` value as pieces, when it is not one literal word (`linux/${ARCH}`). */
+  platformPieces?: ShellPiece[];
+}
+
+/** An image word that expands variables the script does not settle: `$IMAGE`, `"ghcr.io/me/app:$TAG"`. */
+export interface ScriptImageTemplate {
+  /** Offsets of the whole word (quotes excluded when the word is one quoted string). */
+  start: number;
+  end: number;
+  /** The word as written, e.g. `${DOCKER_CONTAINER}`. */
+  text: string;
+  tool: ScriptImage['tool'];
+  verb: string;
+  pieces: ShellPiece[];
+  /** The word's shape (variables as `${NAME}`), to match a tag built earlier in the same shape. */
+  shape: string;
+  platform?: string;
+  platformPieces?: ShellPiece[];
 }
 
 export interface ScriptScan {
   images: ScriptImage[];
-  /** Tags this script builds (`docker build -t X`, `buildx build --tag X`, `docker tag A X`): local, not pulled. */
+  /** Image words built from variables the script does not settle, for the engine to resolve. */
+  templates: ScriptImageTemplate[];
+  /**
+   * Tags this script makes locally (`docker build -t X`, `buildx build --load -t X`, `docker tag A X`,
+   * `docker commit C X`, `docker import F X`): local, not pulled. A tag with variables is kept in its
+   * written shape (`rustup/${DOCKER}`), to match image words of the same shape.
+   */
   builtTags: string[];
   /** Image arguments made of variables or command substitutions that could not be resolved. */
   unresolved: number;
@@ -98,29 +124,19 @@ function maskExpressions(script: string): string {
 }
 
 type Tool = ScriptImage['tool'];
-/** The tools that run as commands (a Dockerfile is text the script writes). */
-type CommandTool = Exclude<Tool, 'dockerfile'>;
 
 /** A shell variable's assignments: only a single literal assignment resolves. */
-interface VariableFacts {
-  /** Offset of the first assignment. */
-  at: number;
-  count: number;
-  value?: { start: number; end: number };
-}
-
-interface ScanState {
-  script: string;
+interface ScanState extends WordContext {
   masked: string;
-  variables: Map<string, VariableFacts>;
   images: ScriptImage[];
+  templates: ScriptImageTemplate[];
   builtTags: string[];
   unresolved: number;
 }
 
 function scanScript(shell: TreeSitter.Parser, script: string): ScriptScan {
   const masked = maskExpressions(script);
-  const state: ScanState = { script, masked, variables: new Map(), images: [], builtTags: [], unresolved: 0 };
+  const state: ScanState = { script, masked, variables: new Map(), images: [], templates: [], builtTags: [], unresolved: 0 };
   const tree = shell.parse(masked);
   if (tree) {
     try {
@@ -133,6 +149,7 @@ function scanScript(shell: TreeSitter.Parser, script: string): ScriptScan {
   }
   return Object.freeze({
     images: Object.freeze(state.images.map((image) => Object.freeze(image))) as ScriptImage[],
+    templates: Object.freeze(state.templates.map((image) => Object.freeze(image))) as ScriptImageTemplate[],
     builtTags: Object.freeze([...new Set(state.builtTags)]) as string[],
     unresolved: state.unresolved,
   });
@@ -165,10 +182,11 @@ function collect(tree: TreeSitter.Tree, state: ScanState): { commands: SyntaxNod
   }
 }
 
-function noteVariable(state: ScanState, name: string, at: number, value?: { start: number; end: number }): void {
+function noteVariable(state: ScanState, name: string, at: number, value?: { start: number; end: number }, valueNode?: SyntaxNode): void {
   const facts = state.variables.get(name);
   if (facts) facts.count++;
-  else state.variables.set(name, { at, count: 1, value });
+  else state.variables.set(name, { at, count: 1, value, valueNode, literals: [] });
+  if (value) state.variables.get(name)?.literals.push(value);
 }
 
 function noteAssignment(node: SyntaxNode, state: ScanState): void {
@@ -178,7 +196,7 @@ function noteAssignment(node: SyntaxNode, state: ScanState): void {
   const settles = node.parent?.type !== 'command' && node.child(1)?.type === '=';
   const valueNode = node.childForFieldName('value');
   const value = settles && valueNode ? literalSpan(valueNode) : undefined;
-  noteVariable(state, name.text, node.startIndex, value && value.end > value.start ? value : undefined);
+  noteVariable(state, name.text, node.startIndex, value && value.end > value.start ? value : undefined, settles && valueNode ? valueNode : undefined);
 }
 
 // `read` options that take a value; its other words name the variables it sets.
@@ -195,135 +213,11 @@ function noteRead(command: SyntaxNode, state: ScanState): void {
   }
 }
 
-/** The span of a word whose value is its own text (quotes excluded), or undefined when it expands anything. */
-function literalSpan(node: SyntaxNode): { start: number; end: number } | undefined {
-  switch (node.type) {
-    case 'word':
-    case 'number':
-      return { start: node.startIndex, end: node.endIndex };
-    case 'raw_string':
-      return node.endIndex - node.startIndex >= 2 ? { start: node.startIndex + 1, end: node.endIndex - 1 } : undefined;
-    case 'string': {
-      const parts = node.namedChildren;
-      if (parts.length === 0) return { start: node.startIndex + 1, end: node.startIndex + 1 };
-      if (parts.length === 1 && parts[0].type === 'string_content') return { start: parts[0].startIndex, end: parts[0].endIndex };
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** What a command word says, quotes removed, when it is knowable without running the shell. */
-function literalText(node: SyntaxNode, state: ScanState): string | undefined {
-  if (node.type === 'concatenation') {
-    let text = '';
-    for (const part of node.namedChildren) {
-      const piece = literalText(part, state);
-      if (piece === undefined) return undefined;
-      text += piece;
-    }
-    return text;
-  }
-  const span = literalSpan(node);
-  return span && state.script.slice(span.start, span.end);
-}
-
-/** The variable a word expands to as a whole: `$x`, `${x}`, `"$x"`, `"${x}"`. */
-function wholeVariable(node: SyntaxNode): string | undefined {
-  if (node.type === 'string') {
-    const parts = node.namedChildren;
-    return parts.length === 1 ? wholeVariable(parts[0]) : undefined;
-  }
-  // Exactly `$` name or `${` name `}`: anything more (`${#x}`, `${!x}`, `${x:-y}`) computes another value.
-  const plain = (node.type === 'simple_expansion' && node.childCount === 2) || (node.type === 'expansion' && node.childCount === 3);
-  const name = node.child(1);
-  return plain && name?.type === 'variable_name' ? name.text : undefined;
-}
-
-// Commands that run their arguments as another command, with the options of each that take a value.
-const WRAPPERS: Record<string, { valued: Set<string>; skipAssignments?: boolean; operands?: number }> = {
-  sudo: { valued: new Set(['-u', '--user', '-g', '--group', '-C', '--close-from', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout']) },
-  doas: { valued: new Set(['-u', '-C']) },
-  env: { valued: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']), skipAssignments: true },
-  exec: { valued: new Set(['-a']) },
-  command: { valued: new Set() },
-  nohup: { valued: new Set() },
-  time: { valued: new Set(['-f', '--format', '-o', '--output']) },
-  nice: { valued: new Set(['-n', '--adjustment']) },
-  // `timeout DURATION command…`
-  timeout: { valued: new Set(['-s', '--signal', '-k', '--kill-after']), operands: 1 },
-};
-
-function words(list: string): Set<string> {
-  return new Set(list.split(/\s+/).filter(Boolean));
-}
-
-interface OptionTable {
-  /** Long options (`--name`) and short ones (`-v`) that take a value. */
-  valued: Set<string>;
-}
-
-// Global options written between the tool and its subcommand.
-const GLOBAL_OPTIONS: Record<CommandTool, OptionTable> = {
-  docker: { valued: words('-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey') },
-  nerdctl: {
-    valued: words(`-H --host -a --address -n --namespace --snapshotter --storage-driver --cni-path --cni-netconfpath
-      --data-root --cgroup-manager --host-gateway-ip --hosts-dir --bridge-ip`),
-  },
-  podman: {
-    valued: words(`-c --connection --url --identity --root --runroot --runtime --runtime-flag --storage-driver
-      --storage-opt --cgroup-manager --conmon --events-backend --hooks-dir --imagestore --log-level --module
-      --network-cmd-path --network-config-dir --out --ssh --tmpdir --volumepath --cdi-spec-dir --config`),
-  },
-  buildah: {
-    valued: words(`--root --runroot --storage-driver --storage-opt --registries-conf --short-name-alias-conf
-      --userns-uid-map --userns-gid-map --log-level --cgroup-manager --default-mounts-file`),
-  },
-};
-
-// `run` and `create` of docker, podman and nerdctl share nearly all options; this is their union.
-const RUN_OPTIONS: OptionTable = {
-  valued: words(`-a -c -e -h -l -m -p -u -v -w
-    --add-host --annotation --arch --attach --authfile --blkio-weight --blkio-weight-device --cap-add --cap-drop
-    --cert-dir --cgroup-conf --cgroup-parent --cgroupns --cgroups --chrootdirs --cidfile --conmon-pidfile
-    --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus
-    --cpuset-cpus --cpuset-mems --creds --decryption-key --detach-keys --device --device-cgroup-rule
-    --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option
-    --dns-search --domainname --entrypoint --env --env-file --env-merge --expose --gidmap --gpus --group-add
-    --group-entry --health-cmd --health-interval --health-on-failure --health-retries --health-start-interval
-    --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries
-    --health-startup-success --health-startup-timeout --health-timeout --hostname --hostuser --image-volume
-    --init-path --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file
-    --link --link-local-ip --log-driver --log-opt --mac-address --memory --memory-reservation --memory-swap
-    --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --os
-    --passwd-entry --personality --pid --pidfile --pids-limit --platform --pod --pod-id-file --preserve-fd
-    --preserve-fds --publish --pull --rdt-class --requires --restart --retry --retry-delay --runtime --sdnotify
-    --seccomp-policy --secret --security-opt --shm-size --shm-size-systemd --stop-signal --stop-timeout
-    --storage-opt --subgidname --subuidname --sysctl --systemd --timeout --tmpfs --tz --uidmap --ulimit --umask
-    --unsetenv --user --userns --uts --variant --volume --volume-driver --volumes-from --workdir
-    --cosign-key --cosign-certificate-identity --cosign-certificate-oidc-issuer --notation-key-name
-    --notation-cert --verify --ipfs-address --cidfile --pidfile --gpus`),
-};
-
-const PULL_OPTIONS: OptionTable = {
-  valued: words(`--platform --arch --os --variant --authfile --cert-dir --creds --decryption-key --retry
-    --retry-delay --policy --unpack --cosign-key --verify --ipfs-address`),
-};
-
-// `buildah from`
-const FROM_OPTIONS: OptionTable = {
-  valued: words(`-v -m --name --arch --os --variant --platform --authfile --cert-dir --creds --cidfile --format
-    --add-host --cap-add --cap-drop --cgroup-parent --cgroupns --cpu-period --cpu-quota --cpu-shares --cpuset-cpus
-    --cpuset-mems --decryption-key --device --dns --dns-option --dns-search --http-proxy-env --ipc --isolation
-    --memory --memory-swap --network --net --pid --retry --retry-delay --security-opt --shm-size --ulimit --userns
-    --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --uts --volume --blob-cache`),
-};
-
 type Step =
   | { kind: 'image'; verb: string; options: OptionTable; many: boolean }
   | { kind: 'build' }
-  | { kind: 'tag' };
+  /** Names a local image: the operand at `operand` (`tag SRC TARGET`, `commit CONTAINER NAME`, `import FILE NAME`). */
+  | { kind: 'local'; operand: number };
 
 /** What a subcommand (after the tool's global options) does, or undefined for one that names no image. */
 function subcommand(tool: CommandTool, first: string, second: string | undefined): { step: Step; length: number } | undefined {
@@ -336,17 +230,20 @@ function subcommand(tool: CommandTool, first: string, second: string | undefined
     if (first === 'from') return image('from', FROM_OPTIONS, 1);
     if (first === 'pull') return image('pull', PULL_OPTIONS, 1);
     if (first === 'bud' || first === 'build') return { step: { kind: 'build' }, length: 1 };
-    if (first === 'tag') return { step: { kind: 'tag' }, length: 1 };
+    if (first === 'commit') return { step: { kind: 'local', operand: 1 }, length: 1 };
+    if (first === 'tag') return { step: { kind: 'local', operand: 1 }, length: 1 };
     return undefined;
   }
   if (first === 'run' || first === 'create') return image(first, RUN_OPTIONS, 1);
   if (first === 'pull') return image('pull', PULL_OPTIONS, 1);
   if (first === 'build') return { step: { kind: 'build' }, length: 1 };
-  if (first === 'tag') return { step: { kind: 'tag' }, length: 1 };
+  if (first === 'tag') return { step: { kind: 'local', operand: 1 }, length: 1 };
   if (first === 'container' && (second === 'run' || second === 'create')) return image(second, RUN_OPTIONS, 2);
   if (first === 'image' && second === 'pull') return image('pull', PULL_OPTIONS, 2);
+  if (first === 'commit' || first === 'import') return { step: { kind: 'local', operand: 1 }, length: 1 };
+  if ((first === 'container' && second === 'commit') || (first === 'image' && second === 'import')) return { step: { kind: 'local', operand: 1 }, length: 2 };
   if (first === 'image' && second === 'build') return { step: { kind: 'build' }, length: 2 };
-  if (first === 'image' && second === 'tag') return { step: { kind: 'tag' }, length: 2 };
+  if (first === 'image' && second === 'tag') return { step: { kind: 'local', operand: 1 }, length: 2 };
   if ((first === 'buildx' || first === 'builder') && (second === 'build' || second === 'b')) return { step: { kind: 'build' }, length: 2 };
   return undefined;
 }
@@ -365,16 +262,36 @@ function optionWidth(word: string, table: OptionTable): number | undefined {
   return 0;
 }
 
-/** The value of `--name=X`, `--name X`, or `-nX` given as `word` (and the word after it). */
-function optionValue(names: string[], args: SyntaxNode[], i: number, state: ScanState): string | undefined {
-  const word = literalText(args[i], state);
-  if (word === undefined) return undefined;
-  for (const name of names) {
-    if (word === name) return wordValue(args[i + 1], state);
-    if (name.startsWith('--') && word.startsWith(name + '=')) return word.slice(name.length + 1);
-    if (!name.startsWith('--') && word.startsWith(name) && word.length > name.length) return word.slice(name.length);
-  }
-  return undefined;
+/**
+ * How many words an argument takes as an option (0 or 1), or undefined when it is not an option. A word
+ * whose value is glued on and partly variable (`-v"$PWD:$PWD"`, `--volume="$X"`) is one option word.
+ */
+function argumentWidth(node: SyntaxNode, table: OptionTable, state: ScanState): number | undefined {
+  const word = literalText(node, state);
+  if (word !== undefined) return optionWidth(word, table);
+  const first = wordPieces(node, state)[0];
+  return first?.kind === 'text' && state.script[first.start] === '-' && first.end - first.start > 1 ? 0 : undefined;
+}
+
+/** The value of `--platform=X` or `--platform X` as pieces (`linux/${ARCH}` is text then a variable). */
+function platformValue(args: SyntaxNode[], i: number, state: ScanState): ShellPiece[] | undefined {
+  const name = '--platform';
+  if (literalText(args[i], state) === name) return args[i + 1] ? wordPieces(args[i + 1], state) : undefined;
+  const pieces = wordPieces(args[i], state);
+  const first = pieces[0];
+  if (first?.kind !== 'text' || !state.script.startsWith(`${name}=`, first.start)) return undefined;
+  const rest = { ...first, start: first.start + name.length + 1 };
+  return rest.end > rest.start ? [rest, ...pieces.slice(1)] : pieces.slice(1);
+}
+
+/** Pieces that are all text, joined; undefined when any piece expands a variable. */
+function piecesText(pieces: readonly ShellPiece[], state: ScanState): string | undefined {
+  return pieces.every((p) => p.kind === 'text') ? pieces.map((p) => state.script.slice(p.start, p.end)).join('') : undefined;
+}
+
+/** A word's written shape, variables as `${NAME}`: two words of one shape name the same image. */
+function shapeOf(pieces: readonly ShellPiece[], state: ScanState): string {
+  return pieces.map((p) => (p.kind === 'variable' ? `\${${p.name}}` : state.script.slice(p.start, p.end))).join('');
 }
 
 function readCommand(command: SyntaxNode, state: ScanState): void {
@@ -415,8 +332,7 @@ function readCommand(command: SyntaxNode, state: ScanState): void {
   i++;
   const globals = GLOBAL_OPTIONS[tool];
   while (i < args.length) {
-    const word = literalText(args[i], state);
-    const width = word === undefined ? undefined : optionWidth(word, globals);
+    const width = argumentWidth(args[i], globals, state);
     if (width === undefined) break;
     i += 1 + width;
   }
@@ -429,9 +345,9 @@ function readCommand(command: SyntaxNode, state: ScanState): void {
   i += found.length;
   const { step } = found;
   if (step.kind === 'build') return readBuildTags(args, i, state);
-  if (step.kind === 'tag') return readTagTarget(args, i, state);
+  if (step.kind === 'local') return readLocalName(args, i, state, step.operand);
 
-  let platform: string | undefined;
+  let platform: ShellPiece[] | undefined;
   const images: SyntaxNode[] = [];
   while (i < args.length) {
     const word = literalText(args[i], state);
@@ -439,20 +355,22 @@ function readCommand(command: SyntaxNode, state: ScanState): void {
       if (args[i + 1]) images.push(args[i + 1]);
       break;
     }
-    const width = word === undefined ? undefined : optionWidth(word, step.options);
+    const width = argumentWidth(args[i], step.options, state);
     if (width === undefined) {
       images.push(args[i]);
       if (!step.many) break;
       i++;
       continue;
     }
-    platform = optionValue(['--platform'], args, i, state) ?? platform;
+    platform = platformValue(args, i, state) ?? platform;
     i += 1 + width;
   }
   for (const node of images) reportImage(node, tool, step.verb, platform, state);
 }
 
-function reportImage(node: SyntaxNode, tool: Tool, verb: string, platform: string | undefined, state: ScanState): void {
+function reportImage(node: SyntaxNode, tool: Tool, verb: string, platformPieces: ShellPiece[] | undefined, state: ScanState): void {
+  const platform = platformPieces && piecesText(platformPieces, state);
+  const platformFacts = platformPieces === undefined ? {} : platform !== undefined ? { platform } : { platformPieces };
   let span = literalSpan(node);
   let viaVariable: string | undefined;
   if (!span) {
@@ -461,16 +379,29 @@ function reportImage(node: SyntaxNode, tool: Tool, verb: string, platform: strin
     if (facts && facts.count === 1 && facts.value && facts.at < node.startIndex) {
       span = facts.value;
       viaVariable = variable;
+    } else if (variable !== undefined && facts && facts.count > 1 && facts.literals.length === facts.count && facts.at < node.startIndex) {
+      // `if …; then image=a; else image=b; fi`: every literal the variable can hold is an image it may run.
+      for (const value of facts.literals) {
+        if (value.end <= value.start || /\s/.test(state.masked.slice(value.start, value.end))) continue;
+        state.images.push({ start: value.start, end: value.end, text: state.script.slice(value.start, value.end), tool, verb, viaVariable: variable, ...platformFacts });
+      }
+      return;
     }
   }
   if (!span) {
     state.unresolved++;
+    const pieces = wordPieces(node, state);
+    if (pieces.length === 0) return;
+    // A quoted word's offsets exclude its quotes, as for literal words.
+    const quoted = node.type === 'string' && node.endIndex - node.startIndex >= 2;
+    const start = quoted ? node.startIndex + 1 : node.startIndex;
+    const end = quoted ? node.endIndex - 1 : node.endIndex;
+    state.templates.push({ start, end, text: state.script.slice(start, end), tool, verb, pieces, shape: shapeOf(pieces, state), ...platformFacts });
     return;
   }
   // An empty word or one with blanks (a half-typed quote running to the end of the script) is no image.
   if (span.end <= span.start || /\s/.test(state.masked.slice(span.start, span.end))) return;
-  const image: ScriptImage = { start: span.start, end: span.end, text: state.script.slice(span.start, span.end), tool, verb };
-  if (platform !== undefined) image.platform = platform;
+  const image: ScriptImage = { start: span.start, end: span.end, text: state.script.slice(span.start, span.end), tool, verb, ...platformFacts };
   if (viaVariable !== undefined) image.viaVariable = viaVariable;
   state.images.push(image);
 }
@@ -488,22 +419,37 @@ function wordValue(node: SyntaxNode | undefined, state: ScanState): string | und
   return undefined;
 }
 
+/** A name the script gives a local image: its value when known, else its written shape. */
+function localName(node: SyntaxNode | undefined, state: ScanState): string | undefined {
+  if (!node) return undefined;
+  const value = wordValue(node, state);
+  if (value !== undefined) return value;
+  const pieces = wordPieces(node, state);
+  return pieces.length > 0 ? shapeOf(pieces, state) : undefined;
+}
+
 function readBuildTags(args: SyntaxNode[], from: number, state: ScanState): void {
   for (let i = from; i < args.length; i++) {
     const word = literalText(args[i], state);
     if (word === undefined) continue;
     let tag: string | undefined;
-    if (word === '-t' || word === '--tag') tag = wordValue(args[++i], state);
+    if (word === '-t' || word === '--tag') tag = localName(args[++i], state);
     else if (word.startsWith('--tag=')) tag = word.slice('--tag='.length);
     else if (word.startsWith('-t') && !word.startsWith('--') && word.length > 2) tag = word.slice(2);
     if (tag) state.builtTags.push(tag);
   }
 }
 
-/** `docker tag SOURCE TARGET` makes TARGET a local name. */
-function readTagTarget(args: SyntaxNode[], from: number, state: ScanState): void {
-  const operands = args.slice(from).filter((node) => !literalText(node, state)?.startsWith('-'));
-  const target = wordValue(operands[1], state);
+/** `docker tag SOURCE TARGET`, `docker commit CONTAINER TARGET`, `docker import FILE TARGET` make TARGET a local name. */
+function readLocalName(args: SyntaxNode[], from: number, state: ScanState, operand: number): void {
+  const operands: SyntaxNode[] = [];
+  for (let i = from; i < args.length; i++) {
+    const word = literalText(args[i], state);
+    // `commit -m MESSAGE`, `import -c CHANGE`: options with a value.
+    if (word !== undefined && /^(-m|--message|-a|--author|-c|--change|--platform)$/.test(word)) i++;
+    else if (!word?.startsWith('-')) operands.push(args[i]);
+  }
+  const target = localName(operands[operand], state);
   if (target) state.builtTags.push(target);
 }
 

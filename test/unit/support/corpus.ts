@@ -3,8 +3,26 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Analysis, Span } from '../../../server/src/engine';
+import { projectRoot } from './engine';
 
-export const corpusDir = '/work/shared/corpus';
+/**
+ * The shared corpus sits beside the repository, in `../shared/corpus`. A linked git worktree (its `.git` a
+ * file naming `<main>/.git/worktrees/<name>`) looks beside the main checkout instead.
+ */
+function findCorpusDir(): string {
+  const root = projectRoot();
+  const beside = join(root, '..', 'shared', 'corpus');
+  if (existsSync(beside)) return beside;
+  const dotGit = join(root, '.git');
+  if (existsSync(dotGit) && statSync(dotGit).isFile()) {
+    const gitdir = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1].trim();
+    const main = gitdir && /^(.*)[\\/]\.git[\\/]worktrees[\\/][^\\/]+$/.exec(gitdir)?.[1];
+    if (main) return join(main, '..', 'shared', 'corpus');
+  }
+  return beside;
+}
+
+export const corpusDir = findCorpusDir();
 export const loongArchWorkflow = join(corpusDir, 'astral-sh__uv/build-binaries.at-2fd9e53b.yml');
 
 export interface CorpusFile {

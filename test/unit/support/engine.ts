@@ -1,6 +1,8 @@
 // Shared helpers for engine tests: load once, analyse small fixtures, find things by line.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, type AnalyzeOptions, type Finding, type TrustPolicy } from '../../../server/src/engine';
 
 let loaded: Promise<void> | undefined;
@@ -42,9 +44,21 @@ export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A workflow of one job `a` on ubuntu-latest whose `steps:` are the given lines. */
+export function oneJob(...steps: string[]): string {
+  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...steps);
+}
+
 /** The project's root: the nearest folder above the running bundle that holds package.json. */
 export function projectRoot(): string {
   let d = __dirname;
   while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
   return d;
+}
+
+/** Parses fixed text: no YAML error, and its plain value for comparing what changed. */
+export function reparses(text: string): Record<string, unknown> {
+  const doc = parseDocument(text);
+  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  return doc.toJS() as Record<string, unknown>;
 }
