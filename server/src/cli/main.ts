@@ -1,6 +1,6 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
 import { parseYaml } from '../engine/yamlSource';
@@ -14,7 +14,7 @@ import { printable, printablePath } from './printable';
 import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
 import { resolvedImageKey } from '../engine/analyze';
 import { requirementsFor } from '../engine/provenanceRequirements';
-import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
+import { loadTrustedRootFile, publicGoodInstance, refreshedPublicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 import { ruleHelp } from './ruleDocs';
 
 const usage = `Usage: workflow-provenance check [--format text|github|json|sarif] [--offline] [--fix] [--exit-zero] [--provenance] [--require-provenance[=PATTERN]] [--config FILE] PATH...
@@ -39,6 +39,8 @@ untrusted, community and unpinned container images and unpinned actions.
                    error provenance-mismatch otherwise, exit status 1 (implies --provenance; repeatable)
   --trusted-root FILE  also verify against this Sigstore trust root (trusted_root.json, or JSON lines
                    as \`gh attestation trusted-root\` prints); the public-good root is always used
+  --refresh-trust-root  update the public-good Sigstore root through TUF (tuf-repo-cdn.sigstore.dev),
+                   cached under --cache-dir; without it the root shipped with the tool is used
 
 Online look-ups use registries' own API and git's smart HTTP; a token for private action
 repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN.
@@ -61,11 +63,12 @@ interface Options {
   provenance: boolean;
   requireProvenance: string[];
   trustedRoots: string[];
+  refreshTrustRoot: boolean;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], paths: [] };
+  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], refreshTrustRoot: false, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -86,6 +89,7 @@ function parseArgs(argv: string[]): Options | string {
       else if (a === '--fix') o.fix = true;
       else if (a === '--exit-zero') o.exitZero = true;
       else if (a === '--provenance') o.provenance = true;
+      else if (a === '--refresh-trust-root') o.refreshTrustRoot = true;
       else if (a === '--require-provenance') o.requireProvenance.push('**');
       else if (a.startsWith('--require-provenance=')) o.requireProvenance.push(a.slice('--require-provenance='.length) || '**');
       else if (a === '--trusted-root' || a.startsWith('--trusted-root=')) o.trustedRoots.push(value('--trusted-root'));
@@ -242,8 +246,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
   let resolved: ResolvedFacts | undefined;
   let sigstoreInstances: SigstoreInstance[] | undefined;
-  if (parsed.trustedRoots.length > 0) {
-    sigstoreInstances = [publicGoodInstance()];
+  if (parsed.trustedRoots.length > 0 || (parsed.refreshTrustRoot && parsed.provenance)) {
+    sigstoreInstances = [parsed.refreshTrustRoot ? await refreshedPublicGoodInstance(join(parsed.cacheDir ?? defaultCacheDir(), 'sigstore-tuf')) : publicGoodInstance()];
     for (const file of parsed.trustedRoots) {
       try {
         sigstoreInstances.push(...loadTrustedRootFile(file));
