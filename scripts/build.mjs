@@ -1,7 +1,7 @@
 // Bundles the three faces (CLI, language server, extension) and, with --tests, every test file.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -40,6 +40,36 @@ function findTests(dir) {
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
+}
+
+// `--package DIR`: the publishable npm package (server/package.json), minified bundles with the wasm
+// files and rule pages they read at run time, and nothing else. `--release DIR`: the tree of a
+// release of the GitHub Action and the pre-commit hook (scripts/release-action.mjs): the same
+// package plus action.yml, its entry point and .pre-commit-hooks.yaml.
+const packageOut = argValue('--package');
+const releaseOut = argValue('--release');
+async function buildPackage(out, extraEntries = []) {
+  rmSync(out, { recursive: true, force: true });
+  copyWasm(join(out, 'dist'));
+  const bin = { ...common, sourcemap: false, minify: true, banner: { js: '#!/usr/bin/env node' } };
+  const entries = [['server/src/cli/main.ts', 'dist/cli.js'], ['server/src/lsp/main.ts', 'dist/server.js'], ...extraEntries];
+  await Promise.all(entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })));
+  cpSync(join(root, 'docs/rules'), join(out, 'docs/rules'), { recursive: true });
+  cpSync(join(root, 'server/README.md'), join(out, 'README.md'));
+  cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  const readJson = (file) => JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const { '//': _comment, ...manifest } = readJson('server/package.json');
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: readJson('package.json').version, ...manifest }, null, 2)}\n`);
+}
+if (packageOut) {
+  await buildPackage(resolve(packageOut));
+  process.exit(0);
+}
+if (releaseOut) {
+  const out = resolve(releaseOut);
+  await buildPackage(out, [['server/src/action/main.ts', 'dist/action.js']]);
+  for (const file of ['action.yml', '.pre-commit-hooks.yaml']) cpSync(join(root, file), join(out, file));
+  process.exit(0);
 }
 
 if (privateOut) {

@@ -27,10 +27,16 @@ function run(cmd, args, cwd, env) {
  * missing or was made for other versions.
  * @returns {{ node: string, codeServer: string, installedMs: number }}
  */
+const dir = join(cacheDir, `${CODE_SERVER_VERSION}-node${NODE_VERSION}`);
+const stampPath = join(dir, 'installed.json');
+const stamp = { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, arch: process.arch };
+
+/** True when a finished install of these versions is cached (nothing left to download or compile). */
+export function codeServerInstalled() {
+  return existsSync(stampPath) && readFileSync(stampPath, 'utf8') === JSON.stringify(stamp);
+}
+
 export function ensureCodeServer({ log = console.error } = {}) {
-  const dir = join(cacheDir, `${CODE_SERVER_VERSION}-node${NODE_VERSION}`);
-  const stampPath = join(dir, 'installed.json');
-  const stamp = { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, arch: process.arch };
   // The `node` package on npm installs `node-linux-<arch>` from its postinstall; install that
   // platform package directly so no install script has to run.
   const nodeHome = join(dir, 'node/node_modules', `node-linux-${process.arch}`);
@@ -38,7 +44,7 @@ export function ensureCodeServer({ log = console.error } = {}) {
   const csHome = join(dir, 'cs/node_modules/code-server');
   const codeServer = join(csHome, 'out/node/entry.js');
 
-  if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === JSON.stringify(stamp)) {
+  if (codeServerInstalled()) {
     return { node, codeServer, installedMs: 0 };
   }
 

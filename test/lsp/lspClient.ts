@@ -71,6 +71,9 @@ export interface StartOptions {
   /** Server and Node flags (e.g. `--debounce 0`). */
   extraArgs?: string[];
   initializationOptions?: Record<string, unknown>;
+  /** Start this program instead of the repository's bundle (an installed command); `--stdio` is appended. */
+  command?: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 type Waiter = { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
@@ -104,9 +107,11 @@ export class LspClient {
 
   static async start(options: StartOptions): Promise<LspClient> {
     const server = serverCommand();
-    if (!existsSync(server.script)) throw new Error(`no server bundle at ${server.script}: run node scripts/build.mjs first`);
-    const child = spawn(process.execPath, [server.script, '--stdio', ...server.args, ...(options.extraArgs ?? [])], {
+    if (!options.command && !existsSync(server.script)) throw new Error(`no server bundle at ${server.script}: run node scripts/build.mjs first`);
+    const [program, ...programArgs] = options.command ?? [process.execPath, server.script, ...server.args];
+    const child = spawn(program, [...programArgs, '--stdio', ...(options.extraArgs ?? [])], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
     });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout as NodeJS.ReadableStream),

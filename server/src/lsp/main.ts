@@ -2,6 +2,7 @@
 // `--socket=N`) are read by vscode-languageserver; `--docs DIR` points rule links elsewhere.
 import * as path from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
+import { TOOL_VERSION } from '../cli/report';
 import { defaultCacheDir } from '../online/cache';
 import { OnlineFacts } from './onlineFacts';
 import { WorkflowProvenanceServer } from './server';
@@ -12,6 +13,27 @@ function argument(name: string): string | undefined {
   if (i >= 0 && i + 1 < args.length) return args[i + 1];
   const inline = args.find((a) => a.startsWith(`${name}=`));
   return inline?.slice(name.length + 1);
+}
+
+const usage = `Usage: workflow-provenance-language-server --stdio
+
+The Workflow Provenance language server: diagnostics, hovers and quick fixes for GitHub Actions
+workflows and action.yml files, over the Language Server Protocol. An editor starts it; see
+docs/editors.md for Neovim, Helix, Zed and Emacs.
+
+  --stdio | --node-ipc | --socket=PORT   the transport (editors outside VS Code use --stdio)
+  --docs DIR                             where the rule pages are (default: the package's docs/)
+  --version                              print the version`;
+
+// Started by hand without a transport, say how it is meant to run instead of throwing from deep inside.
+const args = process.argv.slice(2);
+if (args.includes('--version')) {
+  process.stdout.write(`${process.env.WORKFLOW_PROVENANCE_VERSION ?? TOOL_VERSION}\n`);
+  process.exit(0);
+}
+if (args.includes('--help') || args.includes('-h') || !args.some((a) => /^--(stdio|node-ipc|socket|pipe|clientProcessId)\b/.test(a))) {
+  process.stderr.write(`${usage}\n`);
+  process.exit(args.includes('--help') || args.includes('-h') ? 0 : 2);
 }
 
 const connection = createConnection();
