@@ -90,9 +90,9 @@ export class TestSigstore {
     };
   }
 
-  /** A leaf certificate for `identity`, valid for a day from now, from this CA or from `otherCa`. */
-  leaf(identity: Identity = RELEASE_IDENTITY, otherCa = false): Leaf {
-    const ca = otherCa ? this.makeCa('Another CA') : this.ca;
+  /** A leaf certificate for `identity`, valid for a day from now, from this CA or from another one named `otherCa`. */
+  leaf(identity: Identity = RELEASE_IDENTITY, otherCa: string | false = false): Leaf {
+    const ca = otherCa ? this.makeCa(otherCa) : this.ca;
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyFile = this.write('leaf.key', keys.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
     const utf8 = (text: string) => `ASN1:UTF8String:${text}`;

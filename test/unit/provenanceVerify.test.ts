@@ -80,8 +80,15 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
   });
 
   test('a certificate from another CA is rejected', () => {
-    const bundle = sigstore.attestation([IMAGE], { leaf: sigstore.leaf(RELEASE_IDENTITY, true) });
+    const bundle = sigstore.attestation([IMAGE], { leaf: sigstore.leaf(RELEASE_IDENTITY, 'Another CA') });
     rejected(verifyImageBundle({ json: bundle.json }, IMAGE, [instance]), /does not chain to the Test Sigstore trust root/);
+  });
+
+  test("a certificate from GitHub's own instance, whose root is not at hand, cannot be verified offline (not 'unverified')", () => {
+    const bundle = sigstore.attestation([IMAGE], { leaf: sigstore.leaf(RELEASE_IDENTITY, 'GitHub, Inc. Fulcio') });
+    const check = verifyImageBundle({ json: bundle.json }, IMAGE, [instance]);
+    rejected(check, /GitHub's own Sigstore instance .*cannot verify offline/);
+    assert.equal(!check.ok && check.unverifiable, true);
   });
 
   test('a certificate not valid when the signature was logged is rejected (expired, and not yet valid)', () => {
