@@ -88,8 +88,8 @@ test('require-provenance entries: mistakes are reported with their place', () =>
   assert.deepEqual(
     parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]),
     [
-      [2, 'require-provenance: each entry needs image (a pattern such as ghcr.io/my-org/*)'],
-      [4, "require-provenance: unknown key 'subjekt' (expected image, issuer, subject, repository)"],
+      [2, "require-provenance[1]: 'image' is required"],
+      [4, "unknown key 'subjekt' in require-provenance[2] (did you mean 'subject'?)"],
     ],
   );
   assert.deepEqual(parsed.policy.requireProvenance, [{ image: 'ghcr.io/acme/*' }]);
