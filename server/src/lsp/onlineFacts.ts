@@ -3,6 +3,7 @@
 import type { Analysis, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ParsedImage } from '../engine/types';
+import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
 import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
@@ -11,6 +12,25 @@ import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '
 const RETRY_FAILED_MS = 5 * 60 * 1000;
 /** References gathered this long are looked up together (one token per registry, shared requests). */
 const BATCH_MS = 25;
+/**
+ * Registries whose host the name fixes and well-known operators run: in an untrusted workspace these
+ * (and registries the user mapped to a URL) are still looked up. Any other registry name comes from
+ * the workspace, which could point look-ups at hosts of its author's choosing.
+ */
+const PUBLIC_REGISTRIES = new Set([
+  'docker.io',
+  'ghcr.io',
+  'quay.io',
+  'gcr.io',
+  'us.gcr.io',
+  'eu.gcr.io',
+  'asia.gcr.io',
+  'mcr.microsoft.com',
+  'public.ecr.aws',
+  'registry.k8s.io',
+  'registry.gitlab.com',
+  'nvcr.io',
+]);
 
 export interface OnlineConfiguration {
   cacheDir?: string;
@@ -22,7 +42,7 @@ export interface OnlineConfiguration {
 export class OnlineFacts implements FactsProvider {
   private resolver: OnlineResolver;
   private options: ResolverOptions;
-  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>() };
+  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>(), publishers: new Map() };
   private readonly failed = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
@@ -33,6 +53,10 @@ export class OnlineFacts implements FactsProvider {
   private readonly listeners: Array<(uris: string[]) => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
   private readonly detailsAsked = new Set<string>();
+  private workspaceTrusted = true;
+  private readonly withheld = new Set<string>();
+  /** Credential helper failures already written to the log. */
+  private readonly toldProblems = new Set<string>();
 
   constructor(
     options: ResolverOptions = {},
@@ -74,6 +98,25 @@ export class OnlineFacts implements FactsProvider {
     this.failed.clear();
   }
 
+  setWorkspaceTrusted(trusted: boolean): void {
+    this.workspaceTrusted = trusted;
+    if (trusted) this.withheld.clear();
+  }
+
+  withheldRegistries(): string[] {
+    return [...this.withheld].sort();
+  }
+
+  /** False (and the registry noted) for a registry the untrusted workspace named on its own. */
+  private mayContact(image: ParsedImage): boolean {
+    if (this.workspaceTrusted) return true;
+    const name = registryName(image.registry);
+    const mapped = Object.keys(this.options.registryUrls ?? {}).some((k) => registryName(k) === name);
+    if (PUBLIC_REGISTRIES.has(name) || mapped) return true;
+    this.withheld.add(name);
+    return false;
+  }
+
   factsFor(): ResolvedFacts {
     return this.facts;
   }
@@ -95,7 +138,7 @@ export class OnlineFacts implements FactsProvider {
       return failedAt === undefined || now - failedAt > RETRY_FAILED_MS;
     };
     for (const image of analysis.images) {
-      if (!image.parsed) continue;
+      if (!image.parsed || !this.mayContact(image.parsed)) continue;
       const key = resolvedImageKey(image.parsed);
       this.interest(key, uri);
       if (!this.facts.images.has(key) && fresh(key)) this.queuedImages.set(key, image.parsed);
@@ -116,7 +159,7 @@ export class OnlineFacts implements FactsProvider {
   wantDetails(uri: string, image: ParsedImage): void {
     const key = resolvedImageKey(image);
     const known = this.facts.images.get(key);
-    if (known?.signatures !== undefined || this.detailsAsked.has(key)) return;
+    if (known?.signatures !== undefined || this.detailsAsked.has(key) || !this.mayContact(image)) return;
     this.detailsAsked.add(key);
     this.interest(key, uri);
     this.pending++;
@@ -167,8 +210,13 @@ export class OnlineFacts implements FactsProvider {
         (result) => {
           for (const [k, v] of result.images) this.facts.images.set(k, v);
           for (const [k, v] of result.actions) this.facts.actions.set(k, v);
+          for (const [k, v] of result.publishers) this.facts.publishers?.set(k, v);
           for (const k of result.errors.keys()) this.failed.set(k, Date.now());
           const failures = [...result.errors.values()].map((e) => e.code);
+          for (const problem of this.resolver.credentialProblems()) {
+            if (!this.toldProblems.has(problem)) this.log(problem);
+            this.toldProblems.add(problem);
+          }
           this.log(
             `Looked up ${result.images.size} image(s) and ${result.actions.size} action(s) in ${Date.now() - started} ms` +
               (failures.length ? `; ${failures.length} failed (${[...new Set(failures)].join(', ')})` : ''),
