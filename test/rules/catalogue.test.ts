@@ -5,12 +5,15 @@
 // are not run. A block without top-level `jobs:` or `runs:` is one job's body and runs inside a job of
 // `runs-on: ubuntu-latest`. An online rule's example takes the facts a registry or git server would return from an
 // HTML comment on the line before its block: `<!-- facts: {"images": {...}, "actions": {...}} -->`
-// (the JSON form of test/rules/*/*.json's `resolved`).
+// (the JSON form of test/rules/*/*.json's `resolved`), and a rule a policy entry switches on its policy
+// from `<!-- policy: <workflow-provenance.yml in YAML flow style> -->`; the two comments may come in
+// either order.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { ResolvedAction, ResolvedImage } from '../../server/src/engine';
+import { parsePolicyFile } from '../../server/src/engine/policy';
 import { ruleHelp } from '../../server/src/cli/ruleDocs';
 import { allRules } from '../../server/src/rules';
 import { check, projectRoot, ready, reparses } from '../unit/support/engine';
@@ -29,6 +32,7 @@ interface Example {
   line: number;
   text: string;
   facts?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
+  policy?: string;
 }
 
 /** A page may show only a job's body (`steps:`, `strategy:`, ...): it runs inside one job. */
@@ -49,8 +53,12 @@ function examplesOf(page: string): Example[] {
     while (end < lines.length && lines[end].trim() !== '```') end++;
     assert.ok(end < lines.length, `unclosed yaml block at line ${i + 1}`);
     const expect = section === 'Fires' ? 'fires' : section === 'Does not fire' ? 'silent' : undefined;
-    const marker = /^<!-- facts: (.*) -->$/.exec(lines[i - 1] ?? '');
-    if (expect) out.push({ expect, line: i + 1, text: asWorkflow(lines.slice(i + 1, end)), facts: marker ? JSON.parse(marker[1]) : undefined });
+    const before = lines.slice(Math.max(0, i - 2), i);
+    const facts = before.map((l) => /^<!-- facts: (.*) -->$/.exec(l)).find(Boolean);
+    const policy = before.map((l) => /^<!-- policy: (.*) -->$/.exec(l)).find(Boolean);
+    if (expect) {
+      out.push({ expect, line: i + 1, text: asWorkflow(lines.slice(i + 1, end)), facts: facts ? JSON.parse(facts[1]) : undefined, policy: policy?.[1] });
+    }
     i = end;
   }
   return out;
@@ -74,7 +82,8 @@ for (const rule of allRules) {
     for (const e of examples) {
       reparses(e.text);
       const resolved = e.facts && { images: new Map(Object.entries(e.facts.images ?? {})), actions: new Map(Object.entries(e.facts.actions ?? {})) };
-      const found = check(e.text, { resolved }).findings.filter((f) => f.rule === rule.id);
+      const policyParts = e.policy === undefined ? undefined : parsePolicyFile(e.policy, 'workflow-provenance.yml').policy;
+      const found = check(e.text, { resolved, policyParts }).findings.filter((f) => f.rule === rule.id);
       const where = `example at ${rule.docPath}:${e.line}`;
       if (e.expect === 'fires') assert.ok(found.length > 0, `${where} should fire`);
       else assert.deepEqual(found.map((f) => f.message), [], `${where} should not fire`);

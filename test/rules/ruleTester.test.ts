@@ -1,7 +1,7 @@
 // Runs every rule's specification cases (test/rules/<rule-id>/) through the engine, offline.
 // A case is `<name>.yml` (a tiny workflow or action file) with `<name>.json` beside it:
 //   { "findings": [{ "range": "6:18-6:47", "message": "fragment", "fixes": { "<kind>": "<name>.<kind>.yml" } }],
-//     "path": ".github/workflows/ci.yml", "repositoryOwner": "octo",
+//     "path": ".github/workflows/ci.yml", "repositoryOwner": "octo", "policy": "<workflow-provenance.yml text>",
 //     "resolved": { "images": { "<key>": {...} }, "actions": { "<key>": {...} } } }
 // `findings` lists exactly the findings of the folder's rule (1-based line:col, end exclusive); a case
 // named `silent-*` must list none, one named `fires-*` at least one. Each fix output is compared
@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { applyEdits, LineIndex, type Finding, type ResolvedAction, type ResolvedFacts, type ResolvedImage } from '../../server/src/engine';
+import { parsePolicyFile } from '../../server/src/engine/policy';
 import { allRules } from '../../server/src/rules';
 import { check, ready, reparses } from '../unit/support/engine';
 import { casesOf, casesRoot } from './cases';
@@ -27,6 +28,8 @@ interface CaseSpec {
   findings: ExpectedFinding[];
   path?: string;
   repositoryOwner?: string;
+  /** The repository's workflow-provenance.yml, for rules that a policy entry switches on. */
+  policy?: string;
   resolved?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
 }
 
@@ -48,7 +51,8 @@ function factsOf(spec: CaseSpec): ResolvedFacts | undefined {
 }
 
 function run(text: string, spec: CaseSpec, rule: string): Finding[] {
-  const r = check(text, { path: spec.path ?? '.github/workflows/ci.yml', repositoryOwner: spec.repositoryOwner, resolved: factsOf(spec) });
+  const policyParts = spec.policy === undefined ? undefined : parsePolicyFile(spec.policy, 'workflow-provenance.yml').policy;
+  const r = check(text, { path: spec.path ?? '.github/workflows/ci.yml', repositoryOwner: spec.repositoryOwner, resolved: factsOf(spec), policyParts });
   return r.findings.filter((f) => f.rule === rule);
 }
 
