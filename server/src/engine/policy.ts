@@ -1,6 +1,6 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
 import { isSeq } from 'yaml';
-import type { RuleSetting, SyntaxProblem, TrustPolicy } from './api';
+import type { ProvenanceRequirement, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
 import { checkAgainstSchema, type PolicyValue } from './policySchema';
 import type { TextEdit } from './types';
 import { mapEntries, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [], requireProvenance: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -24,6 +24,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
     out.ignore = out.ignore.concat(p.ignore ?? []);
     out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
+    out.requireProvenance = out.requireProvenance.concat(p.requireProvenance ?? []);
     out.ownerAliases = out.ownerAliases.concat(p.ownerAliases ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
@@ -69,6 +70,19 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
       const { action, input, 'platform-input': platformInput } = item;
       if (typeof action !== 'string' || typeof input !== 'string') continue;
       policy.imageInputs.push(typeof platformInput === 'string' ? { action, input: input.trim(), platformInput: platformInput.trim() } : { action, input: input.trim() });
+    }
+  }
+  const required = value['require-provenance'];
+  if (required !== undefined) {
+    policy.requireProvenance = [];
+    for (const item of Array.isArray(required) ? required : []) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item) || typeof item.image !== 'string') continue;
+      const entry: ProvenanceRequirement = { image: item.image.trim() };
+      for (const key of ['issuer', 'subject', 'repository'] as const) {
+        const v = item[key];
+        if (typeof v === 'string' && v.trim()) entry[key] = v.trim();
+      }
+      policy.requireProvenance.push(entry);
     }
   }
   return { policy, problems };

@@ -3,6 +3,7 @@
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { AnalyzeOptions, Analysis, ImageProvenance, ResolvedAction, ResolvedImage } from '../engine/api';
 import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
+import { provenanceMarkdown } from './provenanceHover';
 
 export interface HoverTarget {
   /** The references under the cursor (several when a `${{ matrix.… }}` site feeds more than one image). */
@@ -118,6 +119,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   }
   const resolved = image.parsed ? options.resolved?.images.get(resolvedImageKey(image.parsed)) : undefined;
   if (resolved) out.push(resolvedImageMarkdown(image, resolved));
+  if (resolved?.provenance) out.push(provenanceMarkdown(resolved.provenance, code));
   if (image.parsed) {
     const p = image.parsed;
     const slash = p.repository.lastIndexOf('/');

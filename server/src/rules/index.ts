@@ -3,6 +3,7 @@ import { actionRefMismatch } from './action-ref-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
+import { provenanceMismatch } from './provenance-mismatch';
 import { runtimeImage } from './runtime-image';
 import type { ActionRule, ImageRule, Rule } from './rule';
 import { staleDigest } from './stale-digest';
@@ -10,7 +11,8 @@ import { unpinnedAction } from './unpinned-action';
 import { unpinnedImage } from './unpinned-image';
 import { unsupportedPlatform } from './unsupported-platform';
 import { untrustedImage } from './untrusted-image';
+import { unverifiedImage } from './unverified-image';
 
-export const imageRules: ImageRule[] = [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage];
+export const imageRules: ImageRule[] = [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, provenanceMismatch, unverifiedImage, unpinnedImage];
 export const actionRules: ActionRule[] = [unpinnedAction, actionRefMismatch];
 export const allRules: Rule[] = [...imageRules, ...actionRules];
