@@ -297,7 +297,7 @@ test("actions' own images: maturin-action's container from target and manylinux,
     '        with:',
     '          driver-opts: |',
     '            network=host',
-    '            image=moby/buildkit:v0.20.0',
+    '            image=someone/buildkit:v0.20.0',
   );
   const images = check(text).images.map((i) => [i.text, i.source, lineOf(text, i.span.start), spanText(text, i.span)]);
   assert.deepEqual(images, [
@@ -305,10 +305,10 @@ test("actions' own images: maturin-action's container from target and manylinux,
     ['ghcr.io/rust-cross/manylinux2014-cross:aarch64', 'action-implicit', 11, '${{ matrix.target }}'],
     ['ghcr.io/rust-cross/manylinux_2_36-cross:loongarch64', 'action-implicit', 11, '${{ matrix.target }}'],
     ['moby/buildkit:buildx-stable-1', 'action-implicit', 13, 'docker/setup-buildx-action@v3'],
-    ['moby/buildkit:v0.20.0', 'action-input', 18, 'moby/buildkit:v0.20.0'],
+    ['someone/buildkit:v0.20.0', 'action-input', 18, 'someone/buildkit:v0.20.0'],
   ]);
-  // The action's own defaults are published by its maintainers: no untrusted publisher; the one the workflow names is judged.
-  assert.deepEqual(found(text, 'untrusted-image'), [['untrusted-image', 18, 'moby/buildkit:v0.20.0']]);
+  // The action's own defaults are published by its maintainers: no untrusted publisher; a personal image the workflow names is judged (moby/ itself is Docker's own namespace).
+  assert.deepEqual(found(text, 'untrusted-image'), [['untrusted-image', 18, 'someone/buildkit:v0.20.0']]);
   // Each matrix target is its own finding, named by its combination.
   const loong = only(check(text).findings, 'unpinned-image').find((f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'));
   assert.ok(loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu');
