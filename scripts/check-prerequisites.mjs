@@ -26,6 +26,7 @@ const prerequisites = [
   { deb: 'g++', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('g++') },
   { deb: 'make', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('make') },
   { deb: 'python3', why: "node-gyp, which compiles code-server's native modules", present: () => codeServerInstalled() || onPath('python3') },
+  { deb: 'libkrb5-dev', why: "Kerberos headers for code-server's kerberos module", present: () => codeServerInstalled() || existsSync('/usr/include/krb5.h') },
 ];
 
 const missing = prerequisites.filter((p) => !p.present());

@@ -59,7 +59,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // Online facts are cached in the extension's own storage.
     initializationOptions: {
-      online: { cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath },
+      online: {
+        cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath,
+        // Extra Sigstore roots come from user settings only (restricted in untrusted workspaces).
+        sigstoreTrustedRoots: vscode.workspace.getConfiguration('workflowProvenance').get<string[]>('sigstoreTrustedRoots', []),
+      },
       // In Restricted Mode the repository's own policy file and owner are not applied.
       workspaceTrusted: vscode.workspace.isTrusted,
     },

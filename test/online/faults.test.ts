@@ -132,8 +132,9 @@ describe('online: registry faults through a proxy', { skip }, () => {
     assert.equal(result.created, '2026-03-01T00:00:00Z');
     const blobAtRegistry = hits(/^GET \/v2\/library\/debian\/blobs\//, since);
     const blobAtStorage = proxy.storage.requests.slice(storageSince);
-    assert.equal(blobAtStorage.length, 1);
+    // The config blob, and the BuildKit provenance statement read as evidence.
+    assert.ok(blobAtStorage.length >= 1);
     assert.match(blobAtRegistry.at(-1)?.authorization ?? '', /^Bearer /);
-    assert.equal(blobAtStorage[0].authorization, undefined);
+    for (const request of blobAtStorage) assert.equal(request.authorization, undefined);
   });
 });

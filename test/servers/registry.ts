@@ -346,6 +346,48 @@ export class Pusher {
     return artifact.digest;
   }
 
+  /**
+   * A Sigstore bundle attached to `subject` as an OCI 1.1 artifact, listed in the referrers tag-schema
+   * index (`sha256-<hex>`) next to any referrers already there. `listAs` lists another digest instead
+   * (to model a list that names the wrong manifest).
+   */
+  async sigstoreReferrer(name: string, subject: string, bundle: object | Buffer, listAs?: string): Promise<string> {
+    const bundleType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+    const empty = await this.blob(name, Buffer.from('{}'));
+    const data = await this.blob(name, Buffer.isBuffer(bundle) ? bundle : Buffer.from(JSON.stringify(bundle)));
+    const size = await this.manifestSize(name, subject);
+    const artifact = await this.manifest(name, '', OCI.manifest, {
+      schemaVersion: 2,
+      mediaType: OCI.manifest,
+      artifactType: bundleType,
+      config: { mediaType: OCI.empty, digest: empty.digest, size: empty.size },
+      layers: [{ mediaType: bundleType, digest: data.digest, size: data.size }],
+      subject: { mediaType: OCI.index, digest: subject, size },
+      annotations: { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' },
+    });
+    const tag = subject.replace(':', '-');
+    const existing = await fetch(`${this.url}/v2/${name}/manifests/${tag}`, { headers: { Authorization: `Bearer ${this.token(name)}`, Accept: OCI.index } });
+    const manifests = existing.status === 200 ? ((await existing.json()) as { manifests: object[] }).manifests : [];
+    manifests.push({ mediaType: OCI.manifest, digest: listAs ?? artifact.digest, size: artifact.size, artifactType: bundleType });
+    await this.manifest(name, tag, OCI.index, { schemaVersion: 2, mediaType: OCI.index, manifests });
+    return artifact.digest;
+  }
+
+  /** cosign's classic layout: a manifest tagged `sha256-<hex>.sig` (or `.att`) whose layers carry the annotations. */
+  async cosignTag(name: string, subject: string, kind: 'sig' | 'att', layers: Array<{ payload: Buffer; annotations: Record<string, string> }>): Promise<string> {
+    const config = await this.blob(name, Buffer.from('{}'));
+    const mediaType = kind === 'sig' ? 'application/vnd.dev.cosign.simplesigning.v1+json' : 'application/vnd.dsse.envelope.v1+json';
+    const pushed = [];
+    for (const layer of layers) pushed.push({ ...(await this.blob(name, layer.payload)), mediaType, annotations: layer.annotations });
+    const manifest = await this.manifest(name, `${subject.replace(':', '-')}.${kind}`, OCI.manifest, {
+      schemaVersion: 2,
+      mediaType: OCI.manifest,
+      config: { mediaType: OCI.config, digest: config.digest, size: config.size },
+      layers: pushed.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: l.annotations })),
+    });
+    return manifest.digest;
+  }
+
   async manifestSize(name: string, digest: string): Promise<number> {
     const r = await fetch(`${this.url}/v2/${name}/manifests/${digest}`, { method: 'HEAD', headers: { Authorization: `Bearer ${this.token(name)}`, Accept: `${OCI.index}, ${OCI.manifest}` } });
     return Number(r.headers.get('content-length'));

@@ -258,3 +258,100 @@ test('uses: $/path is this repository at the same commit: never unpinned-action'
   assert.deepEqual(found(text, 'unpinned-action'), [['unpinned-action', 9, 'someone/action@v1']]);
   assert.deepEqual(check(text).actions.map((a) => a.text), ['someone/action@v1']);
 });
+
+test('expressions with literals: each literal result is judged where it is written; the condition stays run-time', () => {
+  const text = yaml(
+    ...jobA,
+    '    services:',
+    "      cache: ${{ github.event_name == 'push' && 'redis:7' || '' }}",
+    '    container:',
+    "      image: ${{ inputs.image || 'node:latest' }}",
+    '    steps: [{run: echo}]',
+  );
+  assert.deepEqual(found(text, 'unpinned-image'), [
+    ['unpinned-image', 6, 'redis:7'],
+    ['unpinned-image', 8, 'node:latest'],
+  ]);
+  assert.deepEqual(found(text, 'mutable-tag'), [['mutable-tag', 8, 'node:latest']]);
+  // The input's own value is chosen when the workflow runs.
+  assert.deepEqual(found(text, 'runtime-image'), [['runtime-image', 8, "${{ inputs.image || 'node:latest' }}"]]);
+  // A condition alone, with no literal to give, is a run-time choice and nothing more.
+  const none = text.replace("${{ github.event_name == 'push' && 'redis:7' || '' }}", '${{ inputs.cache }}').replace("${{ inputs.image || 'node:latest' }}", 'node:22');
+  assert.deepEqual(found(none, 'unpinned-image'), [['unpinned-image', 8, 'node:22']]);
+  assert.deepEqual(found(none, 'runtime-image'), [['runtime-image', 6, '${{ inputs.cache }}']]);
+});
+
+test("actions' own images: maturin-action's container from target and manylinux, setup-buildx's BuildKit image", () => {
+  const text = yaml(
+    ...jobA,
+    '    strategy:',
+    '      matrix:',
+    '        target: [x86_64, aarch64, loongarch64-unknown-linux-gnu]',
+    '    steps:',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with:',
+    '          target: ${{ matrix.target }}',
+    '          manylinux: auto',
+    '      - uses: docker/setup-buildx-action@v3',
+    '      - uses: docker/setup-buildx-action@v3',
+    '        with:',
+    '          driver-opts: |',
+    '            network=host',
+    '            image=someone/buildkit:v0.20.0',
+  );
+  const images = check(text).images.map((i) => [i.text, i.source, lineOf(text, i.span.start), spanText(text, i.span)]);
+  assert.deepEqual(images, [
+    ['quay.io/pypa/manylinux2014_x86_64:latest', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['ghcr.io/rust-cross/manylinux2014-cross:aarch64', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['ghcr.io/rust-cross/manylinux_2_36-cross:loongarch64', 'action-implicit', 11, '${{ matrix.target }}'],
+    ['moby/buildkit:buildx-stable-1', 'action-implicit', 13, 'docker/setup-buildx-action@v3'],
+    ['someone/buildkit:v0.20.0', 'action-input', 18, 'someone/buildkit:v0.20.0'],
+  ]);
+  // The action's own defaults are published by its maintainers: no untrusted publisher; a personal image the workflow names is judged (moby/ itself is Docker's own namespace).
+  assert.deepEqual(found(text, 'untrusted-image'), [['untrusted-image', 18, 'someone/buildkit:v0.20.0']]);
+  // Each matrix target is its own finding, named by its combination.
+  const loong = only(check(text).findings, 'unpinned-image').find((f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'));
+  assert.ok(loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu');
+});
+
+test("actions' own images: none when the workflow names the container, builds without Docker, or uses the docker driver; run-time choices say so", () => {
+  const text = oneJob(
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: auto, container: off }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64 }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: auto, container: quay.io/pypa/manylinux_2_28_aarch64 }',
+    '      - uses: docker/setup-buildx-action@v3',
+    '        with: { driver: docker }',
+    '      - uses: PyO3/maturin-action@v1',
+    '        with: { target: aarch64, manylinux: "${{ inputs.manylinux }}" }',
+  );
+  assert.deepEqual(
+    check(text).images.map((i) => [i.text, i.source, i.runtimeValue !== undefined]),
+    [
+      ['quay.io/pypa/manylinux_2_28_aarch64', 'action-input', false],
+      ['${{ inputs.manylinux }}', 'action-input', true],
+    ],
+  );
+});
+
+test('YAML aliases: a reference repeated through an alias is reported once, at the anchor, with the alias as related information', () => {
+  const text = yaml(
+    ...jobA,
+    '    container: &builder ghcr.io/someone/tool:1',
+    '    steps: [{run: echo}]',
+    '  b:',
+    '    runs-on: ubuntu-latest',
+    '    container: *builder',
+    '    steps: [{run: echo}]',
+  );
+  const untrusted = only(check(text).findings, 'untrusted-image');
+  assert.deepEqual(
+    untrusted.map((f) => [lineOf(text, f.span.start), spanText(text, f.span), f.related?.map((r) => [lineOf(text, r.span.start), spanText(text, r.span)])]),
+    [[5, 'ghcr.io/someone/tool:1', [[9, '*builder']]]],
+  );
+  // Without the alias there is nothing related.
+  const plain = text.replace('*builder', 'debian:12');
+  assert.deepEqual(only(check(plain).findings, 'untrusted-image')[0].related, undefined);
+});

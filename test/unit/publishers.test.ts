@@ -99,7 +99,7 @@ test('owner-aliases: a wildcard or a path is a mistake reported in the file', ()
 });
 
 function emptyPolicy() {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [], requireProvenance: [] };
 }
 
 function resolvedWith(image: string, facts: Partial<ResolvedFacts>): AnalyzeOptions['resolved'] {

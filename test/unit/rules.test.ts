@@ -30,8 +30,8 @@ const cases: Case[] = [
   },
   {
     rule: 'mutable-tag',
-    fires: ['debian', 'debian:latest', 'someone/tool:master', 'alpine:edge', 'ghcr.io/x/y:nightly', 'x/y:main', 'x/y:dev'],
-    silent: ['debian:trixie', `debian:latest@${digest}`, `debian@${digest}`, 'alpine:3.20', 'node:22.1.0'],
+    fires: ['debian', 'debian:latest', 'someone/tool:master', 'alpine:edge', 'ghcr.io/x/y:nightly', 'x/y:main', 'x/y:dev', 'fedora:rawhide', 'debian:sid-slim', 'opensuse/tumbleweed:latest'],
+    silent: ['debian:trixie', `debian:latest@${digest}`, `debian@${digest}`, 'alpine:3.20', 'node:22.1.0', 'fedora:42', 'x/y:development-tools-1'],
   },
   {
     rule: 'unpinned-image',

@@ -1,6 +1,6 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
 import { errorMessage } from '../engine/errorMessage';
@@ -13,10 +13,13 @@ import { editBytes, replaceFile, writeTarget } from './fixWriter';
 import { findingAnnotations, stepSummary, workflowCommand } from './github';
 import { printable, printablePath } from './printable';
 import { checkRoot, repositoryPath } from './reportPaths';
-import { type FileResult, formatJson, formatSarif, formatText, TOOL_VERSION } from './report';
+import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
+import { resolvedImageKey } from '../engine/analyze';
+import { requirementsFor } from '../engine/provenanceRequirements';
+import { loadTrustedRootFile, publicGoodInstance, refreshedPublicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 import { ruleHelp } from './ruleDocs';
 
-const usage = `Usage: workflow-provenance check [--format text|github|json|sarif] [--offline] [--fix] [--exit-zero] [--config FILE] PATH...
+const usage = `Usage: workflow-provenance check [--format text|github|json|sarif] [--offline] [--fix] [--exit-zero] [--provenance] [--require-provenance[=PATTERN]] [--config FILE] PATH...
 
 Checks GitHub Actions workflows (.github/workflows/*.yml) and action metadata (action.yml) for
 untrusted, community and unpinned container images and unpinned actions.
@@ -32,6 +35,14 @@ untrusted, community and unpinned container images and unpinned actions.
   --registry-url NAME=URL   reach registry NAME at URL (a mirror; repeatable)
   --git-url URL    the git host for action look-ups (default: https://github.com)
   --timeout MS     per-request time limit for look-ups (default 5000)
+  --provenance     look up each image's Sigstore signatures and attestations and verify them
+                   (rule unverified-image; the verdict per image in json and sarif output)
+  --require-provenance[=PATTERN]  images (matching PATTERN, default all) must have verified provenance:
+                   error provenance-mismatch otherwise, exit status 1 (implies --provenance; repeatable)
+  --trusted-root FILE  also verify against this Sigstore trust root (trusted_root.json, or JSON lines
+                   as \`gh attestation trusted-root\` prints); the public-good root is always used
+  --refresh-trust-root  update the public-good Sigstore root through TUF (tuf-repo-cdn.sigstore.dev),
+                   cached under --cache-dir; without it the root shipped with the tool is used
 
 Online look-ups use registries' own API and git's smart HTTP; a token for private action
 repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN. Registry credentials come from Docker's
@@ -54,11 +65,15 @@ interface Options {
   registryUrls: Record<string, string>;
   gitUrl?: string;
   timeoutMs?: number;
+  provenance: boolean;
+  requireProvenance: string[];
+  trustedRoots: string[];
+  refreshTrustRoot: boolean;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, paths: [] };
+  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], refreshTrustRoot: false, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -78,6 +93,11 @@ function parseArgs(argv: string[]): Options | string {
       else if (a === '--online') o.offline = false;
       else if (a === '--fix') o.fix = true;
       else if (a === '--exit-zero') o.exitZero = true;
+      else if (a === '--provenance') o.provenance = true;
+      else if (a === '--refresh-trust-root') o.refreshTrustRoot = true;
+      else if (a === '--require-provenance') o.requireProvenance.push('**');
+      else if (a.startsWith('--require-provenance=')) o.requireProvenance.push(a.slice('--require-provenance='.length) || '**');
+      else if (a === '--trusted-root' || a.startsWith('--trusted-root=')) o.trustedRoots.push(value('--trusted-root'));
       else if (a === '--config' || a.startsWith('--config=')) o.config = value('--config');
       else if (a === '--cache-dir' || a.startsWith('--cache-dir=')) o.cacheDir = value('--cache-dir');
       else if (a === '--git-url' || a.startsWith('--git-url=')) o.gitUrl = value('--git-url');
@@ -99,6 +119,8 @@ function parseArgs(argv: string[]): Options | string {
   }
   if (o.paths.length === 0) return 'no PATH given';
   if (o.fix && o.offline) return '--fix needs online look-ups; drop --offline';
+  if (o.requireProvenance.length > 0) o.provenance = true;
+  if (o.provenance && o.offline) return '--provenance and --require-provenance need online look-ups; drop --offline';
   return o;
 }
 
@@ -196,7 +218,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
           err(`policy file: ${quotePath(shortPath(configPath))}`);
         } else problems.push({ path: configPath, message: `cannot read config: ${read.skipped}` });
       }
-      policy = mergePolicies(part);
+      const required = parsed.requireProvenance.map((image) => ({ image }));
+      policy = mergePolicies(part, { requireProvenance: required });
       policies.set(key, policy);
     }
     return policy;
@@ -236,6 +259,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     try {
       entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
       for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
+      for (const e of entry.analysis.notChecked) problems.push({ path: file, text, offset: e.span.start, message: `not checked: ${e.message}` });
     } catch (e) {
       // The engine is built never to throw; if it does, say so and keep checking other files.
       problems.push({ path: file, message: `internal error while checking: ${errorMessage(e)}` });
@@ -244,6 +268,17 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
 
   let resolved: ResolvedFacts | undefined;
+  let sigstoreInstances: SigstoreInstance[] | undefined;
+  if (parsed.trustedRoots.length > 0 || (parsed.refreshTrustRoot && parsed.provenance)) {
+    sigstoreInstances = [parsed.refreshTrustRoot ? await refreshedPublicGoodInstance(join(parsed.cacheDir ?? defaultCacheDir(), 'sigstore-tuf')) : publicGoodInstance()];
+    for (const file of parsed.trustedRoots) {
+      try {
+        sigstoreInstances.push(...loadTrustedRootFile(file));
+      } catch (e) {
+        problems.push({ path: file, message: `cannot use as a Sigstore trust root: ${(e as Error).message}` });
+      }
+    }
+  }
   if (!parsed.offline) {
     const resolver = new OnlineResolver({
       cacheDir: parsed.cacheDir ?? defaultCacheDir(),
@@ -251,8 +286,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       gitBaseUrl: parsed.gitUrl,
       gitToken: process.env.WORKFLOW_PROVENANCE_GIT_TOKEN || undefined,
       timeoutMs: parsed.timeoutMs,
-      // The CLI needs digests, platforms and commits; signatures and config labels are for the hover.
-      details: false,
+      // Digests, platforms and commits by default; signatures and attestations only when asked for.
+      details: parsed.provenance,
+      ...(sigstoreInstances ? { sigstoreInstances } : {}),
     });
     const facts = await lookUp(resolver, checked.flatMap((c) => (c.analysis ? [c.analysis] : [])));
     resolved = facts;
@@ -290,6 +326,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     findings: c.analysis?.findings ?? [],
   }));
 
+  const verdicts = parsed.provenance ? imageVerdicts(checked, resolved, problems) : undefined;
+
   if (parsed.format === 'github') {
     for (const a of findingAnnotations(results)) out(workflowCommand(a));
     for (const p of problems) out(problemCommand(p, root));
@@ -302,7 +340,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       }
     }
   } else {
-    const output = parsed.format === 'json' ? formatJson(results) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp, problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) }))) : formatText(results);
+    const output = parsed.format === 'json' ? formatJson(results, verdicts) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp, problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) })), verdicts) : formatText(results);
     if (output) out(output);
     for (const p of problems) err(problemLine(p));
   }
@@ -313,6 +351,28 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (problems.length > 0) return 2;
   if (parsed.exitZero) return 0;
   return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
+}
+
+/**
+ * The provenance verdict of every image checked, for json and sarif; an image a policy requires
+ * provenance for whose evidence could not be looked up is a problem (exit 2), never a silent pass.
+ */
+function imageVerdicts(checked: Array<{ path: string; text: string; policy: TrustPolicy; analysis?: Analysis }>, resolved: ResolvedFacts | undefined, problems: Problem[]): ImageVerdict[] {
+  const verdicts: ImageVerdict[] = [];
+  for (const c of checked) {
+    for (const image of c.analysis?.images ?? []) {
+      if (!image.parsed) continue;
+      const facts = resolved?.images.get(resolvedImageKey(image.parsed));
+      const verdict: ImageVerdict = { file: c.path, text: c.text, span: image.span, reference: image.text };
+      if (facts) verdict.digest = image.parsed.digest ?? facts.digest;
+      if (facts?.provenance) verdict.provenance = facts.provenance;
+      else if (requirementsFor(image.parsed, c.policy).length > 0) {
+        problems.push({ path: c.path, text: c.text, offset: image.span.start, message: `provenance of ${image.text} is required but could not be looked up` });
+      }
+      verdicts.push(verdict);
+    }
+  }
+  return verdicts;
 }
 
 /**

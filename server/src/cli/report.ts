@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineIndex, ruleCatalog, type Finding, type Severity, type Span } from '../engine';
+import type { ProvenanceVerdict } from '../engine/api';
 import { jsonForLogs, printable, printablePath } from './printable';
 
 export const DOCS_BASE = 'https://github.com/workflow-provenance/workflow-provenance/blob/main/';
@@ -15,6 +16,26 @@ export interface FileResult {
   repoPath?: string;
   text: string;
   findings: Finding[];
+}
+
+/** One image's provenance verdict (present when `--provenance` looked it up). */
+export interface ImageVerdict {
+  file: string;
+  text: string;
+  span: Span;
+  reference: string;
+  digest?: string;
+  provenance?: ProvenanceVerdict;
+}
+
+function verdictRecords(verdicts: ImageVerdict[]) {
+  return verdicts.map((v) => ({
+    file: v.file,
+    ...regionOf(new LineIndex(v.text), v.span),
+    reference: v.reference,
+    digest: v.digest ?? null,
+    provenance: v.provenance ?? null,
+  }));
 }
 
 interface Region {
@@ -43,7 +64,7 @@ export function formatText(results: FileResult[]): string {
   return lines.join('\n');
 }
 
-export function formatJson(results: FileResult[]): string {
+export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): string {
   const findings = results.flatMap((r) => {
     const index = new LineIndex(r.text);
     return r.findings.map((f) => ({
@@ -61,7 +82,7 @@ export function formatJson(results: FileResult[]): string {
       })),
     }));
   });
-  return jsonForLogs({ findings });
+  return jsonForLogs(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings });
 }
 
 const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -112,7 +133,7 @@ function fingerprints(results: FileResult[]): Map<Finding, string> {
   return out;
 }
 
-export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, notifications: Notification[] = []): string {
+export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, notifications: Notification[] = [], verdicts?: ImageVerdict[]): string {
   const rules = ruleCatalog.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -179,6 +200,8 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
         invocations: [{ executionSuccessful: true, toolExecutionNotifications }],
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${resolve(root)}/`).href } },
         results: sarifResults,
+        // SARIF has no place for facts that are not findings; a run's property bag carries the verdicts.
+        ...(verdicts ? { properties: { provenance: verdictRecords(verdicts) } } : {}),
       },
     ],
   };

@@ -1,5 +1,6 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
 import type { Analysis, AnalyzeOptions, ProvenanceByReference, TrustPolicy } from './api';
+import { errorMessage } from './errorMessage';
 import { extract } from './extract';
 import { isResolvedAction, isResolvedImage } from './factShapes';
 import { buildFixes, suppressedFor } from './fixes';
@@ -8,7 +9,7 @@ import { mergePolicies } from './policy';
 import { describeAction, describeImage, imageName } from './provenance';
 import type { Rule, RuleContext, RuleResult, RuleSet } from './rule';
 import type { ActionReference, Finding, ParsedImage, Reference } from './types';
-import { parseYaml } from './yamlSource';
+import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
 
 /**
  * The key under which online facts about an image are stored: its canonical form, digest included
@@ -32,9 +33,27 @@ function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
 /**
  * Runs `rules` over the document. The faces call `analyze` from the engine's front door, which passes
  * the full rule catalogue; the engine itself never imports a rule.
+ *
+ * Never throws: a failure inside the engine becomes a `notChecked` entry for this file, so one
+ * hostile file cannot stop the checking of others.
  */
 export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeOptions = {}): Analysis {
-  const parsed = parseYaml(text);
+  try {
+    return analyzeParsed(rules, text, parseYaml(text), options);
+  } catch (e) {
+    return {
+      kind: 'unknown',
+      images: [],
+      actions: [],
+      findings: [],
+      syntaxErrors: [],
+      notChecked: [{ span: lineSpanAt(text, 0), message: `internal error, the file was not checked: ${errorMessage(e).slice(0, 200)}` }],
+      provenance: { images: new Map(), actions: new Map() },
+    };
+  }
+}
+
+function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options: AnalyzeOptions): Analysis {
   const policy = options.policy ?? mergePolicies();
   const model = extract(
     parsed,
@@ -85,5 +104,13 @@ export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeO
     for (const rule of actionRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
-  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors, provenance };
+  return {
+    kind: model.kind,
+    images: model.images,
+    actions: model.actions,
+    findings,
+    syntaxErrors: parsed.errors,
+    notChecked: [...parsed.notChecked, ...model.notChecked],
+    provenance,
+  };
 }

@@ -22,6 +22,23 @@ export interface TrustPolicy {
    * Hub and quay.io; `quay.io/myorg-oss` on that registry only. Images there are the repository's own.
    */
   ownerAliases: string[];
+  /** Images whose provenance must verify, and whose signer it must be (config: `require-provenance`). */
+  requireProvenance: ProvenanceRequirement[];
+}
+
+/**
+ * One `require-provenance:` entry: images matching `image` must carry a verified Sigstore signature or
+ * attestation whose certificate matches every constraint given (globs, like cosign's identity flags).
+ */
+export interface ProvenanceRequirement {
+  /** Glob over `registry/repository` (e.g. `ghcr.io/my-org/*`). */
+  image: string;
+  /** The OIDC issuer, e.g. `https://token.actions.githubusercontent.com`. */
+  issuer?: string;
+  /** Glob over the certificate's subject (for GitHub Actions, the workflow URI `https://github.com/o/r/.github/workflows/x.yml@ref`). */
+  subject?: string;
+  /** Glob over the source repository URI (e.g. `https://github.com/my-org/*`). */
+  repository?: string;
 }
 
 /** An action input that holds an image reference (config: `image-inputs`). */
@@ -74,6 +91,56 @@ export interface ResolvedImage {
   sourceRepository?: string;
   signatures?: string[];
   attestations?: string[];
+  /** What the image's signatures and attestations prove; absent when they were not looked up. */
+  provenance?: ProvenanceVerdict;
+}
+
+/**
+ * Who built an image, as far as evidence proves it. `verified`: a Sigstore signature or attestation
+ * over this very digest verified against a trust root; `claimed`: only unsigned statements (BuildKit
+ * provenance, labels); `unverifiable`: signed, but by an instance whose trust root is not at hand;
+ * `none`: nothing found. Rejected evidence (bad signature, another image's digest) never verifies.
+ */
+export interface ProvenanceVerdict {
+  status: 'verified' | 'claimed' | 'unverifiable' | 'none';
+  verified: VerifiedProvenance[];
+  claimed: ClaimedProvenance[];
+  /** Evidence that failed verification, or could not be verified here, with the reason in plain words. */
+  rejected: Array<{ via: string; reason: string; unverifiable?: boolean }>;
+  /** Which places were looked at (referrers, cosign tags, attestation manifests, labels). */
+  examined: string[];
+}
+
+/** The identity in a verified Fulcio certificate (its extensions), and what was signed. */
+export interface VerifiedProvenance {
+  /** Where the evidence was found: `referrer`, `cosign .sig`, `cosign .att`. */
+  via: string;
+  kind: 'attestation' | 'signature';
+  /** For an attestation: the in-toto predicate type, e.g. `https://slsa.dev/provenance/v1`. */
+  predicateType?: string;
+  issuer?: string;
+  /** The certificate's subject alternative name: for GitHub Actions, the workflow URI with its ref. */
+  subject?: string;
+  sourceRepository?: string;
+  sourceCommit?: string;
+  sourceRef?: string;
+  trigger?: string;
+  runnerEnvironment?: string;
+  /** When the transparency log (or timestamp authority) saw the signature, ISO time. */
+  signedAt?: string;
+  /** Which trust root and log vouched for it, e.g. `Sigstore public-good (rekor.sigstore.dev)`. */
+  trustedBy: string;
+}
+
+/** Provenance stated but not signed: a BuildKit attestation or the image's OCI labels. */
+export interface ClaimedProvenance {
+  via: 'buildkit-provenance' | 'labels' | 'unsigned-attestation';
+  builder?: string;
+  source?: string;
+  revision?: string;
+  predicateType?: string;
+  /** An SBOM attestation is present. */
+  sbom?: boolean;
 }
 
 export interface ResolvedAction {
@@ -131,4 +198,7 @@ export interface Analysis {
   /** YAML errors; the document is still analysed as far as it parses. */
   syntaxErrors: SyntaxProblem[];
   provenance: ProvenanceByReference;
+
+  /** What the engine left out of the check, each with where and why (nesting too deep, a matrix cut, an internal error). */
+  notChecked: SyntaxProblem[];
 }

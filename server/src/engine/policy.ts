@@ -1,6 +1,6 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
 import { isSeq } from 'yaml';
-import type { RuleSetting, SyntaxProblem, TrustPolicy } from './api';
+import type { ProvenanceRequirement, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
 import { checkAgainstSchema, type PolicyValue } from './policySchema';
 import type { TextEdit } from './types';
 import { mapEntries, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [], requireProvenance: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -24,6 +24,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
     out.ignore = out.ignore.concat(p.ignore ?? []);
     out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
+    out.requireProvenance = out.requireProvenance.concat(p.requireProvenance ?? []);
     out.ownerAliases = out.ownerAliases.concat(p.ownerAliases ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
@@ -40,7 +41,7 @@ export function normalizeSetting(value: unknown): RuleSetting | undefined {
 /** Reads a config file. Never throws; every mistake comes back with its place in the file. */
 export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
   const parsed = parseYaml(text);
-  const problems: SyntaxProblem[] = [...parsed.errors];
+  const problems: SyntaxProblem[] = [...parsed.errors, ...parsed.notChecked];
   // The schema decides what is valid (one definition for editors, the CLI and the language server);
   // what is left after its check is already the right shape.
   const value = checkAgainstSchema(parsed.doc, parsed.doc.contents as YamlNode | null, problems);
@@ -69,6 +70,19 @@ export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; p
       const { action, input, 'platform-input': optionsInput } = item;
       if (typeof action !== 'string' || typeof input !== 'string') continue;
       policy.imageInputs.push(typeof optionsInput === 'string' ? { action, input: input.trim(), optionsInput: optionsInput.trim() } : { action, input: input.trim() });
+    }
+  }
+  const required = value['require-provenance'];
+  if (required !== undefined) {
+    policy.requireProvenance = [];
+    for (const item of Array.isArray(required) ? required : []) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item) || typeof item.image !== 'string') continue;
+      const entry: ProvenanceRequirement = { image: item.image.trim() };
+      for (const key of ['issuer', 'subject', 'repository'] as const) {
+        const v = item[key];
+        if (typeof v === 'string' && v.trim()) entry[key] = v.trim();
+      }
+      policy.requireProvenance.push(entry);
     }
   }
   return { policy, problems };

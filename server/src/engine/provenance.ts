@@ -25,6 +25,11 @@ export function imageName(image: ParsedImage): string {
   return `${image.registry}/${image.repository}`;
 }
 
+/** A policy glob against an image's full name (`docker.io/library/debian`) or its familiar one (`debian`). */
+export function matchesImagePattern(pattern: string, image: ParsedImage): boolean {
+  return globMatches(pattern, imageName(image)) || globMatches(pattern, familiarName(image));
+}
+
 function familiarName(image: ParsedImage): string {
   return image.familiar.slice(0, lastNameEnd(image.familiar));
 }

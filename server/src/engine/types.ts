@@ -116,6 +116,8 @@ export interface ImageReference {
   parseError?: string;
   /** Set when the image is chosen only when the workflow runs (inputs, vars, secrets…): why. */
   runtimeValue?: string;
+  /** An action's own default image, published by the action's maintainers: the action (`owner/repo`) vouches for it. */
+  vouchedBy?: string;
 }
 
 export interface ActionReference {

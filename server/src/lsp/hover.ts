@@ -5,6 +5,7 @@ import { effectiveTag, shortDigest } from '../engine/imageReference';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionProvenance, Analysis, ImageProvenance, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
+import { provenanceMarkdown } from './provenanceHover';
 
 export interface HoverTarget {
   /** The references under the cursor (several when a `${{ matrix.… }}` site feeds more than one image). */
@@ -119,6 +120,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   }
   const resolved = image.parsed ? facts?.images.get(resolvedImageKey(image.parsed)) : undefined;
   if (resolved) out.push(resolvedImageMarkdown(image, resolved));
+  if (resolved?.provenance) out.push(provenanceMarkdown(resolved.provenance, code));
   if (image.parsed) {
     const p = image.parsed;
     const slash = p.repository.lastIndexOf('/');

@@ -7,6 +7,7 @@ import type { ParsedImage } from '../engine/types';
 import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
+import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 
 /** How long a failed look-up waits before it is tried again. */
 const RETRY_FAILED_MS = 5 * 60 * 1000;
@@ -66,6 +67,20 @@ export class OnlineFacts implements FactsProvider {
     this.resolver = new OnlineResolver(options);
   }
 
+  /** The public-good root plus the roots in the files named; a file that cannot be read is logged and skipped. */
+  private trustRoots(paths: unknown[]): SigstoreInstance[] {
+    const instances = [publicGoodInstance()];
+    for (const path of paths) {
+      if (typeof path !== 'string' || !path) continue;
+      try {
+        instances.push(...loadTrustedRootFile(path));
+      } catch (error) {
+        this.log(`Sigstore trust root ${path} not used: ${errorMessage(error)}`);
+      }
+    }
+    return instances;
+  }
+
   /** New look-up settings (from the client's initialization options or a sign-in); unknown fields are ignored. */
   configure(raw: Record<string, unknown>): void {
     const changes: OnlineConfiguration & { gitToken?: string } = {};
@@ -78,7 +93,8 @@ export class OnlineFacts implements FactsProvider {
         Object.entries(raw.registryUrls as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && /^https?:\/\//.test(e[1])),
       );
     }
-    this.options = { ...this.options, ...changes };
+    const instances = Array.isArray(raw.sigstoreTrustedRoots) ? this.trustRoots(raw.sigstoreTrustedRoots) : undefined;
+    this.options = { ...this.options, ...changes, ...(instances ? { sigstoreInstances: instances } : {}) };
     this.resolver = new OnlineResolver(this.options);
     this.failed.clear();
   }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { DIGEST_PATTERN as DIGEST, isObject } from '../engine/factShapes';
 import { type CredentialOptions, CredentialStore } from './credentials';
 import { RegistryAuth } from './registryAuth';
+import type { ProvenanceVerdict } from '../engine/api';
 import { hostOf, HttpResponse, InFlight, OnlineError, Transport, TransportOptions } from './transport';
 
 export type { RegistryCredentials } from './credentials';
@@ -22,6 +23,7 @@ const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYP
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const IMAGE_TYPES = new Set<string>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
 const SOURCE_LABEL = 'org.opencontainers.image.source';
+const REVISION_LABEL = 'org.opencontainers.image.revision';
 
 export interface RegistryClientOptions extends TransportOptions, CredentialOptions {
   /**
@@ -53,6 +55,11 @@ export interface FetchedManifest {
   manifests?: Descriptor[];
   /** Present for a single image manifest. */
   config?: Descriptor;
+  layers?: Descriptor[];
+  /** What an artifact manifest refers to (OCI 1.1 `subject`). */
+  subject?: Descriptor;
+  artifactType?: string;
+  annotations?: Record<string, string>;
 }
 
 /** What a digest tells about an image; none of it changes while the digest stays the same, evidence aside. */
@@ -60,8 +67,12 @@ export interface ImageFacts {
   platforms: string[];
   created?: string;
   sourceRepository?: string;
+  /** The `org.opencontainers.image.revision` label or annotation. */
+  revision?: string;
   signatures: string[];
   attestations: string[];
+  /** What the evidence proves; absent when evidence was not looked up. */
+  provenance?: ProvenanceVerdict;
 }
 
 export interface DescribedImage {
@@ -128,10 +139,10 @@ export class RegistryClient {
   }
 
   /**
-   * Platforms, config facts and provenance evidence for a fetched manifest. Config and evidence are
-   * best effort: what fails is listed in `problems` and the rest is still returned.
+   * Platforms and config facts for a fetched manifest (BuildKit attestation manifests listed). The config
+   * is best effort: what fails is listed in `problems` and the rest is still returned.
    */
-  async describe(registry: string, repository: string, manifest: FetchedManifest, want = { config: true, evidence: true }): Promise<DescribedImage> {
+  async describe(registry: string, repository: string, manifest: FetchedManifest, want = { config: true }): Promise<DescribedImage> {
     const problems: string[] = [];
     const platforms: string[] = [];
     const attestations: string[] = [];
@@ -158,51 +169,34 @@ export class RegistryClient {
       }
     }
     const facts: ImageFacts = { platforms, signatures: [], attestations };
-    const [config, evidence] = await Promise.all([
-      configDescriptor ? this.getConfig(registry, repository, configDescriptor.digest).catch((error: unknown) => problems.push(errorMessage(error)) && undefined) : undefined,
-      want.evidence ? this.findEvidence(registry, repository, manifest.digest).catch((error: unknown) => problems.push(errorMessage(error)) && undefined) : undefined,
-    ]);
+    let config: ImageConfig | undefined;
+    if (configDescriptor) {
+      try {
+        config = await this.getConfig(registry, repository, configDescriptor.digest);
+      } catch (error) {
+        problems.push(errorMessage(error));
+      }
+    }
+    // Labels in the config, or annotations on the index, as the OCI image spec names them.
+    const source = config?.config?.Labels?.[SOURCE_LABEL] ?? manifest.annotations?.[SOURCE_LABEL];
+    if (typeof source === 'string') facts.sourceRepository = source;
+    const revision = config?.config?.Labels?.[REVISION_LABEL] ?? manifest.annotations?.[REVISION_LABEL];
+    if (typeof revision === 'string') facts.revision = revision;
     if (config) {
       if (typeof config.created === 'string') facts.created = config.created;
-      const source = config.config?.Labels?.[SOURCE_LABEL];
-      if (typeof source === 'string') facts.sourceRepository = source;
       if (!manifest.manifests) {
         const platform = formatPlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
         if (platform) platforms.push(platform);
       }
     }
-    if (evidence) {
-      facts.signatures.push(...evidence.signatures);
-      facts.attestations.push(...evidence.attestations);
-    }
     return { facts, problems };
   }
 
   /**
-   * Signatures and attestations attached to a digest: the referrers API, its tag-schema fallback
-   * (`sha256-<hex>`) where the API is missing, and cosign's `sha256-<hex>.sig` / `.att` tags.
+   * The referrers of a digest: the referrers API, or its tag-schema fallback (`sha256-<hex>`) where the
+   * API is missing. `via` says which answered.
    */
-  async findEvidence(registry: string, repository: string, digest: string): Promise<{ signatures: string[]; attestations: string[] }> {
-    const signatures: string[] = [];
-    const attestations: string[] = [];
-    const tag = digest.replace(':', '-');
-    const [referrers, sig, att] = await Promise.all([
-      this.referrers(registry, repository, digest),
-      this.tagExists(registry, repository, `${tag}.sig`),
-      this.tagExists(registry, repository, `${tag}.att`),
-    ]);
-    for (const referrer of referrers) {
-      const type = referrer.artifactType ?? referrer.mediaType ?? 'unknown';
-      const entry = `referrer:${type}@${referrer.digest}`;
-      if (/signature|\.sig\b|sig\.v1/.test(type)) signatures.push(entry);
-      else attestations.push(entry);
-    }
-    if (sig) signatures.push(`cosign:${tag}.sig`);
-    if (att) attestations.push(`cosign:${tag}.att`);
-    return { signatures, attestations };
-  }
-
-  private async referrers(registry: string, repository: string, digest: string): Promise<Descriptor[]> {
+  async listReferrers(registry: string, repository: string, digest: string): Promise<{ referrers: Descriptor[]; via: string }> {
     const name = registryName(registry);
     // Whether a registry has the API is learnt once: later look-ups wait for the first answer.
     const probe = this.referrersProbe.get(name);
@@ -212,7 +206,7 @@ export class RegistryClient {
     try {
       if (!this.noReferrersApi.has(name)) {
         const response = await this.call(registry, repository, `referrers/${digest}`, 'GET', MEDIA_TYPES.ociIndex, this.maxManifestBytes);
-        if (response.status === 200) return parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [];
+        if (response.status === 200) return { referrers: parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [], via: 'referrers API' };
         if (response.status !== 404) this.expectOk(response, registry, repository, `referrers/${digest}`);
         // A registry with the API answers 200 with an empty index, so 404 means it has none.
         this.noReferrersApi.add(name);
@@ -220,17 +214,25 @@ export class RegistryClient {
     } finally {
       release?.();
     }
-    const fallback = await this.call(registry, repository, `manifests/${digest.replace(':', '-')}`, 'GET', MANIFEST_ACCEPT, this.maxManifestBytes);
-    if (fallback.status === 404) return [];
-    this.expectOk(fallback, registry, repository, digest.replace(':', '-'));
-    return parseManifest(fallback, `referrers tag of ${registry}/${repository}@${digest}`).manifests ?? [];
+    const tag = digest.replace(':', '-');
+    const fallback = await this.getManifestIfPresent(registry, repository, tag);
+    return { referrers: fallback?.manifests ?? [], via: `referrers tag ${tag}` };
   }
 
-  private async tagExists(registry: string, repository: string, tag: string): Promise<boolean> {
-    const response = await this.call(registry, repository, `manifests/${tag}`, 'HEAD', MANIFEST_ACCEPT, 0);
-    if (response.status === 404) return false;
-    this.expectOk(response, registry, repository, tag);
-    return true;
+  /** A manifest by tag or digest, or undefined when the registry has none by that name. */
+  async getManifestIfPresent(registry: string, repository: string, reference: string, maxBytes = this.maxManifestBytes): Promise<FetchedManifest | undefined> {
+    const response = await this.call(registry, repository, `manifests/${reference}`, 'GET', MANIFEST_ACCEPT, maxBytes);
+    if (response.status === 404) return undefined;
+    this.expectOk(response, registry, repository, reference);
+    return parseManifest(response, referenceText(registry, repository, reference), DIGEST.test(reference) ? reference : undefined);
+  }
+
+  /** A blob, refused beyond `maxBytes` and checked against its digest. */
+  async getBlob(registry: string, repository: string, digest: string, maxBytes: number): Promise<Buffer> {
+    const response = await this.call(registry, repository, `blobs/${digest}`, 'GET', '*/*', maxBytes);
+    this.expectOk(response, registry, repository, digest);
+    if (sha256(response.body) !== digest) throw new OnlineError('bad-response', `blob ${digest.slice(0, 19)}… of ${registry}/${repository} does not match its digest`);
+    return response.body;
   }
 
   /**
@@ -372,13 +374,23 @@ function parseManifest(response: HttpResponse, what: string, expectedDigest?: st
   if ((expectedDigest && digest !== expectedDigest) || (header && DIGEST.test(header) && header !== digest)) {
     throw new OnlineError('bad-response', `${what} does not match its digest`);
   }
+  const annotations = isObject(json.annotations) ? stringValues(json.annotations) : undefined;
   if (INDEX_TYPES.has(mediaType)) {
     if (!Array.isArray(json.manifests)) throw new OnlineError('bad-response', `${what} is an index without a manifests list`);
     const manifests = json.manifests.filter(isDescriptor);
-    return { digest, mediaType, manifests };
+    return { digest, mediaType, manifests, ...(annotations ? { annotations } : {}) };
   }
   if (!isDescriptor(json.config)) throw new OnlineError('bad-response', `${what} is a manifest without a config`);
-  return { digest, mediaType, config: json.config };
+  const layers = Array.isArray(json.layers) ? json.layers.filter(isDescriptor) : [];
+  const found: FetchedManifest = { digest, mediaType, config: json.config, layers };
+  if (isDescriptor(json.subject)) found.subject = json.subject;
+  if (typeof json.artifactType === 'string') found.artifactType = json.artifactType;
+  if (annotations) found.annotations = annotations;
+  return found;
+}
+
+function stringValues(record: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function isDescriptor(value: unknown): value is Descriptor {

@@ -13,6 +13,9 @@ import { answerRef, GitRef, GitRefsClient } from './gitRefs';
 import type { CredentialOptions } from './credentials';
 import { FetchedManifest, ImageFacts, RegistryClient, registryName } from './registryClient';
 import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
+import { collectEvidence, DEFAULT_EVIDENCE_LIMITS, type EvidenceLimits } from './evidence/collect';
+import { judgeEvidence } from './evidence/verdict';
+import { publicGoodInstance, type SigstoreInstance } from './verify/trustRoot';
 
 export { defaultCacheDir } from './cache';
 export { OnlineError } from './transport';
@@ -37,6 +40,9 @@ export interface ResolverOptions extends TransportOptions, CredentialOptions {
   details?: boolean;
   /** Clock for the cache, for tests. */
   now?: () => number;
+  /** Sigstore instances signatures are verified against; default the public-good root shipped with @sigstore/tuf. */
+  sigstoreInstances?: SigstoreInstance[];
+  evidenceLimits?: Partial<EvidenceLimits>;
 }
 
 export interface LookupOptions {
@@ -104,6 +110,9 @@ export class OnlineResolver {
   private readonly inFlight = new InFlight();
   private readonly details: boolean;
   private readonly now: () => number;
+  private readonly instances: SigstoreInstance[];
+  private readonly instancesId: string;
+  private readonly evidenceLimits: EvidenceLimits;
   private cacheHits = 0;
   private staleFallbacks = 0;
 
@@ -116,6 +125,10 @@ export class OnlineResolver {
     this.now = options.now ?? Date.now;
     this.cache = new FactCache({ dir: options.cacheDir, ttlMs: { ...DEFAULT_TTL_MS, ...options.ttlMs }, now: this.now });
     this.details = options.details ?? true;
+    this.instances = options.sigstoreInstances ?? [publicGoodInstance()];
+    // Verdicts are cached per set of trust roots: adding a root must not leave an old "unverifiable" behind.
+    this.instancesId = this.instances.map((i) => `${i.name}:${i.material.certificateAuthorities.length}:${i.material.tlogs.map((t) => t.logID.toString('hex').slice(0, 8)).join(',')}`).join(';');
+    this.evidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, ...options.evidenceLimits };
   }
 
   /**
@@ -258,7 +271,14 @@ export class OnlineResolver {
     const pulled = image.digest ?? current.value.digest;
     const described = await this.cached<ImageFacts>('image-digest', this.digestKey(registry, repository, pulled, details), async () => {
       const manifest = fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
-      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: details, evidence: details });
+      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: details });
+      if (details) {
+        const evidence = await collectEvidence(this.registry, registry, repository, manifest, { source: facts.sourceRepository, revision: facts.revision }, this.evidenceLimits);
+        facts.signatures.push(...evidence.signatures);
+        facts.attestations.push(...evidence.attestations);
+        facts.provenance = judgeEvidence(evidence, manifest.digest, this.instances);
+        problems.push(...evidence.problems);
+      }
       // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
       return { value: facts, keep: problems.length === 0 };
     });
@@ -274,13 +294,14 @@ export class OnlineResolver {
     if (details) {
       resolved.signatures = facts.signatures;
       resolved.attestations = facts.attestations;
+      if (facts.provenance) resolved.provenance = facts.provenance;
     }
     return resolved;
   }
 
   /** Facts read without details (no config, no evidence) are kept apart, so they never pass for complete ones. */
   private digestKey(registry: string, repository: string, digest: string, details: boolean): string {
-    return `${registry}/${repository}@${digest}${details ? '' : ' without-details'}`;
+    return `${registry}/${repository}@${digest}${details ? ` roots=${this.instancesId}` : ' without-details'}`;
   }
 
   private async lookupAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction> {

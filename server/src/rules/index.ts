@@ -4,6 +4,7 @@ import { actionRefMismatch } from './action-ref-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
+import { provenanceMismatch } from './provenance-mismatch';
 import { runtimeImage } from './runtime-image';
 import type { Rule } from './rule';
 import { staleDigest } from './stale-digest';
@@ -11,9 +12,10 @@ import { unpinnedAction } from './unpinned-action';
 import { unpinnedImage } from './unpinned-image';
 import { unsupportedPlatform } from './unsupported-platform';
 import { untrustedImage } from './untrusted-image';
+import { unverifiedImage } from './unverified-image';
 
 export const ruleSet: RuleSet = {
-  images: [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, unpinnedImage],
+  images: [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, provenanceMismatch, unverifiedImage, unpinnedImage],
   actions: [unpinnedAction, actionRefMismatch],
 };
 export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions];

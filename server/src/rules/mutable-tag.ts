@@ -1,12 +1,5 @@
+import { isMovingTag } from '../engine/knowledge/movingTags';
 import type { ImageRule } from './rule';
-
-// Tags that publishers move on every build of a branch or release line.
-const moving = new Set(['latest', 'master', 'main', 'edge', 'nightly', 'dev', 'develop', 'devel', 'rolling', 'unstable', 'testing', 'sid', 'canary', 'trunk', 'head']);
-const movingPrefix = /^(latest|master|main|nightly|edge)-/;
-
-function isMovingTag(tag: string | undefined): boolean {
-  return tag === undefined || moving.has(tag.toLowerCase()) || movingPrefix.test(tag.toLowerCase());
-}
 
 export const mutableTag: ImageRule = {
   id: 'mutable-tag',

@@ -13,15 +13,28 @@ export interface ImageInput {
   noImageValues?: string[];
   /** Used when the input is not given. */
   defaultImage?: string;
+  /**
+   * The images the action picks by itself are published by its own maintainers (setup-qemu's
+   * `tonistiigi/binfmt`, setup-buildx's `moby/buildkit`, maturin-action's `quay.io/pypa` and
+   * `ghcr.io/rust-cross` builders): the action vouches for them, so they are no untrusted publisher.
+   */
+  vouchesForDefaults?: boolean;
 }
 
 /** The built-in table; a policy can add entries. */
 export const imageInputs: readonly ImageInput[] = [
   { action: 'uraimo/run-on-arch-action', input: 'base_image', mayCarryPlatform: true, noImageValues: ['none'] },
   { action: 'addnab/docker-run-action', input: 'image', optionsInput: 'options' },
-  { action: 'docker/setup-qemu-action', input: 'image', defaultImage: 'tonistiigi/binfmt:latest' },
-  { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'] },
+  { action: 'docker/setup-qemu-action', input: 'image', defaultImage: 'tonistiigi/binfmt:latest', vouchesForDefaults: true },
+  { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'], vouchesForDefaults: true },
+  { action: 'docker/setup-buildx-action', input: 'driver-opts', vouchesForDefaults: true },
 ];
+
+export const buildxAction = 'docker/setup-buildx-action';
+/** Drivers that run BuildKit from an image (`docker` uses the daemon's own, `remote` an existing one). */
+export const buildkitDrivers = new Set(['docker-container', 'kubernetes']);
+/** The BuildKit image buildx starts when `driver-opts` names none (buildx's own default). */
+export const buildkitDefaultImage = 'moby/buildkit:buildx-stable-1';
 
 export function imageInputsFor(action: string, extra: readonly ImageInput[] = []): ImageInput[] {
   const a = action.toLowerCase();
