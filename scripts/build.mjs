@@ -52,14 +52,23 @@ async function buildPackage(out, extraEntries = []) {
   rmSync(out, { recursive: true, force: true });
   copyWasm(join(out, 'dist'));
   const bin = { ...common, sourcemap: false, minify: true, banner: { js: '#!/usr/bin/env node' } };
-  const entries = [['server/src/cli/main.ts', 'dist/cli.js'], ['server/src/lsp/main.ts', 'dist/server.js'], ...extraEntries];
-  await Promise.all(entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })));
+  const entries = [
+    ['server/src/cli/main.ts', 'dist/cli.js'],
+    ['server/src/lsp/main.ts', 'dist/server.js'],
+    ...extraEntries,
+  ];
+  await Promise.all(
+    entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })),
+  );
   cpSync(join(root, 'docs/rules'), join(out, 'docs/rules'), { recursive: true });
   cpSync(join(root, 'server/README.md'), join(out, 'README.md'));
   cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
   const readJson = (file) => JSON.parse(readFileSync(join(root, file), 'utf8'));
   const { '//': _comment, ...manifest } = readJson('server/package.json');
-  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: readJson('package.json').version, ...manifest }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'package.json'),
+    `${JSON.stringify({ name: manifest.name, version: readJson('package.json').version, ...manifest }, null, 2)}\n`,
+  );
 }
 if (packageOut) {
   await buildPackage(resolve(packageOut));
@@ -75,21 +84,40 @@ if (releaseOut) {
 if (privateOut) {
   const entries = findTests(join(root, 'test')).filter((p) => !filter || p.includes(filter));
   await build({ ...common, entryPoints: entries, outdir: privateOut, outbase: 'test' });
-  for (const p of entries) copyWasm(join(privateOut, p.slice(join(root, 'test').length + 1).split('/').slice(0, -1).join('/')));
+  for (const p of entries)
+    copyWasm(
+      join(
+        privateOut,
+        p
+          .slice(join(root, 'test').length + 1)
+          .split('/')
+          .slice(0, -1)
+          .join('/'),
+      ),
+    );
   process.exit(0);
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasm(join(root, 'dist'));
 const faces = [
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
 ];
 const optional = [
   ['server/src/lsp/main.ts', 'dist/server.js', []],
   ['client/src/extension.ts', 'dist/extension.js', ['vscode']],
 ];
 for (const [entry, outfile, external] of optional) {
-  try { statSync(join(root, entry)); } catch { continue; }
+  try {
+    statSync(join(root, entry));
+  } catch {
+    continue;
+  }
   faces.push(build({ ...common, entryPoints: [entry], outfile, external }));
 }
 await Promise.all(faces);
@@ -101,7 +129,15 @@ if (withTests) {
   const nodeTests = entries.filter((p) => !p.includes('/test/vscode/'));
   await build({ ...common, entryPoints: nodeTests, outdir: 'out/test', outbase: 'test' });
   copyWasm(join(root, 'out/test'));
-  for (const sub of new Set(nodeTests.map((p) => p.slice(join(root, 'test').length + 1).split('/').slice(0, -1).join('/')))) {
+  for (const sub of new Set(
+    nodeTests.map((p) =>
+      p
+        .slice(join(root, 'test').length + 1)
+        .split('/')
+        .slice(0, -1)
+        .join('/'),
+    ),
+  )) {
     if (sub) copyWasm(join(root, 'out/test', sub));
   }
 }

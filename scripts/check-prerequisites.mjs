@@ -16,8 +16,16 @@ function onPath(program) {
 
 /** Each prerequisite: the Debian package that provides it, why the tests need it, and how to see it. */
 const prerequisites = [
-  { deb: 'chromium', why: 'drives the real VS Code (code-server) headless', present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') },
-  { deb: 'docker-registry', why: 'the real container registry of the online tests', present: () => onPath('docker-registry') },
+  {
+    deb: 'chromium',
+    why: 'drives the real VS Code (code-server) headless',
+    present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  },
+  {
+    deb: 'docker-registry',
+    why: 'the real container registry of the online tests',
+    present: () => onPath('docker-registry'),
+  },
   { deb: 'openssl', why: "signs the test registry's tokens", present: () => onPath('openssl') },
   { deb: 'git', why: 'the real git server of the online tests', present: () => onPath('git') },
   { deb: 'neovim', why: "the third-party LSP client of the npm package's test", present: () => onPath('nvim') },
@@ -25,8 +33,16 @@ const prerequisites = [
   // Compilers matter only until code-server's native modules are built once.
   { deb: 'g++', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('g++') },
   { deb: 'make', why: "compiles code-server's native modules", present: () => codeServerInstalled() || onPath('make') },
-  { deb: 'python3', why: "node-gyp, which compiles code-server's native modules", present: () => codeServerInstalled() || onPath('python3') },
-  { deb: 'libkrb5-dev', why: "Kerberos headers for code-server's kerberos module", present: () => codeServerInstalled() || existsSync('/usr/include/krb5.h') },
+  {
+    deb: 'python3',
+    why: "node-gyp, which compiles code-server's native modules",
+    present: () => codeServerInstalled() || onPath('python3'),
+  },
+  {
+    deb: 'libkrb5-dev',
+    why: "Kerberos headers for code-server's kerberos module",
+    present: () => codeServerInstalled() || existsSync('/usr/include/krb5.h'),
+  },
 ];
 
 const missing = prerequisites.filter((p) => !p.present());
@@ -38,7 +54,11 @@ if (process.argv.includes('--json')) {
   if (major < 20) lines.push(`  Node ${process.versions.node} is too old; the tests need Node 20 or later.`);
   for (const p of missing) lines.push(`  ${p.deb} is not installed (${p.why}).`);
   if (missing.length > 0) {
-    lines.push('', 'Install what is missing with:', `  sudo apt-get install -y --no-install-recommends ${missing.map((p) => p.deb).join(' ')}`);
+    lines.push(
+      '',
+      'Install what is missing with:',
+      `  sudo apt-get install -y --no-install-recommends ${missing.map((p) => p.deb).join(' ')}`,
+    );
     lines.push('or, on a fresh Debian machine, run `bash .ci/run` (installs everything, then runs the tests).');
   }
   console.error(lines.join('\n'));

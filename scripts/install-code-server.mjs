@@ -58,7 +58,12 @@ export function ensureCodeServer({ log = console.error } = {}) {
   }
 
   const npmCli = ['--no-audit', '--no-fund', '--loglevel=error'];
-  run('npm', ['install', ...npmCli, '--no-save', '--ignore-scripts', `node-linux-${process.arch}@${NODE_VERSION}`], join(dir, 'node'), process.env);
+  run(
+    'npm',
+    ['install', ...npmCli, '--no-save', '--ignore-scripts', `node-linux-${process.arch}@${NODE_VERSION}`],
+    join(dir, 'node'),
+    process.env,
+  );
 
   // From here on npm and node-gyp run under Node 24, and compile native modules against its headers.
   const env = {
@@ -69,7 +74,12 @@ export function ensureCodeServer({ log = console.error } = {}) {
     npm_config_yes: 'true',
   };
   // Its postinstall refuses to run as root, so do its steps here.
-  run('npm', ['install', ...npmCli, '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], join(dir, 'cs'), env);
+  run(
+    'npm',
+    ['install', ...npmCli, '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`],
+    join(dir, 'cs'),
+    env,
+  );
   run('npm', ['rebuild', ...npmCli, 'argon2'], join(dir, 'cs'), env);
   const vscodeDir = join(csHome, 'lib/vscode');
   run('npm', ['install', ...npmCli, '--omit=dev', '--ignore-scripts'], vscodeDir, env);

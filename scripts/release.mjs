@@ -24,7 +24,8 @@ const branch = option('--branch', `releases/v${major}`);
 const tag = option('--tag', `v${version}`);
 const majorTag = option('--major-tag', `v${major}`);
 
-const git = (cwd, gitArgs, env = {}) => execFileSync('git', gitArgs, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+const git = (cwd, gitArgs, env = {}) =>
+  execFileSync('git', gitArgs, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
 const fail = (message) => {
   console.error(`release: ${message}`);
   process.exit(1);
@@ -35,7 +36,8 @@ if (!args.includes('--allow-dirty') && git(root, ['status', '--porcelain']) !== 
 }
 const source = git(root, ['rev-parse', 'HEAD']);
 const gitDir = git(repo, ['rev-parse', '--absolute-git-dir']);
-if (git(repo, ['tag', '--list', tag]) !== '') fail(`tag ${tag} already exists in ${repo}; raise the version in package.json`);
+if (git(repo, ['tag', '--list', tag]) !== '')
+  fail(`tag ${tag} already exists in ${repo}; raise the version in package.json`);
 
 const work = mkdtempSync(join(tmpdir(), 'wp-release-'));
 try {

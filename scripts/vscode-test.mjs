@@ -103,7 +103,13 @@ async function runElectron() {
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || undefined,
       extensionDevelopmentPath: extensionPath,
       extensionTestsPath: suiteIndex,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        join(work, 'user-data'),
+      ],
       extensionTestsEnv: suiteEnv,
     });
     // test-electron keeps VS Code's process to itself: on time-out the harness can only exit with
@@ -175,10 +181,12 @@ function stopGroup(child) {
 async function runCodeServer() {
   const install = ensureCodeServer({ log });
   if (install.installedMs > 0) log(`installed code-server in ${(install.installedMs / 1000).toFixed(0)} s`);
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found (install Debian's chromium, or set CHROMIUM_PATH)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`${chromiumPath} not found (install Debian's chromium, or set CHROMIUM_PATH)`);
 
   const home = join(work, 'home');
-  for (const sub of ['', '.config', '.local/share', '.cache', 'user-data/User', 'extensions']) mkdirSync(join(home, sub), { recursive: true });
+  for (const sub of ['', '.config', '.local/share', '.cache', 'user-data/User', 'extensions'])
+    mkdirSync(join(home, sub), { recursive: true });
   // Keep the workbench from reaching for the network and from covering the editor with tips.
   const settings = {
     'extensions.autoCheckUpdates': false,
@@ -204,16 +212,21 @@ async function runCodeServer() {
     install.node,
     [
       install.codeServer,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', join(home, 'user-data'),
-      '--extensions-dir', join(home, 'extensions'),
+      '--user-data-dir',
+      join(home, 'user-data'),
+      '--extensions-dir',
+      join(home, 'extensions'),
       // Without the smoke-test driver, newer workbenches ignore the test payload.
-      '--vscode-option', 'enable-smoke-test-driver',
+      '--vscode-option',
+      'enable-smoke-test-driver',
       workspace,
     ],
     {
@@ -242,11 +255,22 @@ async function runCodeServer() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
-    const workbenchUrl = (payload) => `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const development = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+    const workbenchUrl = (payload) =>
+      `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const development = [
+      ['extensionDevelopmentPath', remote(extensionPath)],
+      ['skipWelcome', 'true'],
+    ];
 
     let code = 0;
     if (!skipSuite) {
@@ -268,7 +292,10 @@ async function runCodeServer() {
       log(`workbench loading (${elapsed()})`);
       code = await withTimeout(exit, deadline, 'the test suite');
       await page.close();
-      if (code !== 0) log(`suite failed (exit ${code}); code-server log tail:\n${serverLog.join('').split('\n').slice(-40).join('\n')}`);
+      if (code !== 0)
+        log(
+          `suite failed (exit ${code}); code-server log tail:\n${serverLog.join('').split('\n').slice(-40).join('\n')}`,
+        );
     }
     if (screenshotDir && code === 0) {
       // A fresh window on the same server, with the extension loaded and no tests running.
@@ -287,7 +314,10 @@ async function runCodeServer() {
 
 function withTimeout(promise, deadline, what) {
   return new Promise((resolveValue, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s`)), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s`)),
+      Math.max(0, deadline - Date.now()),
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -330,7 +360,10 @@ async function takeScreenshots(page, url) {
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 30_000 });
   log(`workbench up (${elapsed()})`);
   // Quick Open, the way a person opens a file.
-  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 640, y: 400 } })
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor();
   await page.keyboard.type('loong64-container.yml');

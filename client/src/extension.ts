@@ -45,7 +45,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.stdio,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     // The server decides which of these documents are workflows or action metadata.
@@ -62,7 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       online: {
         cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath,
         // Extra Sigstore roots come from user settings only (restricted in untrusted workspaces).
-        sigstoreTrustedRoots: vscode.workspace.getConfiguration('workflowProvenance').get<string[]>('sigstoreTrustedRoots', []),
+        sigstoreTrustedRoots: vscode.workspace
+          .getConfiguration('workflowProvenance')
+          .get<string[]>('sigstoreTrustedRoots', []),
       },
       // In Restricted Mode the repository's own policy file and owner are not applied.
       workspaceTrusted: vscode.workspace.isTrusted,
@@ -71,12 +77,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
   client = languageClient;
 
-  const forward = async <C extends ServerCommand>(command: C, args: ServerCommands[C]['arguments']): Promise<ServerCommands[C]['result'] | undefined> => {
+  const forward = async <C extends ServerCommand>(
+    command: C,
+    args: ServerCommands[C]['arguments'],
+  ): Promise<ServerCommands[C]['result'] | undefined> => {
     if (!languageClient.isRunning()) {
-      void vscode.window.showWarningMessage('Workflow Provenance: the language server is not running. See the output channel.');
+      void vscode.window.showWarningMessage(
+        'Workflow Provenance: the language server is not running. See the output channel.',
+      );
       return undefined;
     }
-    const result: ServerCommands[C]['result'] | null = await languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+    const result: ServerCommands[C]['result'] | null = await languageClient.sendRequest(ExecuteCommandRequest.type, {
+      command,
+      arguments: args,
+    });
     // The server answers null when a command failed (its log says why).
     return result ?? undefined;
   };
@@ -106,12 +120,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
       if (!languageClient.isRunning()) return;
       await languageClient.sendNotification(typed(configureOnlineNotification), { gitToken: session.accessToken });
-      void vscode.window.showInformationMessage(`Workflow Provenance: resolving private actions as ${session.account.label}.`);
+      void vscode.window.showInformationMessage(
+        `Workflow Provenance: resolving private actions as ${session.account.label}.`,
+      );
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (languageClient.isRunning()) void languageClient.sendNotification(typed(workspaceTrustedNotification), undefined);
+      if (languageClient.isRunning())
+        void languageClient.sendNotification(typed(workspaceTrustedNotification), undefined);
     }),
-    vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) => openRuleDoc(context, ruleId)),
+    vscode.commands.registerCommand('workflowProvenance.openRuleDoc', (ruleId?: string) =>
+      openRuleDoc(context, ruleId),
+    ),
   );
 
   context.subscriptions.push(
@@ -147,14 +166,21 @@ function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
   // Restricted Mode: registries the workspace names are not contacted until it is trusted.
   const restricted = withheld.length > 0 ? ` $(workspace-untrusted) ${withheld.length}` : '';
   item.text = `${icon} Provenance ${counts.length > 0 ? counts.join(' ') : '$(check)'}${lookups}${restricted}`;
-  const doing = status.state === 'checking' ? 'checking workflows' : status.state === 'resolving' ? 'resolving references online' : 'up to date';
+  const doing =
+    status.state === 'checking'
+      ? 'checking workflows'
+      : status.state === 'resolving'
+        ? 'resolving references online'
+        : 'up to date';
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   item.tooltip = [
     `Workflow Provenance: ${doing}`,
     `${plural(status.files, 'file')} checked, ${plural(status.lookups, 'online look-up')}`,
     `${plural(status.errors, 'error')}, ${plural(status.warnings, 'warning')}, ${plural(status.infos, 'info')}`,
     ...(withheld.length > 0
-      ? [`Restricted Mode: ${withheld.length === 1 ? 'a registry' : `${withheld.length} registries`} this workspace names (${withheld.slice(0, 5).join(', ')}${withheld.length > 5 ? ', …' : ''}) not contacted until you trust the workspace`]
+      ? [
+          `Restricted Mode: ${withheld.length === 1 ? 'a registry' : `${withheld.length} registries`} this workspace names (${withheld.slice(0, 5).join(', ')}${withheld.length > 5 ? ', …' : ''}) not contacted until you trust the workspace`,
+        ]
       : []),
     'Click to show the log',
   ].join('\n');
@@ -165,11 +191,19 @@ function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
 function ruleIds(context: vscode.ExtensionContext): { id: string; description: string }[] {
   const manifest = context.extension.packageJSON as {
     contributes?: {
-      configuration?: { properties?: Record<string, { properties?: Record<string, { description?: string; markdownDescription?: string }> }> };
+      configuration?: {
+        properties?: Record<
+          string,
+          { properties?: Record<string, { description?: string; markdownDescription?: string }> }
+        >;
+      };
     };
   };
   const rules = manifest.contributes?.configuration?.properties?.['workflowProvenance.rules']?.properties ?? {};
-  return Object.entries(rules).map(([id, schema]) => ({ id, description: schema.description ?? schema.markdownDescription ?? '' }));
+  return Object.entries(rules).map(([id, schema]) => ({
+    id,
+    description: schema.description ?? schema.markdownDescription ?? '',
+  }));
 }
 
 async function openRuleDoc(context: vscode.ExtensionContext, ruleId?: string): Promise<vscode.Uri | undefined> {

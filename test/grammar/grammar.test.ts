@@ -54,7 +54,8 @@ async function yamlGrammar(yamlFiles: Record<string, string | object>): Promise<
   const registry = new textmate.Registry({
     onigLib,
     loadGrammar: async (scopeName) => {
-      if (scopeName === injection.scopeName) return textmate.parseRawGrammar(readFileSync(injectionPath, 'utf8'), injectionPath);
+      if (scopeName === injection.scopeName)
+        return textmate.parseRawGrammar(readFileSync(injectionPath, 'utf8'), injectionPath);
       const source = yamlFiles[scopeName];
       if (source === undefined) return null;
       if (typeof source === 'string') return textmate.parseRawGrammar(readFileSync(source, 'utf8'), source);
@@ -87,7 +88,8 @@ function textWithScope(tokens: Token[], scope: string): string {
   const runs: string[] = [];
   let current = '';
   for (const token of tokens) {
-    if (token.scopes.some((s) => s === scope || s.startsWith(scope + ' ') || s.split(' ').includes(scope))) current += token.text;
+    if (token.scopes.some((s) => s === scope || s.startsWith(scope + ' ') || s.split(' ').includes(scope)))
+      current += token.text;
     else if (current) {
       runs.push(current);
       current = '';
@@ -140,10 +142,20 @@ async function checkScopes(grammar: textmate.IGrammar): Promise<void> {
   assert.equal(textWithScope(lines[8], 'keyword.control.ignore.workflow-provenance'), 'ignore');
   assert.equal(textWithScope(lines[8], 'constant.other.rule-id.workflow-provenance'), 'mutable-tag|unpinned-image');
   assert.equal(textWithScope(lines[8], 'comment.line.reason.workflow-provenance'), ' cache only');
-  assert.equal(textWithScope(lines[8], 'meta.suppression.workflow-provenance').trim(), '# workflow-provenance: ignore[mutable-tag,unpinned-image] cache only');
-  assert.match(textWithScope(lines[8], 'comment.line.number-sign.yaml'), /^ *# workflow-provenance/, 'still a comment for themes');
+  assert.equal(
+    textWithScope(lines[8], 'meta.suppression.workflow-provenance').trim(),
+    '# workflow-provenance: ignore[mutable-tag,unpinned-image] cache only',
+  );
+  assert.match(
+    textWithScope(lines[8], 'comment.line.number-sign.yaml'),
+    /^ *# workflow-provenance/,
+    'still a comment for themes',
+  );
 
-  assert.equal(textWithScope(lines[12], 'variable.parameter.platform.workflow-provenance').trim(), '--platform=linux/loong64');
+  assert.equal(
+    textWithScope(lines[12], 'variable.parameter.platform.workflow-provenance').trim(),
+    '--platform=linux/loong64',
+  );
   assert.equal(textWithScope(lines[12], ref), 'ghcr.io/loong64/debian:trixie');
 
   assert.equal(textWithScope(lines[13], 'keyword.control.ignore.workflow-provenance'), 'ignore');
@@ -169,16 +181,14 @@ const vscodeYaml = (() => {
   return undefined;
 })();
 
-test(
-  "suppression comments and image references get their scopes over VS Code's YAML grammar",
-  { skip: vscodeYaml ? false : 'no code-server in .cache/code-server (run npm run test:vscode once)' },
-  async () => {
-    const dir = vscodeYaml as string;
-    const files: Record<string, string> = {};
-    for (const name of readdirSync(dir)) {
-      const grammar = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { scopeName: string };
-      files[grammar.scopeName] = join(dir, name);
-    }
-    await checkScopes(await yamlGrammar(files));
-  },
-);
+test("suppression comments and image references get their scopes over VS Code's YAML grammar", {
+  skip: vscodeYaml ? false : 'no code-server in .cache/code-server (run npm run test:vscode once)',
+}, async () => {
+  const dir = vscodeYaml as string;
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    const grammar = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { scopeName: string };
+    files[grammar.scopeName] = join(dir, name);
+  }
+  await checkScopes(await yamlGrammar(files));
+});

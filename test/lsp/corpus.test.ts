@@ -9,8 +9,9 @@ import type { MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspClient, temporaryWorkspace, uriOf } from './lspClient';
 import { writeFiles } from './fixtures';
 
-
-test('the LoongArch workflow: community-image on line 854, and a hover that explains why', { skip: corpusAbsent }, async () => {
+test('the LoongArch workflow: community-image on line 854, and a hover that explains why', {
+  skip: corpusAbsent,
+}, async () => {
   const text = readFileSync(loongArchWorkflow, 'utf8');
   const root = temporaryWorkspace('uv');
   writeFiles(root, { '.github/workflows/build-binaries.yml': text });
@@ -27,7 +28,10 @@ test('the LoongArch workflow: community-image on line 854, and a hover that expl
       'the buffer and the disk give the same findings',
     );
     const finding = published.diagnostics.find((d) => d.code === 'community-image' && d.range.start.line === 853);
-    assert.ok(finding, `community-image on line 854; got ${published.diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`).join(', ')}`);
+    assert.ok(
+      finding,
+      `community-image on line 854; got ${published.diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`).join(', ')}`,
+    );
 
     const line = text.split('\n')[853];
     const hover = await client.hover(uri, 853, line.indexOf('ghcr.io/loong64/debian') + 10);
@@ -38,7 +42,10 @@ test('the LoongArch workflow: community-image on line 854, and a hover that expl
     assert.match(value, /Requested platform:\*\* `linux\/loong64`/);
 
     const actions = await client.codeActions(uri, finding.range, [finding]);
-    assert.ok(actions.some((a) => a.title.includes('ghcr.io/loong64/*')), 'trusting the publisher is offered');
+    assert.ok(
+      actions.some((a) => a.title.includes('ghcr.io/loong64/*')),
+      'trusting the publisher is offered',
+    );
   } finally {
     await client.stop();
   }

@@ -8,9 +8,13 @@ import { CreateFile } from 'vscode-languageserver-protocol/node';
 import { applyTextEdits, editsFor, LspClient, temporaryWorkspace, uriOf } from './lspClient';
 import { columnOf, communityContainerWorkflow, lineOf, matrixWorkflow, writeFiles } from './fixtures';
 
-const communityOf = (diagnostics: Diagnostic[]): Diagnostic | undefined => diagnostics.find((d) => d.code === 'community-image');
+const communityOf = (diagnostics: Diagnostic[]): Diagnostic | undefined =>
+  diagnostics.find((d) => d.code === 'community-image');
 
-async function openWorkspace(name: string, files: Record<string, string> = {}): Promise<{ root: string; client: LspClient }> {
+async function openWorkspace(
+  name: string,
+  files: Record<string, string> = {},
+): Promise<{ root: string; client: LspClient }> {
   const root = temporaryWorkspace(name);
   mkdirSync(path.join(root, '.github/workflows'), { recursive: true });
   writeFiles(root, files);
@@ -33,7 +37,10 @@ test('open, edit incrementally, and the diagnostics follow the buffer', async ()
     const line = lineOf(communityContainerWorkflow, 'ghcr.io/loong64');
     const character = columnOf(communityContainerWorkflow, 'ghcr.io/loong64');
     const version = await client.change(uri, [
-      { range: { start: { line, character }, end: { line, character: character + 'ghcr.io/loong64/'.length } }, text: '' },
+      {
+        range: { start: { line, character }, end: { line, character: character + 'ghcr.io/loong64/'.length } },
+        text: '',
+      },
     ]);
     const second = await client.diagnostics(uri, (p) => p.version === version);
     assert.equal(communityOf(second.diagnostics), undefined, 'the official image is not a community image');
@@ -41,11 +48,15 @@ test('open, edit incrementally, and the diagnostics follow the buffer', async ()
     // Several quick edits in a row are coalesced, and the last state is what shows.
     let v = version;
     for (let i = 0; i < 5; i++) {
-      v = await client.change(uri, [{ range: { start: { line, character }, end: { line, character } }, text: i === 4 ? 'ghcr.io/loong64/' : '' }]);
+      v = await client.change(uri, [
+        { range: { start: { line, character }, end: { line, character } }, text: i === 4 ? 'ghcr.io/loong64/' : '' },
+      ]);
     }
     const last = await client.diagnostics(uri, (p) => p.version === v);
     assert.ok(communityOf(last.diagnostics));
-    const during = client.published.filter((p) => p.params.uri === uri && (p.params.version ?? 0) > version && (p.params.version ?? 0) < v);
+    const during = client.published.filter(
+      (p) => p.params.uri === uri && (p.params.version ?? 0) > version && (p.params.version ?? 0) < v,
+    );
     assert.ok(during.length < 4, `burst coalesced: ${during.map((p) => p.params.version).join(', ')}`);
   } finally {
     await client.stop();
@@ -99,7 +110,11 @@ test('hover on a matrix expression shows the images it receives', async () => {
   try {
     const uri = uriOf(path.join(root, '.github/workflows/m.yml'));
     await client.open(uri, matrixWorkflow);
-    const hover = await client.hover(uri, lineOf(matrixWorkflow, '${{ matrix.image }}'), columnOf(matrixWorkflow, 'matrix.image') + 2);
+    const hover = await client.hover(
+      uri,
+      lineOf(matrixWorkflow, '${{ matrix.image }}'),
+      columnOf(matrixWorkflow, 'matrix.image') + 2,
+    );
     assert.ok(hover);
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /ghcr\.io\/loong64\/debian:trixie/);
@@ -112,7 +127,8 @@ test('hover on an action shows owner, repository, ref and whether it is a commit
   const { root, client } = await openWorkspace('hoveraction');
   try {
     const uri = uriOf(path.join(root, '.github/workflows/a.yml'));
-    const text = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0\n';
+    const text =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0\n';
     await client.open(uri, text);
     const tag = await client.hover(uri, 5, 18);
     assert.ok(tag);
@@ -142,7 +158,10 @@ test('a quick fix applied to the text makes its finding go away', async () => {
     const actions = await client.codeActions(uri, finding.range, [finding]);
     const quickFixes = actions.filter((a) => a.kind === 'quickfix' && a.edit?.changes);
     assert.ok(quickFixes.length > 0, `quick fixes offered: ${actions.map((a) => a.title).join(', ')}`);
-    assert.ok(quickFixes.every((a) => a.diagnostics?.[0]?.code === 'community-image'), 'each fix is tied to its diagnostic');
+    assert.ok(
+      quickFixes.every((a) => a.diagnostics?.[0]?.code === 'community-image'),
+      'each fix is tied to its diagnostic',
+    );
     assert.equal(quickFixes.filter((a) => a.isPreferred).length, 1, 'exactly one preferred fix');
     const preferred = quickFixes.find((a) => a.isPreferred);
     assert.ok(preferred);
@@ -194,10 +213,15 @@ test('"Trust publisher" edits an existing config file in place', async () => {
     await client.open(uri, communityContainerWorkflow);
     const finding = communityOf((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics);
     assert.ok(finding);
-    const trust = (await client.codeActions(uri, finding.range, [finding])).find((a) => a.title.startsWith('Trust publisher'));
+    const trust = (await client.codeActions(uri, finding.range, [finding])).find((a) =>
+      a.title.startsWith('Trust publisher'),
+    );
     assert.ok(trust);
     const configUri = uriOf(path.join(root, '.github/workflow-provenance.yml'));
-    assert.equal((trust.edit?.documentChanges ?? []).some((c) => CreateFile.is(c)), false);
+    assert.equal(
+      (trust.edit?.documentChanges ?? []).some((c) => CreateFile.is(c)),
+      false,
+    );
     const updated = applyTextEdits(existing, editsFor(trust.edit, configUri));
     assert.match(updated, /^# team policy/);
     assert.match(updated, /quay\.io\/pypa\/\*/);
@@ -214,7 +238,9 @@ test('fix all applies exactly the safe fixes, and nothing a human should decide'
     await client.open(uri, communityContainerWorkflow);
     const before = await client.diagnostics(uri, (p) => p.version === 1);
     // The data payload carries each finding's fixes, so the client-side view of "safe" is known.
-    const safe = before.diagnostics.filter((d) => (d.data as { fixes?: Array<{ safe?: boolean }> }).fixes?.some((f) => f.safe === true));
+    const safe = before.diagnostics.filter((d) =>
+      (d.data as { fixes?: Array<{ safe?: boolean }> }).fixes?.some((f) => f.safe === true),
+    );
     const everywhere = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const actions = await client.codeActions(uri, everywhere, [], ['source.fixAll']);
     const fixAll = actions.find((a) => a.kind === 'source.fixAll.workflow-provenance');
@@ -231,8 +257,14 @@ test('fix all applies exactly the safe fixes, and nothing a human should decide'
     // Quick-fix requests never get the source action, and source requests get no quick fixes.
     const quick = await client.codeActions(uri, before.diagnostics[0].range, [before.diagnostics[0]], ['quickfix']);
     assert.ok(quick.length > 0);
-    assert.equal(quick.some((a) => a.kind?.startsWith('source')), false);
-    assert.equal(actions.some((a) => a.kind === 'quickfix'), false);
+    assert.equal(
+      quick.some((a) => a.kind?.startsWith('source')),
+      false,
+    );
+    assert.equal(
+      actions.some((a) => a.kind === 'quickfix'),
+      false,
+    );
   } finally {
     await client.stop();
   }
@@ -264,7 +296,11 @@ test('a half-typed document answers quickly and does not crash the server', asyn
       const version = await client.change(uri, [{ text: b }]);
       const published = await client.diagnostics(uri, (p) => p.version === version);
       const hover = await client.hover(uri, 3, 20);
-      await client.codeActions(uri, { start: { line: 3, character: 0 }, end: { line: 3, character: 10 } }, published.diagnostics);
+      await client.codeActions(
+        uri,
+        { start: { line: 3, character: 0 }, end: { line: 3, character: 10 } },
+        published.diagnostics,
+      );
       assert.ok(performance.now() - started < 2000, 'answered within two seconds');
       assert.ok(hover === null || typeof hover === 'object');
     }
@@ -286,11 +322,17 @@ test('commands: re-check the workspace, and pin-all answers with a clear message
   const { root, client } = await openWorkspace('commands', { '.github/workflows/ci.yml': communityContainerWorkflow });
   try {
     const caps = client.initializeResult?.capabilities;
-    assert.deepEqual(caps?.executeCommandProvider?.commands, ['workflowProvenance.server.recheck', 'workflowProvenance.server.pinAll']);
+    assert.deepEqual(caps?.executeCommandProvider?.commands, [
+      'workflowProvenance.server.recheck',
+      'workflowProvenance.server.pinAll',
+    ]);
     const file = path.join(root, '.github/workflows/second.yml');
     // Written without telling the server: only a re-check can find it.
     writeFileSync(file, communityContainerWorkflow);
-    const result = (await client.executeCommand('workflowProvenance.server.recheck')) as { files: number; warnings: number };
+    const result = (await client.executeCommand('workflowProvenance.server.recheck')) as {
+      files: number;
+      warnings: number;
+    };
     assert.equal(result.files, 2);
     await client.diagnostics(uriOf(file), (p) => communityOf(p.diagnostics) !== undefined);
     const pin = (await client.executeCommand('workflowProvenance.server.pinAll')) as { message: string };
@@ -309,7 +351,8 @@ test('images inside run scripts are found: the shell parser loads from beside th
   const { root, client } = await openWorkspace('script');
   try {
     const uri = uriOf(path.join(root, '.github/workflows/script.yml'));
-    const text = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          set -e\n          docker run --rm ghcr.io/loong64/debian:trixie uname -m\n';
+    const text =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          set -e\n          docker run --rm ghcr.io/loong64/debian:trixie uname -m\n';
     await client.open(uri, text);
     const published = await client.diagnostics(uri, (p) => p.version === 1);
     const finding = communityOf(published.diagnostics);

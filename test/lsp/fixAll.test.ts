@@ -8,7 +8,13 @@ import { safeFixEdits } from '../../server/src/lsp/codeActions';
 const text = 'container: ghcr.io/loong64/debian:trixie\nservices:\n  db: postgres:16\n';
 
 function finding(fixes: Fix[]): Finding {
-  const reference: ImageReference = { kind: 'image', text: 'x', span: { start: 0, end: 1 }, editable: true, source: 'container' };
+  const reference: ImageReference = {
+    kind: 'image',
+    text: 'x',
+    span: { start: 0, end: 1 },
+    editable: true,
+    source: 'container',
+  };
   return { rule: 'r', severity: 'warning', message: 'm', span: { start: 0, end: 1 }, reference, fixes };
 }
 
@@ -20,13 +26,21 @@ const at = (needle: string, newText: string) => {
 test('takes the preferred safe fix of each finding and leaves unsafe ones alone', () => {
   const edits = safeFixEdits([
     finding([
-      { title: 'switch', kind: 'switch-official', edits: [at('ghcr.io/loong64/debian:trixie', 'debian:trixie')], preferred: true },
+      {
+        title: 'switch',
+        kind: 'switch-official',
+        edits: [at('ghcr.io/loong64/debian:trixie', 'debian:trixie')],
+        preferred: true,
+      },
       { title: 'pin', kind: 'pin-digest', edits: [at('trixie', 'trixie@sha256:aa')], safe: true },
       { title: 'pin other', kind: 'pin-digest', edits: [at('debian', 'other')], safe: true, preferred: true },
     ]),
     finding([{ title: 'pin db', kind: 'pin-digest', edits: [at('postgres:16', 'postgres:16@sha256:bb')], safe: true }]),
   ]);
-  assert.equal(applyEdits(text, edits), 'container: ghcr.io/loong64/other:trixie\nservices:\n  db: postgres:16@sha256:bb\n');
+  assert.equal(
+    applyEdits(text, edits),
+    'container: ghcr.io/loong64/other:trixie\nservices:\n  db: postgres:16@sha256:bb\n',
+  );
 });
 
 test('drops a fix that overlaps one already taken, and the same fix offered twice counts once', () => {
@@ -37,7 +51,10 @@ test('drops a fix that overlaps one already taken, and the same fix offered twic
     finding([{ title: 'overlap', kind: 'pin-digest', edits: [at('debian:trixie', 'debian@sha256:cc')], safe: true }]),
   ]);
   assert.equal(edits.length, 1);
-  assert.equal(applyEdits(text, edits), 'container: ghcr.io/loong64/debian:trixie@sha256:aa\nservices:\n  db: postgres:16\n');
+  assert.equal(
+    applyEdits(text, edits),
+    'container: ghcr.io/loong64/debian:trixie@sha256:aa\nservices:\n  db: postgres:16\n',
+  );
 });
 
 test('nothing safe, nothing to do', () => {

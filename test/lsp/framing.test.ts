@@ -17,7 +17,9 @@ interface Reply {
 /** The server as an editor starts it, spoken to byte by byte so frames can be written wrongly. */
 function startRaw() {
   const server = serverCommand();
-  const child = spawn(process.execPath, [server.script, ...server.args, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [server.script, ...server.args, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let buffered = Buffer.alloc(0);
   const replies: Reply[] = [];
   const waiting: Array<{ accept: (r: Reply) => boolean; resolve: (r: Reply) => void }> = [];
@@ -28,7 +30,9 @@ function startRaw() {
       if (end < 0) return;
       const length = Number(/Content-Length: (\d+)/i.exec(buffered.subarray(0, end).toString())?.[1]);
       if (buffered.length < end + 4 + length) return;
-      const message = JSON.parse(buffered.subarray(end + 4, end + 4 + length).toString()) as Reply & { method?: string };
+      const message = JSON.parse(buffered.subarray(end + 4, end + 4 + length).toString()) as Reply & {
+        method?: string;
+      };
       buffered = buffered.subarray(end + 4 + length);
       if (message.method !== undefined) continue;
       replies.push(message);
@@ -56,7 +60,14 @@ test('a frame with a negative Content-Length gets a parse error, and the next re
   const workspace = mkdtempSync(join(tmpdir(), 'wp-framing-'));
   const { child, frame, reply } = startRaw();
   try {
-    child.stdin.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: pathToFileURL(workspace).href, capabilities: {} } }));
+    child.stdin.write(
+      frame({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { processId: null, rootUri: pathToFileURL(workspace).href, capabilities: {} },
+      }),
+    );
     assert.ok((await reply((r) => r.id === 1)).result);
     child.stdin.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
 
@@ -66,7 +77,17 @@ test('a frame with a negative Content-Length gets a parse error, and the next re
     assert.equal(error.error?.code, -32700);
     assert.match(error.error?.message ?? '', /invalid Content-Length \("-5"\)/);
 
-    child.stdin.write(frame({ jsonrpc: '2.0', id: 3, method: 'textDocument/hover', params: { textDocument: { uri: pathToFileURL(join(workspace, 'x.yml')).href }, position: { line: 0, character: 0 } } }));
+    child.stdin.write(
+      frame({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'textDocument/hover',
+        params: {
+          textDocument: { uri: pathToFileURL(join(workspace, 'x.yml')).href },
+          position: { line: 0, character: 0 },
+        },
+      }),
+    );
     const hover = await reply((r) => r.id === 3);
     assert.equal(hover.error, undefined, JSON.stringify(hover));
 
@@ -74,7 +95,10 @@ test('a frame with a negative Content-Length gets a parse error, and the next re
     child.stdin.write('Content-Type: application/json\r\n');
     child.stdin.write('\r\n{}');
     child.stdin.write(frame({ jsonrpc: '2.0', id: 4, method: 'shutdown' }));
-    assert.match((await reply((r) => r.id === null && /without Content-Length/.test(r.error?.message ?? ''))).error?.message ?? '', /skipped a message header without Content-Length/);
+    assert.match(
+      (await reply((r) => r.id === null && /without Content-Length/.test(r.error?.message ?? ''))).error?.message ?? '',
+      /skipped a message header without Content-Length/,
+    );
     assert.equal((await reply((r) => r.id === 4)).result, null);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.stdin.write(frame({ jsonrpc: '2.0', method: 'exit' }));

@@ -58,7 +58,12 @@ export function repositoryRoot(): string {
 export function serverCommand(): { script: string; args: string[]; docsDir: string } {
   const root = repositoryRoot();
   const override = process.env.WORKFLOW_PROVENANCE_SERVER;
-  if (override) return { script: path.resolve(override), args: ['--docs', path.join(root, 'docs')], docsDir: path.join(root, 'docs') };
+  if (override)
+    return {
+      script: path.resolve(override),
+      args: ['--docs', path.join(root, 'docs')],
+      docsDir: path.join(root, 'docs'),
+    };
   return { script: path.join(root, 'dist', 'server.js'), args: [], docsDir: path.join(root, 'docs') };
 }
 
@@ -77,7 +82,11 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-type Waiter = { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+type Waiter = {
+  uri: string;
+  accept: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+};
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
@@ -110,7 +119,8 @@ export class LspClient {
 
   static async start(options: StartOptions): Promise<LspClient> {
     const server = serverCommand();
-    if (!options.command && !existsSync(server.script)) throw new Error(`no server bundle at ${server.script}: run node scripts/build.mjs first`);
+    if (!options.command && !existsSync(server.script))
+      throw new Error(`no server bundle at ${server.script}: run node scripts/build.mjs first`);
     const [program, ...programArgs] = options.command ?? [process.execPath, server.script, ...server.args];
     const child = spawn(program, [...programArgs, '--stdio', ...(options.extraArgs ?? [])], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -123,14 +133,22 @@ export class LspClient {
     const client = new LspClient(child, connection, options.workspace, options.settings ?? {});
     child.stderr?.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => client.onDiagnostics(params));
-    connection.onNotification(new NotificationType<StatusParams>(statusNotification.method), (params) => client.onStatus(params));
+    connection.onNotification(new NotificationType<StatusParams>(statusNotification.method), (params) =>
+      client.onStatus(params),
+    );
     connection.onNotification('window/logMessage', (params: LogMessageParams) => void client.logs.push(params.message));
-    connection.onNotification('window/showMessage', (params: ShowMessageParams) => void client.messages.push(params.message));
+    connection.onNotification(
+      'window/showMessage',
+      (params: ShowMessageParams) => void client.messages.push(params.message),
+    );
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
-    connection.onRequest('client/registerCapability', (params: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
-      client.registrations.push(...params.registrations);
-      return null;
-    });
+    connection.onRequest(
+      'client/registerCapability',
+      (params: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
+        client.registrations.push(...params.registrations);
+        return null;
+      },
+    );
     connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       client.appliedEdits.push(params.edit);
       return { applied: true };
@@ -153,8 +171,15 @@ export class LspClient {
         textDocument: {
           synchronization: { dynamicRegistration: false },
           hover: { contentFormat: ['markdown', 'plaintext'] },
-          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true, versionSupport: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
+          publishDiagnostics: {
+            relatedInformation: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+            versionSupport: true,
+          },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+          },
         },
       },
     });
@@ -178,7 +203,11 @@ export class LspClient {
   }
 
   /** Resolves with the first publication for `uri` (the current one included) that `accept` takes. */
-  diagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
+  diagnostics(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10000,
+  ): Promise<PublishDiagnosticsParams> {
     const current = this.latest.get(uri);
     if (current && accept(current)) return Promise.resolve(current);
     return this.withTimeout(
@@ -189,34 +218,59 @@ export class LspClient {
   }
 
   /** Resolves with the next publication for `uri` that arrives after this call. */
-  nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
-    return this.withTimeout(new Promise((resolve) => this.waiters.push({ uri, accept, resolve })), timeoutMs, `next diagnostics for ${uri}`);
+  nextDiagnostics(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10000,
+  ): Promise<PublishDiagnosticsParams> {
+    return this.withTimeout(
+      new Promise((resolve) => this.waiters.push({ uri, accept, resolve })),
+      timeoutMs,
+      `next diagnostics for ${uri}`,
+    );
   }
 
   status(accept: (s: StatusParams) => boolean, timeoutMs = 10000): Promise<StatusParams> {
     const current = this.statuses[this.statuses.length - 1];
     if (current && accept(current)) return Promise.resolve(current);
-    return this.withTimeout(new Promise((resolve) => this.statusWaiters.push({ accept, resolve })), timeoutMs, 'status');
+    return this.withTimeout(
+      new Promise((resolve) => this.statusWaiters.push({ accept, resolve })),
+      timeoutMs,
+      'status',
+    );
   }
 
   private withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}\nserver log:\n${this.logs.join('\n')}\n${this.stderr}`)), ms);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out after ${ms} ms waiting for ${what}\nserver log:\n${this.logs.join('\n')}\n${this.stderr}`,
+            ),
+          ),
+        ms,
+      );
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   /** Sends an incremental change; returns the new version. */
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -244,11 +298,17 @@ export class LspClient {
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
-    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { workflowProvenance: settings } });
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { workflowProvenance: settings },
+    });
   }
 
   async filesChanged(changes: Array<{ file: string; type: 'created' | 'changed' | 'deleted' }>): Promise<void> {
-    const types: Record<string, FileChangeType> = { created: FileChangeType.Created, changed: FileChangeType.Changed, deleted: FileChangeType.Deleted };
+    const types: Record<string, FileChangeType> = {
+      created: FileChangeType.Created,
+      changed: FileChangeType.Changed,
+      deleted: FileChangeType.Deleted,
+    };
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: changes.map((c) => ({ uri: uriOf(c.file), type: types[c.type] })),
     });

@@ -44,7 +44,12 @@ describe('language server online', { skip }, () => {
       settings: { online: true },
       extraArgs: ['--debounce', '0'],
       initializationOptions: {
-        online: { cacheDir: join(workspace, '.cache'), registryUrls: { [registry.host]: registry.url }, gitBaseUrl: git.baseUrl, timeoutMs: 3000 },
+        online: {
+          cacheDir: join(workspace, '.cache'),
+          registryUrls: { [registry.host]: registry.url },
+          gitBaseUrl: git.baseUrl,
+          timeoutMs: 3000,
+        },
       },
     });
   });
@@ -57,13 +62,24 @@ describe('language server online', { skip }, () => {
 
   test('offline findings come first, then the registry index adds unsupported-platform', async () => {
     const uri = uriOf(file);
-    const enriched = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unsupported-platform'), 20000);
+    const enriched = await client.diagnostics(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unsupported-platform'),
+      20000,
+    );
     const platform = enriched.diagnostics.find((d) => d.code === 'unsupported-platform')!;
     assert.equal(platform.range.start.line, 7);
     assert.match(String(platform.message), /registry index/);
     const first = client.published.find((p) => p.params.uri === uri)!;
-    assert.equal(first.params.diagnostics.some((d) => d.code === 'unsupported-platform'), false, 'the first publication is the offline one');
-    assert.ok(client.statuses.some((s) => s.state === 'resolving' && s.lookups > 0), JSON.stringify(client.statuses));
+    assert.equal(
+      first.params.diagnostics.some((d) => d.code === 'unsupported-platform'),
+      false,
+      'the first publication is the offline one',
+    );
+    assert.ok(
+      client.statuses.some((s) => s.state === 'resolving' && s.lookups > 0),
+      JSON.stringify(client.statuses),
+    );
     await client.status((s) => s.state === 'idle' && s.lookups === 0, 20000);
   });
 
@@ -73,7 +89,9 @@ describe('language server online', { skip }, () => {
     await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unsupported-platform'), 20000);
     const hoverText = async () => {
       const hover = await client.hover(uri, 4, 20);
-      return hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover);
+      return hover && typeof hover.contents === 'object' && 'value' in hover.contents
+        ? hover.contents.value
+        : JSON.stringify(hover);
     };
     const first = await hoverText();
     assert.ok(first.includes(images.alpine.digest.slice(0, 19)), first);
@@ -92,13 +110,20 @@ describe('language server online', { skip }, () => {
   test('the hover of an action shows the commit and its most specific tag', async () => {
     const uri = uriOf(file);
     const hover = await client.hover(uri, 6, 20);
-    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover);
+    const value =
+      hover && typeof hover.contents === 'object' && 'value' in hover.contents
+        ? hover.contents.value
+        : JSON.stringify(hover);
     assert.ok(value.includes(`commit \`${git.commits.two.slice(0, 12)}\`, tagged \`v4.2.2\``), value);
   });
 
   test('pin quick fixes carry the digest and the commit; pin all pins the file', async () => {
     const uri = uriOf(file);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unpinned-action'), 20000);
+    const published = await client.diagnostics(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unpinned-action'),
+      20000,
+    );
     const action = published.diagnostics.find((d) => d.code === 'unpinned-action')!;
     const actions = await client.codeActions(uri, action.range, [action]);
     const pin = actions.find((a) => /^Pin actions\/checkout/.test(a.title));

@@ -29,7 +29,15 @@ describe('language server: provenance in the hover', { skip }, () => {
     mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
     const rootFile = join(workspace, 'trusted_root.json');
     writeFileSync(rootFile, JSON.stringify(sigstore.trustedRoot()));
-    writeFileSync(join(workspace, '.github/workflow-provenance.yml'), ['require-provenance:', `  - image: ${registry.host}/acme/*`, '    subject: https://github.com/acme/*/.github/workflows/release.yml@refs/tags/*', ''].join('\n'));
+    writeFileSync(
+      join(workspace, '.github/workflow-provenance.yml'),
+      [
+        'require-provenance:',
+        `  - image: ${registry.host}/acme/*`,
+        '    subject: https://github.com/acme/*/.github/workflows/release.yml@refs/tags/*',
+        '',
+      ].join('\n'),
+    );
     file = join(workspace, '.github/workflows/ci.yml');
     text = [
       'on: push',
@@ -50,7 +58,12 @@ describe('language server: provenance in the hover', { skip }, () => {
       settings: { online: true },
       extraArgs: ['--debounce', '0'],
       initializationOptions: {
-        online: { cacheDir: join(workspace, '.cache'), registryUrls: { [registry.host]: registry.url }, timeoutMs: 3000, sigstoreTrustedRoots: [rootFile] },
+        online: {
+          cacheDir: join(workspace, '.cache'),
+          registryUrls: { [registry.host]: registry.url },
+          timeoutMs: 3000,
+          sigstoreTrustedRoots: [rootFile],
+        },
       },
     });
   });
@@ -68,7 +81,10 @@ describe('language server: provenance in the hover', { skip }, () => {
     // Hovering asks for the evidence; the second hover (after the look-up) shows the verdict.
     for (let i = 0; i < 100; i++) {
       const hover = await client.hover(uri, line, character);
-      value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover);
+      value =
+        hover && typeof hover.contents === 'object' && 'value' in hover.contents
+          ? hover.contents.value
+          : JSON.stringify(hover);
       if (/\*\*Provenance: /.test(value)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -81,7 +97,10 @@ describe('language server: provenance in the hover', { skip }, () => {
     const value = await hoverText(4, 24);
     assert.match(value, /\*\*Provenance: Verified\*\*/, value);
     assert.ok(value.includes(`built by \`${RELEASE_IDENTITY.subject}\``), value);
-    assert.ok(value.includes(`source \`https://github.com/acme/tools\` at commit \`${RELEASE_IDENTITY.commit?.slice(0, 12)}\``), value);
+    assert.ok(
+      value.includes(`source \`https://github.com/acme/tools\` at commit \`${RELEASE_IDENTITY.commit?.slice(0, 12)}\``),
+      value,
+    );
     assert.match(value, /verified by Sigstore at 127\.0\.0\.1:9 \(127\.0\.0\.1:9\)/, value);
   });
 
@@ -91,10 +110,20 @@ describe('language server: provenance in the hover', { skip }, () => {
     assert.match(value, /\*\*Provenance: No provenance found\*\*/, value);
     assert.match(value, /looked at: referrers tag sha256-[0-9a-f]{12}…, cosign tag/, value);
     assert.doesNotMatch(value, /built by/);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unverified-image'), 20000);
+    const published = await client.diagnostics(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unverified-image'),
+      20000,
+    );
     const unverified = published.diagnostics.filter((d) => d.code === 'unverified-image');
-    assert.deepEqual(unverified.map((d) => d.range.start.line), [7]);
+    assert.deepEqual(
+      unverified.map((d) => d.range.start.line),
+      [7],
+    );
     // The signed image satisfies the policy: no provenance-mismatch anywhere.
-    assert.equal(published.diagnostics.some((d) => d.code === 'provenance-mismatch'), false);
+    assert.equal(
+      published.diagnostics.some((d) => d.code === 'provenance-mismatch'),
+      false,
+    );
   });
 });

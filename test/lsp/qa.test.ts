@@ -22,9 +22,15 @@ test('a symlinked workflow and action.yml are in the Problems panel without bein
   try {
     await client.status((s) => s.state === 'idle');
     const workflow = await client.diagnostics(uriOf(linkedWorkflow), () => true, 3000).catch(() => undefined);
-    assert.ok(workflow?.diagnostics.some((d) => d.code === 'community-image'), 'the linked workflow is checked');
+    assert.ok(
+      workflow?.diagnostics.some((d) => d.code === 'community-image'),
+      'the linked workflow is checked',
+    );
     const action = await client.diagnostics(uriOf(linkedAction), () => true, 3000).catch(() => undefined);
-    assert.ok(action?.diagnostics.some((d) => d.code === 'community-image'), 'the linked action.yml is checked');
+    assert.ok(
+      action?.diagnostics.some((d) => d.code === 'community-image'),
+      'the linked action.yml is checked',
+    );
   } finally {
     await client.stop();
   }
@@ -35,13 +41,20 @@ test('a workflow over the size limit gets one information diagnostic instead of 
   const client = await LspClient.start({ workspace, extraArgs: ['--debounce', '0'] });
   try {
     const uri = uriOf(path.join(workspace, '.github/workflows/huge.yml'));
-    const jobs = Array.from({ length: 12000 }, (_, i) => `  job${i}:\n    runs-on: ubuntu-latest\n    container: ghcr.io/someone/tool:${i}\n    steps: [{run: echo}]\n`).join('');
+    const jobs = Array.from(
+      { length: 12000 },
+      (_, i) =>
+        `  job${i}:\n    runs-on: ubuntu-latest\n    container: ghcr.io/someone/tool:${i}\n    steps: [{run: echo}]\n`,
+    ).join('');
     const text = `on: push\njobs:\n${jobs}`;
     assert.ok(text.length > 1_000_000);
     const started = Date.now();
     await client.open(uri, text);
     const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 20000);
-    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity]), [['file-too-large', 3]]);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.severity]),
+      [['file-too-large', 3]],
+    );
     assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
     assert.equal(await client.hover(uri, 4, 20), null);
   } finally {

@@ -20,12 +20,27 @@ test('an untrusted workspace makes no request to the registries it names until i
   const file = join(workspace, '.github/workflows/ci.yml');
   // The image's registry is the counting server: reached at https://127.0.0.1:PORT, so even a TLS
   // handshake attempt shows up as a connection.
-  writeFileSync(file, ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', `    container: ${registry.host}/team/tool:1`, '    steps:', '      - run: true', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      `    container: ${registry.host}/team/tool:1`,
+      '    steps:',
+      '      - run: true',
+      '',
+    ].join('\n'),
+  );
   const client = await LspClient.start({
     workspace,
     settings: { online: true },
     extraArgs: ['--debounce', '0'],
-    initializationOptions: { workspaceTrusted: false, online: { cacheDir: join(workspace, '.cache'), timeoutMs: 2000 } },
+    initializationOptions: {
+      workspaceTrusted: false,
+      online: { cacheDir: join(workspace, '.cache'), timeoutMs: 2000 },
+    },
   });
   t.after(() => client.stop());
 

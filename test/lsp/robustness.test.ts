@@ -9,7 +9,6 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-proto
 import { LspClient, temporaryWorkspace, uriOf } from './lspClient';
 import { communityContainerWorkflow, matrixWorkflow } from './fixtures';
 
-
 /** A small seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -19,10 +18,37 @@ function random(seed: number): () => number {
   };
 }
 
-const fragments = ['${{', '}}', '"', "'", ':', '- ', '\n', '\t', '  ', '[', ']', '{', '}', '&a ', '*a', '|', '>', '#', '@', 'docker://', 'container:', '\u00e9', '\ud83d', '\u0000'];
+const fragments = [
+  '${{',
+  '}}',
+  '"',
+  "'",
+  ':',
+  '- ',
+  '\n',
+  '\t',
+  '  ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&a ',
+  '*a',
+  '|',
+  '>',
+  '#',
+  '@',
+  'docker://',
+  'container:',
+  '\u00e9',
+  '\ud83d',
+  '\u0000',
+];
 
 test('random edits never crash the server, and every request is answered quickly', async () => {
-  const base = existsSync(loongArchWorkflow) ? readFileSync(loongArchWorkflow, 'utf8') : matrixWorkflow + communityContainerWorkflow;
+  const base = existsSync(loongArchWorkflow)
+    ? readFileSync(loongArchWorkflow, 'utf8')
+    : matrixWorkflow + communityContainerWorkflow;
   const root = temporaryWorkspace('fuzz');
   const client = await LspClient.start({ workspace: root });
   try {
@@ -37,7 +63,12 @@ test('random edits never crash the server, and every request is answered quickly
       const start = Math.floor(next() * text.length);
       const end = Math.min(text.length, start + Math.floor(next() * 200));
       const kind = next();
-      const insert = kind < 0.4 ? fragments[Math.floor(next() * fragments.length)] : kind < 0.7 ? '' : text.slice(end, end + Math.floor(next() * 80));
+      const insert =
+        kind < 0.4
+          ? fragments[Math.floor(next() * fragments.length)]
+          : kind < 0.7
+            ? ''
+            : text.slice(end, end + Math.floor(next() * 80));
       const lines = text.slice(0, start).split('\n');
       const startPos = { line: lines.length - 1, character: lines[lines.length - 1].length };
       const endLines = text.slice(0, end).split('\n');
@@ -57,7 +88,9 @@ test('random edits never crash the server, and every request is answered quickly
       slowest = Math.max(slowest, performance.now() - started);
     }
     assert.equal(client.child.exitCode, null, 'the server is still running');
-    const failures = client.logs.filter((l) => /^\[[\w/]+\]/.test(l) || l.startsWith('Uncaught') || l.startsWith('Unhandled'));
+    const failures = client.logs.filter(
+      (l) => /^\[[\w/]+\]/.test(l) || l.startsWith('Uncaught') || l.startsWith('Unhandled'),
+    );
     assert.deepEqual(failures, [], 'no handler failed');
     assert.ok(slowest < 1500, `slowest round trip ${Math.round(slowest)} ms`);
     // And it still tells the truth about the original text.

@@ -8,7 +8,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
 import { communityContainerWorkflow, lineOf, matrixWorkflow, officialPinnedWorkflow, writeFiles } from './fixtures';
 
-const hasCommunity = (p: { diagnostics: Array<{ code?: string | number }> }): boolean => p.diagnostics.some((d) => d.code === 'community-image');
+const hasCommunity = (p: { diagnostics: Array<{ code?: string | number }> }): boolean =>
+  p.diagnostics.some((d) => d.code === 'community-image');
 
 test('every workflow of the workspace is checked at start, closed files read from disk', async () => {
   const root = temporaryWorkspace('start');
@@ -40,7 +41,10 @@ test('every workflow of the workspace is checked at start, closed files read fro
 
     const idle = await client.status((s) => s.state === 'idle' && s.files === 3);
     assert.ok(idle.warnings >= 2, `status counts warnings over the workspace: ${JSON.stringify(idle)}`);
-    assert.ok(client.statuses.some((s) => s.state === 'checking'), 'a checking state is reported first');
+    assert.ok(
+      client.statuses.some((s) => s.state === 'checking'),
+      'a checking state is reported first',
+    );
     // Vendored dependencies and YAML outside workflows are not analysed.
     assert.equal(client.latest.has(uriOf(path.join(root, 'node_modules/dep/.github/workflows/vendored.yml'))), false);
     assert.equal(client.latest.has(uriOf(path.join(root, 'config/other.yml'))), false);
@@ -58,7 +62,11 @@ test('matrix-supplied images point at the expression that consumes them', async 
     const published = await client.diagnostics(uri, hasCommunity);
     const finding = published.diagnostics.find((d) => d.code === 'community-image');
     assert.ok(finding);
-    assert.equal(finding.range.start.line, lineOf(matrixWorkflow, 'ghcr.io/loong64'), 'the finding sits on the matrix value');
+    assert.equal(
+      finding.range.start.line,
+      lineOf(matrixWorkflow, 'ghcr.io/loong64'),
+      'the finding sits on the matrix value',
+    );
     const related = finding.relatedInformation ?? [];
     assert.ok(related.length > 0, 'relatedInformation is set');
     assert.equal(related[0].location.uri, uri);
@@ -131,7 +139,8 @@ test("images under the repository owner's ghcr.io namespace are trusted, read fr
   const root = temporaryWorkspace('owner');
   writeFiles(root, {
     '.github/workflows/build.yml': communityContainerWorkflow,
-    '.git/config': '[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://github.com/someone/else.git\n[remote "origin"]\n\turl = git@github.com:Loong64/debian-images.git\n',
+    '.git/config':
+      '[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://github.com/someone/else.git\n[remote "origin"]\n\turl = git@github.com:Loong64/debian-images.git\n',
   });
   const client = await LspClient.start({ workspace: root });
   try {
@@ -144,7 +153,10 @@ test("images under the repository owner's ghcr.io namespace are trusted, read fr
     await client.diagnostics(opened, (p) => p.version === 1);
     const forOpened = client.published.filter((p) => p.params.uri === opened);
     assert.ok(forOpened.length > 0);
-    assert.equal(forOpened.some((p) => hasCommunity(p.params)), false);
+    assert.equal(
+      forOpened.some((p) => hasCommunity(p.params)),
+      false,
+    );
   } finally {
     await client.stop();
   }
@@ -177,7 +189,10 @@ test('a workflow created, changed and deleted on disk is re-checked', async () =
 
 test('edits to the config file apply live from the editor buffer, before it is saved', async () => {
   const root = temporaryWorkspace('configbuffer');
-  writeFiles(root, { '.github/workflows/build.yml': communityContainerWorkflow, '.github/workflow-provenance.yml': 'trusted-images: []\n' });
+  writeFiles(root, {
+    '.github/workflows/build.yml': communityContainerWorkflow,
+    '.github/workflow-provenance.yml': 'trusted-images: []\n',
+  });
   const client = await LspClient.start({ workspace: root });
   try {
     const uri = uriOf(path.join(root, '.github/workflows/build.yml'));
@@ -200,15 +215,31 @@ test('in an untrusted workspace the repository policy and owner are not applied 
   mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
   writeFileSync(join(workspace, '.github/workflow-provenance.yml'), 'trusted-images:\n  - ghcr.io/someone/*\n');
   const workflow = join(workspace, '.github/workflows/ci.yml');
-  writeFileSync(workflow, 'on: push\njobs:\n  a:\n    runs-on: x\n    container: ghcr.io/someone/tool:1\n    steps: [{run: x}]\n');
-  const client = await LspClient.start({ workspace, extraArgs: ['--debounce', '0'], initializationOptions: { workspaceTrusted: false } });
+  writeFileSync(
+    workflow,
+    'on: push\njobs:\n  a:\n    runs-on: x\n    container: ghcr.io/someone/tool:1\n    steps: [{run: x}]\n',
+  );
+  const client = await LspClient.start({
+    workspace,
+    extraArgs: ['--debounce', '0'],
+    initializationOptions: { workspaceTrusted: false },
+  });
   try {
     const restricted = await client.diagnostics(uriOf(workflow), (p) => p.diagnostics.length > 0);
-    assert.ok(restricted.diagnostics.some((d) => d.code === 'untrusted-image'), 'the policy file cannot trust the image in Restricted Mode');
-    const config = await client.diagnostics(uriOf(join(workspace, '.github/workflow-provenance.yml')), (p) => p.diagnostics.length > 0);
+    assert.ok(
+      restricted.diagnostics.some((d) => d.code === 'untrusted-image'),
+      'the policy file cannot trust the image in Restricted Mode',
+    );
+    const config = await client.diagnostics(
+      uriOf(join(workspace, '.github/workflow-provenance.yml')),
+      (p) => p.diagnostics.length > 0,
+    );
     assert.match(String(config.diagnostics[0].message), /Restricted Mode/);
     await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
-    const trusted = await client.nextDiagnostics(uriOf(workflow), (p) => !p.diagnostics.some((d) => d.code === 'untrusted-image'));
+    const trusted = await client.nextDiagnostics(
+      uriOf(workflow),
+      (p) => !p.diagnostics.some((d) => d.code === 'untrusted-image'),
+    );
     assert.ok(trusted.diagnostics.every((d) => d.code !== 'untrusted-image'));
   } finally {
     await client.stop();
@@ -227,8 +258,14 @@ test('a workflow whose check fails gets one diagnostic saying so, and the files 
   const client = await LspClient.start({ workspace: root });
   try {
     const last = await client.diagnostics(uriOf(path.join(root, '.github/workflows/c-last.yml')), hasCommunity);
-    assert.ok(last.diagnostics.some((d) => d.code === 'community-image'), 'the file after the failing one is checked');
-    const failed = await client.diagnostics(uriOf(path.join(root, '.github/workflows/b-deep.yml')), (p) => p.diagnostics.length > 0);
+    assert.ok(
+      last.diagnostics.some((d) => d.code === 'community-image'),
+      'the file after the failing one is checked',
+    );
+    const failed = await client.diagnostics(
+      uriOf(path.join(root, '.github/workflows/b-deep.yml')),
+      (p) => p.diagnostics.length > 0,
+    );
     // Either the engine reports the depth as a finding, or the server says the check failed, and why.
     for (const d of failed.diagnostics.filter((x) => x.code === 'check-failed')) {
       assert.match(String(d.message), /could not be checked: .+/);
@@ -251,7 +288,10 @@ test('the server registers its own file watchers, and does not read a workflow s
     await client.diagnostics(uriOf(path.join(root, '.github/workflows/ours.yml')), hasCommunity);
     await client.status((s) => s.state === 'idle' && s.files === 1);
     assert.equal(client.latest.has(uriOf(path.join(root, '.github/workflows/theirs.yml'))), false);
-    assert.ok(client.logs.some((l) => /theirs\.yml" skipped: it is a symlink to .*, outside the checked folder/.test(l)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((l) => /theirs\.yml" skipped: it is a symlink to .*, outside the checked folder/.test(l)),
+      client.logs.join('\n'),
+    );
     const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
     assert.match(JSON.stringify(watchers?.registerOptions), /\.github\/workflows\/\*\.\{yml,yaml\}/);
   } finally {

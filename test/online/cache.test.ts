@@ -20,7 +20,11 @@ test('each kind of fact has its own time-to-live; stale facts are still returned
   let clock = 1_000_000;
   const cache = new FactCache({ dir, now: () => clock });
   cache.set('image-tag', 'docker.io/library/debian:trixie', { digest: D1 });
-  cache.set('image-digest', `docker.io/library/debian@${D1}`, { platforms: ['linux/amd64'], signatures: [], attestations: [] });
+  cache.set('image-digest', `docker.io/library/debian@${D1}`, {
+    platforms: ['linux/amd64'],
+    signatures: [],
+    attestations: [],
+  });
   cache.set('action-refs', 'https://github.com actions/checkout', []);
   clock += 2 * 60 * 60 * 1000;
   assert.equal(cache.get('action-refs', 'https://github.com actions/checkout')?.fresh, false);
@@ -48,13 +52,21 @@ test('saving writes through a temporary file and leaves only the cache file; a n
 test('a corrupt or foreign cache file reads as empty and is replaced on the next save', (t) => {
   const dir = scratch();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const junk of ['\u0000\u0001garbage', '[1,2,3]', '{"version":2,"entries":{}}', '{"version":1,"entries":{"image-tag a":{"value":1}}}']) {
+  for (const junk of [
+    '\u0000\u0001garbage',
+    '[1,2,3]',
+    '{"version":2,"entries":{}}',
+    '{"version":1,"entries":{"image-tag a":{"value":1}}}',
+  ]) {
     writeFileSync(join(dir, 'facts-v1.json'), junk);
     const cache = new FactCache({ dir });
     assert.equal(cache.get('image-tag', 'a'), undefined);
     cache.set('image-tag', 'b', { digest: D3 });
     cache.save();
-    const saved = JSON.parse(readFileSync(join(dir, 'facts-v1.json'), 'utf8')) as { version: number; entries: Record<string, unknown> };
+    const saved = JSON.parse(readFileSync(join(dir, 'facts-v1.json'), 'utf8')) as {
+      version: number;
+      entries: Record<string, unknown>;
+    };
     assert.equal(saved.version, 1);
     assert.deepEqual(Object.keys(saved.entries), ['image-tag b']);
   }

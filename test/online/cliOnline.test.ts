@@ -2,7 +2,18 @@
 // every image and action in a file, and the cache answering once the servers are gone.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,9 +40,22 @@ describe('CLI online against a real registry and git server', { skip }, () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [cli, 'check', '--cache-dir', cacheDir, '--registry-url', `${registry.host}=${registryUrl}`, '--git-url', gitUrl, '--timeout', '3000', ...args],
+        [
+          cli,
+          'check',
+          '--cache-dir',
+          cacheDir,
+          '--registry-url',
+          `${registry.host}=${registryUrl}`,
+          '--git-url',
+          gitUrl,
+          '--timeout',
+          '3000',
+          ...args,
+        ],
         { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -66,7 +90,12 @@ describe('CLI online against a real registry and git server', { skip }, () => {
 
   test('online findings: the real index has no linux/riscv64', async () => {
     const r = await run('--format', 'json');
-    const findings = JSON.parse(r.stdout).findings as Array<{ rule: string; message: string; line: number; fixes: Array<{ kind: string }> }>;
+    const findings = JSON.parse(r.stdout).findings as Array<{
+      rule: string;
+      message: string;
+      line: number;
+      fixes: Array<{ kind: string }>;
+    }>;
     const platform = findings.filter((f) => f.rule === 'unsupported-platform');
     assert.equal(platform.length, 1, r.stdout + r.stderr);
     assert.equal(platform[0].line, 8);
@@ -79,9 +108,17 @@ describe('CLI online against a real registry and git server', { skip }, () => {
     const r = await run('--fix');
     assert.match(r.stderr, /pinned 3 reference\(s\)/, r.stderr);
     const text = readFileSync(workflow, 'utf8');
-    assert.ok(text.includes(`    container: "${registry.host}/library/alpine:3.20@${images.alpine.digest}" # the base\n`), text);
+    assert.ok(
+      text.includes(`    container: "${registry.host}/library/alpine:3.20@${images.alpine.digest}" # the base\n`),
+      text,
+    );
     assert.ok(text.includes(`      - uses: actions/checkout@${git.commits.two} # v4.2.2\n`), text);
-    assert.ok(text.includes(`docker run --platform linux/riscv64 ${registry.host}/library/debian:trixie@${images.debian.digest} uname -m`), text);
+    assert.ok(
+      text.includes(
+        `docker run --platform linux/riscv64 ${registry.host}/library/debian:trixie@${images.debian.digest} uname -m`,
+      ),
+      text,
+    );
     assert.deepEqual(parseDocument(text).errors, []);
     const again = await run('--format', 'json');
     const rules = (JSON.parse(again.stdout).findings as Array<{ rule: string }>).map((f) => f.rule);
@@ -105,11 +142,14 @@ describe('CLI online against a real registry and git server', { skip }, () => {
     mkdirSync(join(repo, '.git'));
     mkdirSync(join(repo, 'ci'));
     const image = `${registry.host}/library/alpine:3.20`;
-    const body = (name: string) => Buffer.concat([
-      Buffer.from(`# ${name}: caf`),
-      Buffer.from([0xe9, 0xff, 0xc0]),
-      Buffer.from(`\r\non: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    container: ${image}\r\n    steps: [{run: x}]\r\n`),
-    ]);
+    const body = (name: string) =>
+      Buffer.concat([
+        Buffer.from(`# ${name}: caf`),
+        Buffer.from([0xe9, 0xff, 0xc0]),
+        Buffer.from(
+          `\r\non: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    container: ${image}\r\n    steps: [{run: x}]\r\n`,
+        ),
+      ]);
     writeFileSync(join(wf, 'ci.yml'), body('ci'));
     chmodSync(join(wf, 'ci.yml'), 0o640);
     writeFileSync(join(base, 'somefile'), 'precious\n');
@@ -120,16 +160,29 @@ describe('CLI online against a real registry and git server', { skip }, () => {
     symlinkSync('../../../outside.yml', join(wf, 'outside.yml'));
 
     const r = await runWith(registry.url, git.baseUrl, '--fix', repo);
-    const pinned = (b: Buffer) => Buffer.from(b.toString('latin1').replace(image, `${image}@${images.alpine.digest}`), 'latin1');
+    const pinned = (b: Buffer) =>
+      Buffer.from(b.toString('latin1').replace(image, `${image}@${images.alpine.digest}`), 'latin1');
     assert.deepEqual(readFileSync(join(wf, 'ci.yml')), pinned(body('ci')), r.stderr);
     assert.equal(statSync(join(wf, 'ci.yml')).mode & 0o7777, 0o640, 'mode kept');
-    assert.equal(readFileSync(join(base, 'somefile'), 'utf8'), 'precious\n', 'nothing written through the pre-placed link');
+    assert.equal(
+      readFileSync(join(base, 'somefile'), 'utf8'),
+      'precious\n',
+      'nothing written through the pre-placed link',
+    );
     assert.equal(readlinkSync(join(wf, 'ci.yml.workflow-provenance.tmp')), '../../../somefile');
     assert.ok(lstatSync(join(wf, 'shared.yml')).isSymbolicLink(), 'a link inside the repository stays a link');
     assert.deepEqual(readFileSync(join(repo, 'ci/shared.yml')), pinned(body('shared')), 'and its target is pinned');
     assert.match(r.stderr, /shared\.yml: pinned 1 reference\(s\) in .*ci\/shared\.yml, which it links to/);
     assert.ok(lstatSync(join(wf, 'outside.yml')).isSymbolicLink());
-    assert.deepEqual(readFileSync(join(base, 'outside.yml')), body('outside'), 'a file outside the repository is never written');
-    assert.deepEqual(readdirSync(wf).sort(), ['ci.yml', 'ci.yml.workflow-provenance.tmp', 'outside.yml', 'shared.yml'], 'no temporary file left');
+    assert.deepEqual(
+      readFileSync(join(base, 'outside.yml')),
+      body('outside'),
+      'a file outside the repository is never written',
+    );
+    assert.deepEqual(
+      readdirSync(wf).sort(),
+      ['ci.yml', 'ci.yml.workflow-provenance.tmp', 'outside.yml', 'shared.yml'],
+      'no temporary file left',
+    );
   });
 });

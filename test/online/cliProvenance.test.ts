@@ -15,7 +15,12 @@ const cli = join(projectRoot(), 'dist/cli.js');
 
 interface JsonReport {
   findings: Array<{ rule: string; severity: string; line: number; message: string }>;
-  images?: Array<{ reference: string; line: number; digest: string | null; provenance: { status: string; verified: Array<{ subject?: string }> } | null }>;
+  images?: Array<{
+    reference: string;
+    line: number;
+    digest: string | null;
+    provenance: { status: string; verified: Array<{ subject?: string }> } | null;
+  }>;
 }
 
 describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
@@ -28,9 +33,23 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [cli, 'check', '--cache-dir', join(dir, '.cache'), '--registry-url', `${registry.host}=${registry.url}`, '--timeout', '15000', '--trusted-root', rootFile, ...args, folder],
+        [
+          cli,
+          'check',
+          '--cache-dir',
+          join(dir, '.cache'),
+          '--registry-url',
+          `${registry.host}=${registry.url}`,
+          '--timeout',
+          '15000',
+          '--trusted-root',
+          rootFile,
+          ...args,
+          folder,
+        ],
         { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -38,7 +57,15 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     const folder = join(dir, name);
     mkdirSync(join(folder, '.github/workflows'), { recursive: true });
     const lines = ['on: push', 'jobs:'];
-    images.forEach((image, i) => lines.push(`  j${i}:`, '    runs-on: ubuntu-latest', `    container: ${registry.host}/${image}@${digests[image]}`, '    steps:', '      - run: echo hi'));
+    images.forEach((image, i) =>
+      lines.push(
+        `  j${i}:`,
+        '    runs-on: ubuntu-latest',
+        `    container: ${registry.host}/${image}@${digests[image]}`,
+        '    steps:',
+        '      - run: echo hi',
+      ),
+    );
     writeFileSync(join(folder, '.github/workflows/ci.yml'), `${lines.join('\n')}\n`);
     // Publishers trusted, so the exit status depends on provenance alone.
     writeFileSync(join(folder, '.github/workflow-provenance.yml'), `trusted-images:\n  - "${registry.host}/**"\n`);
@@ -53,8 +80,12 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     rootFile = join(dir, 'trusted_root.json');
     writeFileSync(rootFile, JSON.stringify(sigstore.trustedRoot()));
     digests['acme/tools'] = (await registry.pusher.image('acme/tools', '1.4', { platforms: ['linux/amd64'] })).digest;
-    await registry.pusher.cosignTag('acme/tools', digests['acme/tools'], 'sig', [sigstore.cosignSignature(digests['acme/tools'])]);
-    digests['someone/builder'] = (await registry.pusher.image('someone/builder', '2', { platforms: ['linux/amd64'] })).digest;
+    await registry.pusher.cosignTag('acme/tools', digests['acme/tools'], 'sig', [
+      sigstore.cosignSignature(digests['acme/tools']),
+    ]);
+    digests['someone/builder'] = (
+      await registry.pusher.image('someone/builder', '2', { platforms: ['linux/amd64'] })
+    ).digest;
   });
 
   after(async () => {
@@ -67,7 +98,10 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     const result = await run(workspace('signed', ['acme/tools']), '--require-provenance', '--format', 'json');
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as JsonReport;
-    assert.deepEqual(report.findings.filter((f) => f.severity !== 'info'), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.severity !== 'info'),
+      [],
+    );
     assert.equal(report.images?.length, 1);
     assert.equal(report.images?.[0].provenance?.status, 'verified');
     assert.equal(report.images?.[0].provenance?.verified[0].subject, RELEASE_IDENTITY.subject);
@@ -75,13 +109,27 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
   });
 
   test('--require-provenance fails (exit 1) on an unsigned image, with provenance-mismatch on its line', async () => {
-    const result = await run(workspace('mixed', ['acme/tools', 'someone/builder']), '--require-provenance', '--format', 'json');
+    const result = await run(
+      workspace('mixed', ['acme/tools', 'someone/builder']),
+      '--require-provenance',
+      '--format',
+      'json',
+    );
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout) as JsonReport;
     const mismatch = report.findings.filter((f) => f.rule === 'provenance-mismatch');
-    assert.deepEqual(mismatch.map((f) => [f.line, f.severity]), [[10, 'error']]);
-    assert.match(mismatch[0].message, /requires verified provenance for \*\*, but .*someone\/builder.* has none: no Sigstore signature or attestation found/);
-    assert.deepEqual(report.images?.map((i) => i.provenance?.status), ['verified', 'none']);
+    assert.deepEqual(
+      mismatch.map((f) => [f.line, f.severity]),
+      [[10, 'error']],
+    );
+    assert.match(
+      mismatch[0].message,
+      /requires verified provenance for \*\*, but .*someone\/builder.* has none: no Sigstore signature or attestation found/,
+    );
+    assert.deepEqual(
+      report.images?.map((i) => i.provenance?.status),
+      ['verified', 'none'],
+    );
   });
 
   test('a pattern limits the requirement; --provenance alone reports without failing; SARIF carries the verdicts', async () => {
@@ -89,11 +137,19 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     const limited = await run(folder, `--require-provenance=${registry.host}/acme/*`, '--format', 'json');
     assert.equal(limited.code, 0, limited.stderr);
     const report = JSON.parse(limited.stdout) as JsonReport;
-    assert.deepEqual(report.findings.filter((f) => f.rule === 'unverified-image').map((f) => f.line), [10]);
+    assert.deepEqual(
+      report.findings.filter((f) => f.rule === 'unverified-image').map((f) => f.line),
+      [10],
+    );
     const sarif = await run(folder, '--provenance', '--format', 'sarif');
     assert.equal(sarif.code, 0, sarif.stderr);
-    const log = JSON.parse(sarif.stdout) as { runs: Array<{ properties?: { provenance?: Array<{ reference: string; provenance: { status: string } }> } }> };
-    assert.deepEqual(log.runs[0].properties?.provenance?.map((p) => p.provenance.status), ['verified', 'none']);
+    const log = JSON.parse(sarif.stdout) as {
+      runs: Array<{ properties?: { provenance?: Array<{ reference: string; provenance: { status: string } }> } }>;
+    };
+    assert.deepEqual(
+      log.runs[0].properties?.provenance?.map((p) => p.provenance.status),
+      ['verified', 'none'],
+    );
   });
 
   test('--require-provenance with --offline is refused with a clear message', async () => {

@@ -55,7 +55,10 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(join(bin, 'docker-credential-hangs'), `#!/bin/sh\ncat > '${join(dir, 'hang-asked')}'\nexec sleep 30\n`);
+    writeFileSync(
+      join(bin, 'docker-credential-hangs'),
+      `#!/bin/sh\ncat > '${join(dir, 'hang-asked')}'\nexec sleep 30\n`,
+    );
     chmodSync(join(bin, 'docker-credential-wptest'), 0o755);
     chmodSync(join(bin, 'docker-credential-hangs'), 0o755);
   });
@@ -105,7 +108,11 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
     const configDir = join(configHome({ credsStore: 'wptest', auths: { [registry.host]: {} } }), '.docker');
     // HOME holds a config with no credentials: DOCKER_CONFIG must win.
     const home = configHome({});
-    const { mine, theirs } = await lookUpBoth({ HOME: home, DOCKER_CONFIG: configDir, PATH: `${bin}:${process.env.PATH}` });
+    const { mine, theirs } = await lookUpBoth({
+      HOME: home,
+      DOCKER_CONFIG: configDir,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     assert.ok(!isResolveError(mine), JSON.stringify(mine));
     assert.ok(isResolveError(theirs));
     assert.ok(asked().includes(registry.host));
@@ -116,13 +123,19 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
   test('a helper that does not answer is stopped at the time limit; the look-up fails as unauthorized', async () => {
     const home = configHome({ credHelpers: { [registry.host]: 'hangs' } });
     const started = Date.now();
-    const resolver = new OnlineResolver({ registryUrls: urls(), env: { HOME: home, PATH: `${bin}:${process.env.PATH}` }, helperTimeoutMs: 500 });
+    const resolver = new OnlineResolver({
+      registryUrls: urls(),
+      env: { HOME: home, PATH: `${bin}:${process.env.PATH}` },
+      helperTimeoutMs: 500,
+    });
     const result = await resolver.resolveImage(image(`${registry.host}/private/tool:1.0`));
     assert.ok(isResolveError(result));
     assert.equal(result.code, 'unauthorized');
     assert.equal(readFileSync(join(dir, 'hang-asked'), 'utf8'), registry.host, 'the helper was not run');
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
-    assert.deepEqual(resolver.credentialProblems(), [`docker-credential-hangs get for ${registry.host} failed: no answer within 500 ms`]);
+    assert.deepEqual(resolver.credentialProblems(), [
+      `docker-credential-hangs get for ${registry.host} failed: no answer within 500 ms`,
+    ]);
   });
 
   test('the CLI uses the helper from HOME and PATH; the other host gets no credential', async () => {
@@ -132,17 +145,50 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     writeFileSync(
       join(repo, '.github/workflows/ci.yml'),
-      ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', `    container: ${registry.host}/private/tool:1.0`, '    services:', '      db:', `        image: ${other.host}/private/tool:1.0`, '    steps:', '      - run: true', ''].join('\n'),
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        `    container: ${registry.host}/private/tool:1.0`,
+        '    services:',
+        '      db:',
+        `        image: ${other.host}/private/tool:1.0`,
+        '    steps:',
+        '      - run: true',
+        '',
+      ].join('\n'),
     );
     const home = configHome({ credsStore: 'wptest' });
-    const args = [join(projectRoot(), 'dist/cli.js'), 'check', '--format', 'json', '--cache-dir', join(dir, 'cache'), '--timeout', '20000'];
+    const args = [
+      join(projectRoot(), 'dist/cli.js'),
+      'check',
+      '--format',
+      'json',
+      '--cache-dir',
+      join(dir, 'cache'),
+      '--timeout',
+      '20000',
+    ];
     for (const [name, url] of Object.entries(urls())) args.push('--registry-url', `${name}=${url}`);
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [...args, repo], { encoding: 'utf8', timeout: 60_000, env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } }, (_e, stdout, stderr) => resolve({ stdout, stderr })),
+      execFile(
+        process.execPath,
+        [...args, repo],
+        { encoding: 'utf8', timeout: 60_000, env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } },
+        (_e, stdout, stderr) => resolve({ stdout, stderr }),
+      ),
     );
-    const findings = JSON.parse(run.stdout).findings as Array<{ rule: string; line: number; fixes: Array<{ kind: string }> }>;
+    const findings = JSON.parse(run.stdout).findings as Array<{
+      rule: string;
+      line: number;
+      fixes: Array<{ kind: string }>;
+    }>;
     // The private image resolved (a pin fix exists); the other host's did not.
-    assert.ok(findings.some((f) => f.line === 5 && f.fixes.some((x) => x.kind === 'pin-digest')), run.stdout + run.stderr);
+    assert.ok(
+      findings.some((f) => f.line === 5 && f.fixes.some((x) => x.kind === 'pin-digest')),
+      run.stdout + run.stderr,
+    );
     assert.ok(!findings.some((f) => f.line === 8 && f.fixes.some((x) => x.kind === 'pin-digest')));
     assert.match(run.stderr, /unauthorized: 1/);
     assert.ok(asked().includes(registry.host));

@@ -42,15 +42,43 @@ describe('online: Docker Hub namespaces', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const resolver = () => new OnlineResolver({ hubApiUrl: hub.url, registryUrls: { 'docker.io': deadRegistry, 'ghcr.io': deadRegistry }, dockerConfigPath: null, cacheDir: dir, maxAttempts: 1 });
-  const images = ['acmecorp/agent:3', 'someproject/tool:1', 'plainorg/x:2', 'andy5995/slackware-build-essential:15.0', 'nosuchname/y:1', 'debian:trixie', 'bitnami/redis:7', 'ghcr.io/acmecorp/z:1'].map(parsed);
+  const resolver = () =>
+    new OnlineResolver({
+      hubApiUrl: hub.url,
+      registryUrls: { 'docker.io': deadRegistry, 'ghcr.io': deadRegistry },
+      dockerConfigPath: null,
+      cacheDir: dir,
+      maxAttempts: 1,
+    });
+  const images = [
+    'acmecorp/agent:3',
+    'someproject/tool:1',
+    'plainorg/x:2',
+    'andy5995/slackware-build-essential:15.0',
+    'nosuchname/y:1',
+    'debian:trixie',
+    'bitnami/redis:7',
+    'ghcr.io/acmecorp/z:1',
+  ].map(parsed);
 
   test('badges are read from the answer; users, plain organisations and unknown names have none; known and official namespaces are not asked', async () => {
     const facts = await resolver().resolveAll(images, []);
     const badges = Object.fromEntries([...facts.publishers].map(([ns, p]) => [ns, p.badge ?? 'none']));
-    assert.deepEqual(badges, { acmecorp: 'verified_publisher', someproject: 'open_source', plainorg: 'none', andy5995: 'none', nosuchname: 'none' });
+    assert.deepEqual(badges, {
+      acmecorp: 'verified_publisher',
+      someproject: 'open_source',
+      plainorg: 'none',
+      andy5995: 'none',
+      nosuchname: 'none',
+    });
     assert.equal(facts.publishers.get('acmecorp')?.name, 'Acme Corporation');
-    assert.deepEqual(hub.requests.filter((p) => p.startsWith('/v2/orgs/')).sort(), ['/v2/orgs/acmecorp/', '/v2/orgs/andy5995/', '/v2/orgs/nosuchname/', '/v2/orgs/plainorg/', '/v2/orgs/someproject/']);
+    assert.deepEqual(hub.requests.filter((p) => p.startsWith('/v2/orgs/')).sort(), [
+      '/v2/orgs/acmecorp/',
+      '/v2/orgs/andy5995/',
+      '/v2/orgs/nosuchname/',
+      '/v2/orgs/plainorg/',
+      '/v2/orgs/someproject/',
+    ]);
     assert.ok(hub.requests.includes('/v2/users/andy5995/'), 'the redirect for a personal account is followed');
   });
 
@@ -64,7 +92,17 @@ describe('online: Docker Hub namespaces', () => {
 
   test('the findings follow the badges', async () => {
     const facts = await resolver().resolveAll(images, []);
-    const text = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...['acmecorp/agent:3', 'someproject/tool:1', 'plainorg/x:2', 'andy5995/slackware-build-essential:15.0'].map((i) => `      - run: docker run ${i}`), ''].join('\n');
+    const text = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      ...['acmecorp/agent:3', 'someproject/tool:1', 'plainorg/x:2', 'andy5995/slackware-build-essential:15.0'].map(
+        (i) => `      - run: docker run ${i}`,
+      ),
+      '',
+    ].join('\n');
     const untrusted = analyze(text, { policy: mergePolicies(), resolved: facts })
       .findings.filter((f) => f.rule === 'untrusted-image')
       .map((f) => f.reference.text);
@@ -73,7 +111,11 @@ describe('online: Docker Hub namespaces', () => {
 
   test('with Docker Hub reached through a mirror and no API address given, no namespace is asked about', async () => {
     const before = hub.requests.length;
-    const mirrored = new OnlineResolver({ registryUrls: { 'docker.io': deadRegistry }, dockerConfigPath: null, maxAttempts: 1 });
+    const mirrored = new OnlineResolver({
+      registryUrls: { 'docker.io': deadRegistry },
+      dockerConfigPath: null,
+      maxAttempts: 1,
+    });
     const facts = await mirrored.resolveAll([parsed('othercorp/tool:1')], []);
     assert.equal(facts.publishers.size, 0);
     assert.equal(hub.requests.length, before);

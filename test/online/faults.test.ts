@@ -39,9 +39,15 @@ describe('online: registry faults through a proxy', { skip }, () => {
   });
 
   const resolver = (options: ResolverOptions = {}) =>
-    new OnlineResolver({ registryUrls: { [proxy.host]: proxy.url }, dockerConfigPath: null, retryBaseMs: 20, ...options });
+    new OnlineResolver({
+      registryUrls: { [proxy.host]: proxy.url },
+      dockerConfigPath: null,
+      retryBaseMs: 20,
+      ...options,
+    });
   const debian = () => parsed(`${proxy.host}/library/debian:trixie`);
-  const hits = (pattern: RegExp, since: number) => proxy.requests.slice(since).filter((q) => pattern.test(`${q.method} ${q.path}`));
+  const hits = (pattern: RegExp, since: number) =>
+    proxy.requests.slice(since).filter((q) => pattern.test(`${q.method} ${q.path}`));
 
   test('a server that never answers times out with a clear error', async () => {
     proxy.rules = [{ match: MANIFEST_GET, fault: { kind: 'silence' } }];
@@ -109,13 +115,23 @@ describe('online: registry faults through a proxy', { skip }, () => {
   });
 
   test('bad JSON and a wrong content type are clear errors', async () => {
-    proxy.rules = [{ match: MANIFEST_GET, fault: { kind: 'garbage', contentType: 'application/vnd.oci.image.index.v1+json', body: '{"manifests": [' } }];
+    proxy.rules = [
+      {
+        match: MANIFEST_GET,
+        fault: { kind: 'garbage', contentType: 'application/vnd.oci.image.index.v1+json', body: '{"manifests": [' },
+      },
+    ];
     const truncatedJson = await resolver().resolveImage(debian());
     assert.ok(isResolveError(truncatedJson));
     assert.equal(truncatedJson.code, 'bad-response');
     assert.match(truncatedJson.error, /not valid JSON/);
 
-    proxy.rules = [{ match: MANIFEST_GET, fault: { kind: 'garbage', contentType: 'text/html', body: '<html>captive portal</html>' } }];
+    proxy.rules = [
+      {
+        match: MANIFEST_GET,
+        fault: { kind: 'garbage', contentType: 'text/html', body: '<html>captive portal</html>' },
+      },
+    ];
     const html = await resolver().resolveImage(debian());
     assert.ok(isResolveError(html));
     assert.equal(html.code, 'bad-response');

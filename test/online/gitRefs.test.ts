@@ -44,7 +44,10 @@ describe('online: action refs from a real git server', { skip }, () => {
       assert.equal(action.bestTag, 'v4.2.2');
       const sent = git.requests.slice(since);
       // v2: capabilities, then ls-refs; v0: the advertisement alone.
-      assert.deepEqual(sent.map((q) => q.method), protocol === 'v2' ? ['GET', 'POST'] : ['GET']);
+      assert.deepEqual(
+        sent.map((q) => q.method),
+        protocol === 'v2' ? ['GET', 'POST'] : ['GET'],
+      );
       assert.equal(sent[0].protocol, protocol === 'v2' ? 'version=2' : undefined);
     });
 
@@ -81,18 +84,24 @@ describe('online: action refs from a real git server', { skip }, () => {
     assert.equal(mismatched.bestTag, 'v3');
     assert.equal(mismatched.commentTagCommit, git.commits.two);
     // Comments often drop the `v`.
-    assert.equal(resolved(await r.resolveAction('actions', 'checkout', git.commits.three, '5.0.0')).commentTagCommit, git.commits.three);
+    assert.equal(
+      resolved(await r.resolveAction('actions', 'checkout', git.commits.three, '5.0.0')).commentTagCommit,
+      git.commits.three,
+    );
   });
 
   test('one ref listing serves every action of a repository, shared while in flight', async () => {
     const since = git.requests.length;
     const r = resolver();
-    const facts = await r.resolveAll([], [
-      { owner: 'actions', repo: 'checkout', ref: 'v4' },
-      { owner: 'actions', repo: 'checkout', ref: 'v5.0.0' },
-      { owner: 'actions', repo: 'checkout', ref: git.commits.one, commentVersion: 'v3' },
-      { owner: 'actions', repo: 'checkout', ref: 'v4' },
-    ]);
+    const facts = await r.resolveAll(
+      [],
+      [
+        { owner: 'actions', repo: 'checkout', ref: 'v4' },
+        { owner: 'actions', repo: 'checkout', ref: 'v5.0.0' },
+        { owner: 'actions', repo: 'checkout', ref: git.commits.one, commentVersion: 'v3' },
+        { owner: 'actions', repo: 'checkout', ref: 'v4' },
+      ],
+    );
     assert.equal(facts.actions.size, 3);
     assert.equal(facts.actions.get('actions/checkout@v4')?.commit, git.commits.two);
     assert.equal(facts.actions.get(`actions/checkout@${git.commits.one}`)?.commentTagCommit, git.commits.one);
@@ -105,8 +114,15 @@ describe('online: action refs from a real git server', { skip }, () => {
       const r = new OnlineResolver({ gitBaseUrl: old.baseUrl });
       const action = resolved(await r.resolveAction('actions', 'checkout', 'v5.0.0'));
       assert.equal(action.commit, old.commits.three);
-      assert.deepEqual(old.requests.map((q) => q.method), ['GET']);
-      const strict = await new OnlineResolver({ gitBaseUrl: old.baseUrl, gitProtocol: 'v2' }).resolveAction('actions', 'checkout', 'v4');
+      assert.deepEqual(
+        old.requests.map((q) => q.method),
+        ['GET'],
+      );
+      const strict = await new OnlineResolver({ gitBaseUrl: old.baseUrl, gitProtocol: 'v2' }).resolveAction(
+        'actions',
+        'checkout',
+        'v4',
+      );
       assert.ok(isResolveError(strict));
       assert.match(strict.error, /does not speak git protocol v2/);
     } finally {
@@ -138,7 +154,13 @@ describe('online: action refs from a real git server', { skip }, () => {
     let clock = Date.now();
     const now = () => clock;
     const doomed = await startGitServer();
-    const online = resolved(await new OnlineResolver({ gitBaseUrl: doomed.baseUrl, cacheDir: dir, now }).resolveAction('actions', 'checkout', 'v4'));
+    const online = resolved(
+      await new OnlineResolver({ gitBaseUrl: doomed.baseUrl, cacheDir: dir, now }).resolveAction(
+        'actions',
+        'checkout',
+        'v4',
+      ),
+    );
     await doomed.stop();
     clock += 2 * 60 * 60 * 1000;
     const offline = new OnlineResolver({ gitBaseUrl: doomed.baseUrl, cacheDir: dir, now });

@@ -10,7 +10,11 @@ import { parseImageReference } from '../../server/src/engine/imageReference';
 import type { ParsedImage } from '../../server/src/engine/types';
 import type { ProvenanceVerdict, ResolvedImage } from '../../server/src/engine/api';
 import { isResolveError, OnlineResolver, type ResolverOptions } from '../../server/src/online/resolver';
-import { instanceFromTrustedRoot, publicGoodInstance, type SigstoreInstance } from '../../server/src/online/verify/trustRoot';
+import {
+  instanceFromTrustedRoot,
+  publicGoodInstance,
+  type SigstoreInstance,
+} from '../../server/src/online/verify/trustRoot';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
 
@@ -30,7 +34,12 @@ describe('online: verified provenance from a real registry', { skip }, () => {
   const dirs: string[] = [];
 
   const resolver = (options: ResolverOptions = {}) =>
-    new OnlineResolver({ registryUrls: { [registry.host]: registry.url }, dockerConfigPath: null, sigstoreInstances: [publicGoodInstance(), instance], ...options });
+    new OnlineResolver({
+      registryUrls: { [registry.host]: registry.url },
+      dockerConfigPath: null,
+      sigstoreInstances: [publicGoodInstance(), instance],
+      ...options,
+    });
 
   async function verdict(name: string, options: ResolverOptions = {}): Promise<ProvenanceVerdict> {
     const result = await resolver(options).resolveImage(ref(`${registry.host}/${name}`));
@@ -42,32 +51,63 @@ describe('online: verified provenance from a real registry', { skip }, () => {
   before(async () => {
     registry = await startRegistry();
     sigstore = new TestSigstore();
-    instance = instanceFromTrustedRoot('Test Sigstore', sigstore.trustedRoot(), { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 });
+    instance = instanceFromTrustedRoot('Test Sigstore', sigstore.trustedRoot(), {
+      tlogThreshold: 1,
+      ctlogThreshold: 0,
+      timestampThreshold: 1,
+    });
     const push = registry.pusher;
-    const image = async (name: string, spec = {}) => (digests[name] = (await push.image(name, '1.0', { platforms: ['linux/amd64', 'linux/arm64'], ...spec })).digest);
+    const image = async (name: string, spec = {}) =>
+      (digests[name] = (await push.image(name, '1.0', { platforms: ['linux/amd64', 'linux/arm64'], ...spec })).digest);
 
     await image('acme/attested');
-    await push.sigstoreReferrer('acme/attested', digests['acme/attested'], sigstore.attestation([digests['acme/attested']]).json);
+    await push.sigstoreReferrer(
+      'acme/attested',
+      digests['acme/attested'],
+      sigstore.attestation([digests['acme/attested']]).json,
+    );
 
     await image('acme/cosigned');
-    await push.cosignTag('acme/cosigned', digests['acme/cosigned'], 'sig', [sigstore.cosignSignature(digests['acme/cosigned'])]);
-    await push.cosignTag('acme/cosigned', digests['acme/cosigned'], 'att', [sigstore.cosignAttestation(digests['acme/cosigned'])]);
+    await push.cosignTag('acme/cosigned', digests['acme/cosigned'], 'sig', [
+      sigstore.cosignSignature(digests['acme/cosigned']),
+    ]);
+    await push.cosignTag('acme/cosigned', digests['acme/cosigned'], 'att', [
+      sigstore.cosignAttestation(digests['acme/cosigned']),
+    ]);
 
     await image('acme/borrowed');
     await image('acme/victim');
     // A genuine attestation, but about another image, attached to this one.
-    await push.sigstoreReferrer('acme/borrowed', digests['acme/borrowed'], sigstore.attestation([digests['acme/victim']]).json);
+    await push.sigstoreReferrer(
+      'acme/borrowed',
+      digests['acme/borrowed'],
+      sigstore.attestation([digests['acme/victim']]).json,
+    );
 
     await image('acme/oversized');
     await push.sigstoreReferrer('acme/oversized', digests['acme/oversized'], Buffer.alloc(300 * 1024, 0x20));
 
     await image('acme/malformed');
-    await push.sigstoreReferrer('acme/malformed', digests['acme/malformed'], { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', dsseEnvelope: {} });
+    await push.sigstoreReferrer('acme/malformed', digests['acme/malformed'], {
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      dsseEnvelope: {},
+    });
 
     await image('acme/selfref');
-    await push.sigstoreReferrer('acme/selfref', digests['acme/selfref'], sigstore.attestation([digests['acme/selfref']]).json, digests['acme/selfref']);
+    await push.sigstoreReferrer(
+      'acme/selfref',
+      digests['acme/selfref'],
+      sigstore.attestation([digests['acme/selfref']]).json,
+      digests['acme/selfref'],
+    );
 
-    await image('acme/claimed', { attest: true, labels: { 'org.opencontainers.image.source': 'https://github.com/acme/claimed', 'org.opencontainers.image.revision': '0123456789abcdef' } });
+    await image('acme/claimed', {
+      attest: true,
+      labels: {
+        'org.opencontainers.image.source': 'https://github.com/acme/claimed',
+        'org.opencontainers.image.revision': '0123456789abcdef',
+      },
+    });
     await image('acme/plain');
   });
 
@@ -89,13 +129,19 @@ describe('online: verified provenance from a real registry', { skip }, () => {
     assert.equal(proof.sourceRepository, 'https://github.com/acme/tools');
     assert.equal(proof.sourceCommit, RELEASE_IDENTITY.commit);
     assert.equal(proof.trustedBy, 'Test Sigstore (127.0.0.1:9)');
-    assert.ok(v.examined.some((e) => /^referrers tag sha256-/.test(e)), v.examined.join('; '));
+    assert.ok(
+      v.examined.some((e) => /^referrers tag sha256-/.test(e)),
+      v.examined.join('; '),
+    );
   });
 
   test("cosign's classic .sig and .att tags verify through the same path", async () => {
     const v = await verdict('acme/cosigned:1.0');
     assert.equal(v.status, 'verified', JSON.stringify(v.rejected));
-    assert.deepEqual(v.verified.map((p) => `${p.via} ${p.kind}`).sort(), ['cosign .att attestation', 'cosign .sig signature']);
+    assert.deepEqual(v.verified.map((p) => `${p.via} ${p.kind}`).sort(), [
+      'cosign .att attestation',
+      'cosign .sig signature',
+    ]);
     assert.deepEqual(v.rejected, []);
   });
 
@@ -129,8 +175,14 @@ describe('online: verified provenance from a real registry', { skip }, () => {
     assert.deepEqual(v.verified, []);
     const buildkit = v.claimed.find((c) => c.via === 'buildkit-provenance');
     assert.equal(buildkit?.predicateType, 'https://slsa.dev/provenance/v0.2');
-    assert.deepEqual(v.claimed.find((c) => c.via === 'labels'), { via: 'labels', source: 'https://github.com/acme/claimed', revision: '0123456789abcdef' });
-    assert.ok(v.examined.some((e) => /^BuildKit attestation manifests \(2\)$/.test(e)), v.examined.join('; '));
+    assert.deepEqual(
+      v.claimed.find((c) => c.via === 'labels'),
+      { via: 'labels', source: 'https://github.com/acme/claimed', revision: '0123456789abcdef' },
+    );
+    assert.ok(
+      v.examined.some((e) => /^BuildKit attestation manifests \(2\)$/.test(e)),
+      v.examined.join('; '),
+    );
   });
 
   test('nothing found says so, with what was looked at', async () => {
@@ -138,7 +190,10 @@ describe('online: verified provenance from a real registry', { skip }, () => {
     assert.equal(v.status, 'none');
     assert.deepEqual(v.rejected, []);
     assert.equal(v.examined.length, 4, v.examined.join('; '));
-    assert.match(v.examined.join('; '), /^referrers tag sha256-[0-9a-f]{12}…; cosign tag sha256-[0-9a-f]{12}….att; cosign tag sha256-[0-9a-f]{12}….sig; image labels$/);
+    assert.match(
+      v.examined.join('; '),
+      /^referrers tag sha256-[0-9a-f]{12}…; cosign tag sha256-[0-9a-f]{12}….att; cosign tag sha256-[0-9a-f]{12}….sig; image labels$/,
+    );
   });
 
   test('without the test root the same attestation does not verify (public-good root only)', async () => {

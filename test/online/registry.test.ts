@@ -49,7 +49,11 @@ describe('online: images from a real registry', { skip }, () => {
   });
 
   const resolver = (options: ResolverOptions = {}) =>
-    new OnlineResolver({ registryUrls: { [registry.host]: registry.url, [proxy.host]: proxy.url }, dockerConfigPath: null, ...options });
+    new OnlineResolver({
+      registryUrls: { [registry.host]: registry.url, [proxy.host]: proxy.url },
+      dockerConfigPath: null,
+      ...options,
+    });
   const ref = (path: string, host = registry.host) => parsed(`${host}/${path}`);
 
   test('a tag resolves to the digest of its multi-platform index', async () => {
@@ -87,7 +91,10 @@ describe('online: images from a real registry', { skip }, () => {
     const debian = resolved(await r.resolveImage(ref('library/debian:trixie')));
     assert.deepEqual(
       [...(debian.attestations ?? [])].sort(),
-      [...images.debian.attestations.map((d) => `buildkit:${d}`), `referrer:application/spdx+json@${images.debian.sbom}`].sort(),
+      [
+        ...images.debian.attestations.map((d) => `buildkit:${d}`),
+        `referrer:application/spdx+json@${images.debian.sbom}`,
+      ].sort(),
     );
     assert.deepEqual(debian.signatures, []);
     const alpine = resolved(await r.resolveImage(ref('library/alpine:3.20')));
@@ -115,7 +122,10 @@ describe('online: images from a real registry', { skip }, () => {
     assert.match(denied.error, /private\/tool/);
     // What the client relies on: the registry refuses a token issued for another repository.
     const alpineToken = registry.issueToken(['repository:library/alpine:pull']);
-    const other = await fetch(`${registry.url}/v2/library/debian/manifests/trixie`, { method: 'HEAD', headers: { Authorization: `Bearer ${alpineToken}`, Accept: 'application/vnd.oci.image.index.v1+json' } });
+    const other = await fetch(`${registry.url}/v2/library/debian/manifests/trixie`, {
+      method: 'HEAD',
+      headers: { Authorization: `Bearer ${alpineToken}`, Accept: 'application/vnd.oci.image.index.v1+json' },
+    });
     assert.equal(other.status, 401);
     assert.match(other.headers.get('www-authenticate') ?? '', /insufficient_scope/);
   });
@@ -123,7 +133,10 @@ describe('online: images from a real registry', { skip }, () => {
   test('resolveAll asks one token for every repository of a registry; a scope it did not grant still fails clearly', async () => {
     const before = registry.tokenRequests.length;
     const r = resolver();
-    const facts = await r.resolveAll([ref('library/debian:trixie'), ref('library/alpine:3.20'), ref('library/busybox:1'), ref('private/tool:1.0')], []);
+    const facts = await r.resolveAll(
+      [ref('library/debian:trixie'), ref('library/alpine:3.20'), ref('library/busybox:1'), ref('private/tool:1.0')],
+      [],
+    );
     assert.equal(facts.images.get(ref('library/alpine:3.20').canonical)?.digest, images.alpine.digest);
     assert.equal(facts.images.get(ref('library/busybox:1').canonical)?.digest, images.busybox.digest);
     assert.equal(facts.images.size, 3);
@@ -131,12 +144,20 @@ describe('online: images from a real registry', { skip }, () => {
     const asked = registry.tokenRequests.slice(before);
     assert.equal(asked[0].scopes.length, 4);
     // The batch token, then one retry for the scope it left out.
-    assert.deepEqual(asked.slice(1).map((t) => t.scopes), [['repository:private/tool:pull']]);
+    assert.deepEqual(
+      asked.slice(1).map((t) => t.scopes),
+      [['repository:private/tool:pull']],
+    );
   });
 
   test('Basic credentials from a docker config file open a private repository', async () => {
     const config = join(scratch, 'docker-config.json');
-    writeFileSync(config, JSON.stringify({ auths: { [`http://${registry.host}`]: { auth: Buffer.from('alice:alice-secret').toString('base64') } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        auths: { [`http://${registry.host}`]: { auth: Buffer.from('alice:alice-secret').toString('base64') } },
+      }),
+    );
     const before = registry.tokenRequests.length;
     const facts = resolved(await resolver({ dockerConfigPath: config }).resolveImage(ref('private/tool:1.0')));
     assert.equal(facts.digest, images.privateTool.digest);
@@ -179,7 +200,13 @@ describe('online: images from a real registry', { skip }, () => {
     const online = resolver({ cacheDir: dir, now });
     const fresh = resolved(await online.resolveImage(ref('library/debian:trixie')));
     clock += 7 * 60 * 60 * 1000; // past the 6 h time-to-live of tag facts
-    const offline = new OnlineResolver({ registryUrls: { [registry.host]: `http://127.0.0.1:${deadPort}` }, dockerConfigPath: null, cacheDir: dir, now, retryBaseMs: 10 });
+    const offline = new OnlineResolver({
+      registryUrls: { [registry.host]: `http://127.0.0.1:${deadPort}` },
+      dockerConfigPath: null,
+      cacheDir: dir,
+      now,
+      retryBaseMs: 10,
+    });
     const started = Date.now();
     const stale = resolved(await offline.resolveImage(ref('library/debian:trixie')));
     assert.equal(stale.fromCache, true);
@@ -211,12 +238,16 @@ describe('online: images from a real registry', { skip }, () => {
       ...Array.from({ length: 5 }, () => r.resolveImage(target)),
       r.resolveAll([target, target, ref('library/debian:trixie', proxy.host)], []),
     ]);
-    for (const one of all.slice(0, 5)) assert.equal(resolved(one as ResolvedImage | ResolveError).digest, images.debian.digest);
+    for (const one of all.slice(0, 5))
+      assert.equal(resolved(one as ResolvedImage | ResolveError).digest, images.debian.digest);
     const seen = proxy.requests.slice(before);
     const tagGets = seen.filter((q) => q.method === 'GET' && q.path.endsWith('/manifests/trixie'));
     // One anonymous attempt (401) and one with the token.
     assert.equal(tagGets.length, 2);
-    assert.equal(registry.tokenRequests.filter((t) => t.scopes.includes('repository:library/debian:pull')).length > 0, true);
+    assert.equal(
+      registry.tokenRequests.filter((t) => t.scopes.includes('repository:library/debian:pull')).length > 0,
+      true,
+    );
     assert.ok(r.stats().deduplicated >= 5);
     assert.equal(r.stats().requests, seen.length + r.stats().tokenRequests);
   });
@@ -227,11 +258,17 @@ describe('online: images from a real registry', { skip }, () => {
     proxy.maxInFlight = 0;
     try {
       const names = ['library/debian:trixie', 'library/alpine:3.20', 'library/busybox:1'];
-      const facts = await resolver({ maxConcurrency: 2 }).resolveAll(names.map((n) => ref(n, proxy.host)), []);
+      const facts = await resolver({ maxConcurrency: 2 }).resolveAll(
+        names.map((n) => ref(n, proxy.host)),
+        [],
+      );
       assert.equal(facts.images.size, 3);
       assert.equal(proxy.maxInFlight, 2);
       proxy.maxInFlight = 0;
-      await resolver({ maxConcurrency: 6 }).resolveAll(names.map((n) => ref(n, proxy.host)), []);
+      await resolver({ maxConcurrency: 6 }).resolveAll(
+        names.map((n) => ref(n, proxy.host)),
+        [],
+      );
       assert.ok(proxy.maxInFlight > 2 && proxy.maxInFlight <= 6, `saw ${proxy.maxInFlight} at once`);
     } finally {
       proxy.latencyMs = 0;
@@ -243,7 +280,10 @@ describe('online: images from a real registry', { skip }, () => {
     const before = registry.tokenRequests.length;
     assert.equal(await client.headManifest(registry.host, 'library/debian', 'trixie'), images.debian.digest);
     assert.equal(await client.headManifest(registry.host, 'library/debian', 'trixie'), images.debian.digest);
-    assert.equal((await client.getManifest(registry.host, 'library/debian', images.debian.digest)).manifests?.length, 6);
+    assert.equal(
+      (await client.getManifest(registry.host, 'library/debian', images.debian.digest)).manifests?.length,
+      6,
+    );
     assert.equal(registry.tokenRequests.length - before, 1);
     assert.equal(client.tokenRequests, 1);
     // A token announced to live 6 s is dropped 5 s early, so after a second a new one is fetched.

@@ -13,7 +13,14 @@ import { CredentialStore } from '../../server/src/online/credentials';
 import { GitRefsClient } from '../../server/src/online/gitRefs';
 import { type HttpRequest, type HttpResponse, OnlineError, Transport } from '../../server/src/online/transport';
 import { isResolveError, OnlineResolver, type ResolverOptions } from '../../server/src/online/resolver';
-import { askForBasic, askForBearer, credentialsSeen, giveToken, type Recorder, startRecorder } from '../servers/recorder';
+import {
+  askForBasic,
+  askForBearer,
+  credentialsSeen,
+  giveToken,
+  type Recorder,
+  startRecorder,
+} from '../servers/recorder';
 
 function image(text: string): ParsedImage {
   const parsed = parseImageReference(text);
@@ -25,7 +32,9 @@ function image(text: string): ParsedImage {
 function homeWith(auths: Record<string, string>): string {
   const home = mkdtempSync(join(tmpdir(), 'wp-home-'));
   mkdirSync(join(home, '.docker'));
-  const entries = Object.fromEntries(Object.entries(auths).map(([key, userPassword]) => [key, { auth: Buffer.from(userPassword).toString('base64') }]));
+  const entries = Object.fromEntries(
+    Object.entries(auths).map(([key, userPassword]) => [key, { auth: Buffer.from(userPassword).toString('base64') }]),
+  );
   writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: entries }));
   return home;
 }
@@ -55,9 +64,17 @@ describe('hostile registries and realms', () => {
   });
 
   const resolve = async (reference: string, options: ResolverOptions) => {
-    const home = homeWith({ [registry.host]: 'alice:secret-for-the-registry', 'https://index.docker.io/v1/': 'hubuser:hub-password' });
+    const home = homeWith({
+      [registry.host]: 'alice:secret-for-the-registry',
+      'https://index.docker.io/v1/': 'hubuser:hub-password',
+    });
     homes.push(home);
-    const resolver = new OnlineResolver({ env: { HOME: home, PATH: process.env.PATH }, maxAttempts: 1, timeoutMs: 15000, ...options });
+    const resolver = new OnlineResolver({
+      env: { HOME: home, PATH: process.env.PATH },
+      maxAttempts: 1,
+      timeoutMs: 15000,
+      ...options,
+    });
     return resolver.resolveImage(image(reference));
   };
   const reset = () => {
@@ -78,22 +95,35 @@ describe('hostile registries and realms', () => {
   test('a realm at the registry origin gets the registry credentials; a realm answer that is not a token goes nowhere', async () => {
     reset();
     const notToken = '{"AccessKeyId":"internal","SecretAccessKey":"from-metadata"}';
-    registry.answer = (req, res) => (req.url?.startsWith('/token') ? giveToken(notToken)(req, res) : askForBearer(`${registry.url}/token`)(req, res));
+    registry.answer = (req, res) =>
+      req.url?.startsWith('/token') ? giveToken(notToken)(req, res) : askForBearer(`${registry.url}/token`)(req, res);
     const result = await resolve(`${registry.host}/team/tool:1`, { registryUrls: { [registry.host]: registry.url } });
     assert.ok(isResolveError(result));
     assert.match(result.error, /not a token/);
     const tokenAsks = registry.requests.filter((r) => r.path.startsWith('/token'));
     assert.equal(tokenAsks.length, 1);
-    assert.equal(Buffer.from((tokenAsks[0].authorization ?? '').replace(/^Basic /, ''), 'base64').toString(), 'alice:secret-for-the-registry');
-    assert.ok(registry.requests.every((r) => !r.authorization?.startsWith('Bearer ')), 'the realm answer was relayed back');
+    assert.equal(
+      Buffer.from((tokenAsks[0].authorization ?? '').replace(/^Basic /, ''), 'base64').toString(),
+      'alice:secret-for-the-registry',
+    );
+    assert.ok(
+      registry.requests.every((r) => !r.authorization?.startsWith('Bearer ')),
+      'the realm answer was relayed back',
+    );
   });
 
   test('an oversized token is refused, not relayed', async () => {
     reset();
-    registry.answer = (req, res) => (req.url?.startsWith('/token') ? giveToken('a'.repeat(20_000))(req, res) : askForBearer(`${registry.url}/token`)(req, res));
+    registry.answer = (req, res) =>
+      req.url?.startsWith('/token')
+        ? giveToken('a'.repeat(20_000))(req, res)
+        : askForBearer(`${registry.url}/token`)(req, res);
     const result = await resolve(`${registry.host}/team/tool:1`, { registryUrls: { [registry.host]: registry.url } });
     assert.ok(isResolveError(result));
-    assert.ok(registry.requests.every((r) => (r.authorization ?? '').length < 17_000), 'a huge token was sent back');
+    assert.ok(
+      registry.requests.every((r) => (r.authorization ?? '').length < 17_000),
+      'a huge token was sent back',
+    );
   });
 
   test('a registry that is not on this machine cannot send the checker to it: realm and redirect refused before connecting', async () => {
@@ -144,8 +174,17 @@ describe('hostile registries and realms', () => {
 });
 
 test('credentials are bound to the exact origin they were filed for; Basic never over plain http off this machine', async () => {
-  const store = (auths: Record<string, string>) => new CredentialStore({ dockerConfigPath: null, credentials: Object.fromEntries(Object.entries(auths).map(([k, v]) => [k, { username: v, password: 'p' }])) });
-  const s = store({ 'registry.example.com': 'bare', 'http://plain.example.com': 'plain', 'http://127.0.0.1:5000': 'local', 'https://index.docker.io/v1/': 'hub' });
+  const store = (auths: Record<string, string>) =>
+    new CredentialStore({
+      dockerConfigPath: null,
+      credentials: Object.fromEntries(Object.entries(auths).map(([k, v]) => [k, { username: v, password: 'p' }])),
+    });
+  const s = store({
+    'registry.example.com': 'bare',
+    'http://plain.example.com': 'plain',
+    'http://127.0.0.1:5000': 'local',
+    'https://index.docker.io/v1/': 'hub',
+  });
   const user = async (origin: string) => (await s.forOrigin(origin))?.username;
   assert.equal(await user('https://registry.example.com'), 'bare');
   assert.equal(await user('http://registry.example.com'), undefined);

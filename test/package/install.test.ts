@@ -57,13 +57,24 @@ test('npm pack: the two bundles, their wasm files and the rule pages; no runtime
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) {
     assert.equal(manifest[field], undefined, `${field} in the published manifest`);
   }
-  assert.deepEqual(manifest.bin, { 'workflow-provenance': 'dist/cli.js', 'workflow-provenance-language-server': 'dist/server.js' });
+  assert.deepEqual(manifest.bin, {
+    'workflow-provenance': 'dist/cli.js',
+    'workflow-provenance-language-server': 'dist/server.js',
+  });
 
   const packed = run('npm', ['pack'], packageDir);
   assert.equal(packed.code, 0, packed.stderr);
   assert.equal(packed.stdout.trim().split('\n').pop(), tarball);
-  const listing = run('tar', ['-tzf', join(packageDir, tarball)], work).stdout.trim().split('\n').sort();
-  assert.deepEqual(listing, packageFiles(root).map((f) => `package/${f}`).sort());
+  const listing = run('tar', ['-tzf', join(packageDir, tarball)], work)
+    .stdout.trim()
+    .split('\n')
+    .sort();
+  assert.deepEqual(
+    listing,
+    packageFiles(root)
+      .map((f) => `package/${f}`)
+      .sort(),
+  );
   const size = statSync(join(packageDir, tarball)).size;
   t.diagnostic(`packed ${tarball}: ${(size / 1024).toFixed(0)} KiB, ${listing.length} files`);
 });
@@ -92,7 +103,13 @@ test('the installed CLI checks a project from its own folder', (t) => {
   const r = run('workflow-provenance', ['check', '--offline', '.'], project);
   assert.equal(r.code, 1, r.stderr);
   const at = `.github/workflows/release.yml:${seed.line + 1}:${seed.start + 1}:`;
-  assert.match(r.stdout, new RegExp(`^${at.replace(/\./g, '\\.')} warning community-image: ghcr\\.io/loong64/debian:trixie is a community image`, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^${at.replace(/\./g, '\\.')} warning community-image: ghcr\\.io/loong64/debian:trixie is a community image`,
+      'm',
+    ),
+  );
   t.diagnostic(`${r.stdout.split('\n').find((l) => l.includes('community-image'))}`);
   // Started without a transport, the server says how it is meant to run instead of a stack trace.
   const bare = run('workflow-provenance-language-server', [], project);
@@ -110,9 +127,16 @@ test('the installed language server answers an LSP client over stdio', async () 
   try {
     const uri = uriOf(workflowPath);
     await client.open(uri, workflow);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'community-image'), 20000);
+    const published = await client.diagnostics(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'community-image'),
+      20000,
+    );
     const d = published.diagnostics.find((x) => x.code === 'community-image');
-    assert.deepEqual(d?.range, { start: { line: seed.line, character: seed.start }, end: { line: seed.line, character: seed.end } });
+    assert.deepEqual(d?.range, {
+      start: { line: seed.line, character: seed.start },
+      end: { line: seed.line, character: seed.end },
+    });
     // The rule link leads to the page shipped in the package.
     const page = fileURLToPath(d?.codeDescription?.href ?? 'file:///missing');
     assert.ok(page.startsWith(join(prefix, 'lib/node_modules/workflow-provenance/docs/rules/')), page);
@@ -129,22 +153,36 @@ test("Neovim's built-in LSP client shows the seed diagnostic at its range", (t) 
   }
   const out = join(work, 'nvim-diagnostics.json');
   const home = join(work, 'nvim-home');
-  const r = run('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${join(root, 'test/package/neovim-client.lua')}`], project, {
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_DATA_HOME: join(home, 'data'),
-    XDG_STATE_HOME: join(home, 'state'),
-    XDG_CACHE_HOME: join(home, 'cache'),
-    WP_FILE: workflowPath,
-    WP_ROOT: project,
-    WP_SERVER: 'workflow-provenance-language-server',
-    WP_OUT: out,
-  });
+  const r = run(
+    'nvim',
+    ['--headless', '--clean', '-n', '-c', `luafile ${join(root, 'test/package/neovim-client.lua')}`],
+    project,
+    {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_DATA_HOME: join(home, 'data'),
+      XDG_STATE_HOME: join(home, 'state'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+      WP_FILE: workflowPath,
+      WP_ROOT: project,
+      WP_SERVER: 'workflow-provenance-language-server',
+      WP_OUT: out,
+    },
+  );
   assert.ok(existsSync(out), `nvim wrote nothing (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as {
     arrived: boolean;
     filetype: string;
-    diagnostics: Array<{ lnum: number; col: number; end_lnum: number; end_col: number; severity: number; code?: string; source?: string; message: string }>;
+    diagnostics: Array<{
+      lnum: number;
+      col: number;
+      end_lnum: number;
+      end_col: number;
+      severity: number;
+      code?: string;
+      source?: string;
+      message: string;
+    }>;
   };
   assert.equal(result.arrived, true, 'no diagnostic arrived in Neovim');
   const seen = result.diagnostics.find((d) => d.code === 'community-image');

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 export function packageFiles(root: string): string[] {
   const rules = readFileSync(join(root, 'README.md'), 'utf8').match(/docs\/rules\/[a-z-]+\.md/g) ?? [];
   if (rules.length < 10) throw new Error('the README no longer lists the rule pages');
-  const files = ['LICENSE', 'README.md', 'package.json', 'dist/cli.js', 'dist/server.js', 'dist/tree-sitter-bash.wasm', 'dist/web-tree-sitter.wasm', ...rules];
+  const files = [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'dist/cli.js',
+    'dist/server.js',
+    'dist/tree-sitter-bash.wasm',
+    'dist/web-tree-sitter.wasm',
+    ...rules,
+  ];
   return [...new Set(files)].sort();
 }

@@ -38,7 +38,14 @@ interface Example {
 /** A page may show only a job's body (`steps:`, `strategy:`, ...): it runs inside one job. */
 function asWorkflow(block: string[]): string {
   if (block.some((l) => /^(jobs|runs):/.test(l))) return `${block.join('\n')}\n`;
-  return ['on: push', 'jobs:', '  example:', '    runs-on: ubuntu-latest', ...block.map((l) => (l ? `    ${l}` : l)), ''].join('\n');
+  return [
+    'on: push',
+    'jobs:',
+    '  example:',
+    '    runs-on: ubuntu-latest',
+    ...block.map((l) => (l ? `    ${l}` : l)),
+    '',
+  ].join('\n');
 }
 
 /** The runnable examples of a page, by the convention above. */
@@ -57,7 +64,13 @@ function examplesOf(page: string): Example[] {
     const facts = before.map((l) => /^<!-- facts: (.*) -->$/.exec(l)).find(Boolean);
     const policy = before.map((l) => /^<!-- policy: (.*) -->$/.exec(l)).find(Boolean);
     if (expect) {
-      out.push({ expect, line: i + 1, text: asWorkflow(lines.slice(i + 1, end)), facts: facts ? JSON.parse(facts[1]) : undefined, policy: policy?.[1] });
+      out.push({
+        expect,
+        line: i + 1,
+        text: asWorkflow(lines.slice(i + 1, end)),
+        facts: facts ? JSON.parse(facts[1]) : undefined,
+        policy: policy?.[1],
+      });
     }
     i = end;
   }
@@ -70,28 +83,49 @@ for (const rule of allRules) {
   test(`${rule.id}: page, setting, SARIF help and specification cases`, () => {
     assert.equal(rule.docPath, `docs/rules/${rule.id}.md`);
     assert.ok(existsSync(docPath), `missing ${rule.docPath}`);
-    assert.deepEqual(ruleSettings[rule.id]?.enum?.slice().sort(), ['error', 'info', 'off', 'warning'], `workflowProvenance.rules.${rule.id} setting`);
+    assert.deepEqual(
+      ruleSettings[rule.id]?.enum?.slice().sort(),
+      ['error', 'info', 'off', 'warning'],
+      `workflowProvenance.rules.${rule.id} setting`,
+    );
     assert.equal(ruleHelp[rule.id], readFileSync(docPath, 'utf8'), 'SARIF help is the page');
     assert.ok(casesOf(rule.id).length > 0, `no cases in test/rules/${rule.id}/`);
   });
 
   test(`${rule.id}: the page's examples do what it says`, () => {
     const examples = examplesOf(readFileSync(docPath, 'utf8'));
-    assert.ok(examples.some((e) => e.expect === 'fires'), 'a Fires example');
-    assert.ok(examples.some((e) => e.expect === 'silent'), 'a Does not fire example');
+    assert.ok(
+      examples.some((e) => e.expect === 'fires'),
+      'a Fires example',
+    );
+    assert.ok(
+      examples.some((e) => e.expect === 'silent'),
+      'a Does not fire example',
+    );
     for (const e of examples) {
       reparses(e.text);
-      const resolved = e.facts && { images: new Map(Object.entries(e.facts.images ?? {})), actions: new Map(Object.entries(e.facts.actions ?? {})) };
+      const resolved = e.facts && {
+        images: new Map(Object.entries(e.facts.images ?? {})),
+        actions: new Map(Object.entries(e.facts.actions ?? {})),
+      };
       const policyParts = e.policy === undefined ? undefined : parsePolicyFile(e.policy).policy;
       const found = check(e.text, { resolved, policyParts }).findings.filter((f) => f.rule === rule.id);
       const where = `example at ${rule.docPath}:${e.line}`;
       if (e.expect === 'fires') assert.ok(found.length > 0, `${where} should fire`);
-      else assert.deepEqual(found.map((f) => f.message), [], `${where} should not fire`);
+      else
+        assert.deepEqual(
+          found.map((f) => f.message),
+          [],
+          `${where} should not fire`,
+        );
     }
   });
 }
 
 test('no setting names a rule that does not exist', () => {
   const ids = new Set(allRules.map((r) => r.id));
-  assert.deepEqual(Object.keys(ruleSettings).filter((k) => !ids.has(k)), []);
+  assert.deepEqual(
+    Object.keys(ruleSettings).filter((k) => !ids.has(k)),
+    [],
+  );
 });

@@ -10,7 +10,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { applyEdits, LineIndex, type Finding, type ResolvedAction, type ResolvedFacts, type ResolvedImage } from '../../server/src/engine';
+import {
+  applyEdits,
+  LineIndex,
+  type Finding,
+  type ResolvedAction,
+  type ResolvedFacts,
+  type ResolvedImage,
+} from '../../server/src/engine';
 import { parsePolicyFile } from '../../server/src/engine/policy';
 import { allRules } from '../../server/src/rules';
 import { check, ready, reparses } from '../unit/support/engine';
@@ -52,7 +59,12 @@ function factsOf(spec: CaseSpec): ResolvedFacts | undefined {
 
 function run(text: string, spec: CaseSpec, rule: string): Finding[] {
   const policyParts = spec.policy === undefined ? undefined : parsePolicyFile(spec.policy).policy;
-  const r = check(text, { path: spec.path ?? '.github/workflows/ci.yml', repositoryOwner: spec.repositoryOwner, resolved: factsOf(spec), policyParts });
+  const r = check(text, {
+    path: spec.path ?? '.github/workflows/ci.yml',
+    repositoryOwner: spec.repositoryOwner,
+    resolved: factsOf(spec),
+    policyParts,
+  });
   return r.findings.filter((f) => f.rule === rule);
 }
 
@@ -61,8 +73,14 @@ for (const rule of allRules.map((r) => r.id)) {
   const names = casesOf(rule);
 
   test(`${rule}: has cases that fire and cases that must not`, () => {
-    assert.ok(names.some((n) => n.startsWith('fires-')), `no fires-* case in test/rules/${rule}/`);
-    assert.ok(names.some((n) => n.startsWith('silent-')), `no silent-* case in test/rules/${rule}/`);
+    assert.ok(
+      names.some((n) => n.startsWith('fires-')),
+      `no fires-* case in test/rules/${rule}/`,
+    );
+    assert.ok(
+      names.some((n) => n.startsWith('silent-')),
+      `no silent-* case in test/rules/${rule}/`,
+    );
     for (const n of names) assert.match(n, /^(fires|silent)-/, `case ${n} must be named fires-* or silent-*`);
   });
 
@@ -75,12 +93,20 @@ for (const rule of allRules.map((r) => r.id)) {
         spec.findings = found.map((f, i) => ({
           range: rangeOf(text, f),
           message: spec.findings[i]?.message ?? f.message,
-          ...(f.fixes.length ? { fixes: Object.fromEntries(f.fixes.map((x) => [x.kind, `${name}.${x.kind}.yml`])) } : {}),
+          ...(f.fixes.length
+            ? { fixes: Object.fromEntries(f.fixes.map((x) => [x.kind, `${name}.${x.kind}.yml`])) }
+            : {}),
         }));
-        for (const f of found) for (const x of f.fixes) writeFileSync(join(dir, `${name}.${x.kind}.yml`), applyEdits(text, x.edits));
+        for (const f of found)
+          for (const x of f.fixes) writeFileSync(join(dir, `${name}.${x.kind}.yml`), applyEdits(text, x.edits));
         writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(spec, null, 2)}\n`);
       }
-      if (name.startsWith('silent-')) assert.deepEqual(found.map((f) => f.message), [], 'a silent case lists no findings');
+      if (name.startsWith('silent-'))
+        assert.deepEqual(
+          found.map((f) => f.message),
+          [],
+          'a silent case lists no findings',
+        );
       else assert.ok(found.length > 0, 'a fires case has a finding');
       assert.deepEqual(
         found.map((f) => rangeOf(text, f)),
@@ -90,7 +116,11 @@ for (const rule of allRules.map((r) => r.id)) {
       spec.findings.forEach((e, i) => {
         const f = found[i];
         assert.ok(f.message.includes(e.message), `message "${f.message}" lacks "${e.message}"`);
-        assert.deepEqual(f.fixes.map((x) => x.kind).sort(), Object.keys(e.fixes ?? {}).sort(), `fix kinds at ${e.range}`);
+        assert.deepEqual(
+          f.fixes.map((x) => x.kind).sort(),
+          Object.keys(e.fixes ?? {}).sort(),
+          `fix kinds at ${e.range}`,
+        );
         for (const x of f.fixes) {
           const fixed = applyEdits(text, x.edits);
           assert.equal(fixed, readFileSync(join(dir, (e.fixes ?? {})[x.kind]), 'utf8'), `${x.kind} output`);

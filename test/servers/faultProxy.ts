@@ -48,14 +48,25 @@ interface Upstream {
   body: Buffer;
 }
 
-function forward(upstream: URL, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Upstream> {
+function forward(
+  upstream: URL,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Promise<Upstream> {
   return new Promise((resolve, reject) => {
-    const out = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const out = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     out.on('error', reject);
     out.end(body);
   });
@@ -89,7 +100,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   const stash = new Map<string, Upstream>();
   const storageRequests: SeenRequest[] = [];
   const storage = createServer((req, res) => {
-    storageRequests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization, at: Date.now() });
+    storageRequests.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      authorization: req.headers.authorization,
+      at: Date.now(),
+    });
     const held = stash.get(req.url ?? '');
     if (!held) {
       res.writeHead(404).end();
@@ -113,7 +129,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     async stop() {
       for (const socket of sockets) socket.destroy();
       storage.closeAllConnections();
-      await Promise.all([new Promise<void>((r) => server.close(() => r())), new Promise<void>((r) => storage.close(() => r()))]);
+      await Promise.all([
+        new Promise<void>((r) => server.close(() => r())),
+        new Promise<void>((r) => storage.close(() => r())),
+      ]);
     },
   };
 
@@ -125,13 +144,18 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     res.on('close', () => proxy.inFlight--);
     const body = await readBody(req);
     if (proxy.latencyMs) await new Promise((r) => setTimeout(r, proxy.latencyMs));
-    const rule = proxy.rules.find((r) => (!r.match || r.match.test(`${method} ${path}`)) && (counts.get(r) ?? 0) < (r.times ?? Infinity));
+    const rule = proxy.rules.find(
+      (r) => (!r.match || r.match.test(`${method} ${path}`)) && (counts.get(r) ?? 0) < (r.times ?? Infinity),
+    );
     if (rule) counts.set(rule, (counts.get(rule) ?? 0) + 1);
     const fault = rule?.fault;
     try {
       if (fault?.kind === 'silence') return; // the socket stays open until the client gives up
       if (fault?.kind === 'status') {
-        res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}) });
+        res.writeHead(fault.status, {
+          'Content-Type': 'application/json',
+          ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}),
+        });
         res.end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
         return;
       }

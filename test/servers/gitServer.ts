@@ -51,11 +51,15 @@ export async function startGitServer(options: { protocolV2?: boolean } = {}): Pr
   const bare = join(root, 'repos', 'actions', 'checkout.git');
   const work = join(root, 'work');
   mkdirSync(join(root, 'repos', 'actions'), { recursive: true });
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env, encoding: 'utf8' }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env, encoding: 'utf8' }).trim();
   git(root, 'init', '--bare', '-q', bare);
   git(root, 'init', '-q', work);
   const commit = (message: string) => {
-    writeFileSync(join(work, 'action.yml'), `name: checkout\ndescription: ${message}\nruns:\n  using: node20\n  main: index.js\n`);
+    writeFileSync(
+      join(work, 'action.yml'),
+      `name: checkout\ndescription: ${message}\nruns:\n  using: node20\n  main: index.js\n`,
+    );
     git(work, 'add', 'action.yml');
     git(work, 'commit', '-q', '-m', message);
     return git(work, 'rev-parse', 'HEAD');
@@ -74,7 +78,11 @@ export async function startGitServer(options: { protocolV2?: boolean } = {}): Pr
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const protocol = req.headers['git-protocol'];
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, protocol: typeof protocol === 'string' ? protocol : undefined });
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      protocol: typeof protocol === 'string' ? protocol : undefined,
+    });
     const cgi = spawn('git', ['http-backend'], {
       env: {
         ...env,

@@ -29,7 +29,10 @@ export function askForBasic(_req: IncomingMessage, res: ServerResponse): void {
 /** A registry whose challenge names `realm` as its token service. */
 export function askForBearer(realm: string) {
   return (_req: IncomingMessage, res: ServerResponse): void => {
-    res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realm}",service="hostile"`, 'Content-Type': 'application/json' });
+    res.writeHead(401, {
+      'WWW-Authenticate': `Bearer realm="${realm}",service="hostile"`,
+      'Content-Type': 'application/json',
+    });
     res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
   };
 }

@@ -59,7 +59,25 @@ export interface TestRegistry {
 
 export async function startRegistry(): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'wp-registry-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=test-token-issuer'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=test-token-issuer',
+    ],
+    { stdio: 'ignore' },
+  );
   const key = readFileSync(join(dir, 'key.pem'), 'utf8');
   const certDer = new X509Certificate(readFileSync(join(dir, 'cert.pem'))).raw.toString('base64');
 
@@ -79,7 +97,16 @@ export async function startRegistry(): Promise<TestRegistry> {
     });
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer] };
-    const claims = { iss: ISSUER, sub: account ?? '', aud: SERVICE, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = {
+      iss: ISSUER,
+      sub: account ?? '',
+      aud: SERVICE,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
     const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     return `${body}.${b64url(sign('RSA-SHA256', Buffer.from(body), key))}`;
   };
@@ -89,10 +116,13 @@ export async function startRegistry(): Promise<TestRegistry> {
     if (url.pathname !== '/token') {
       // Everything but the token service is the registry's; the Host header is kept, so the URLs it
       // builds (upload locations) name the front.
-      const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on('error', () => res.writeHead(502).end());
       req.pipe(upstream);
       return;
@@ -107,12 +137,17 @@ export async function startRegistry(): Promise<TestRegistry> {
       }
       account = user;
     }
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean);
     tokenRequests.push({ account, scopes });
     const token = issueToken(scopes, account);
     setTimeout(() => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ token, access_token: token, expires_in: tokenLifetime, issued_at: new Date().toISOString() }));
+      res.end(
+        JSON.stringify({ token, access_token: token, expires_in: tokenLifetime, issued_at: new Date().toISOString() }),
+      );
     }, tokenLatency);
   });
   const frontPort = await listen(tokenServer);
@@ -139,7 +174,9 @@ export async function startRegistry(): Promise<TestRegistry> {
   ].join('\n');
   writeFileSync(join(dir, 'config.yml'), config);
   const logFd = openSync(join(dir, 'registry.log'), 'a');
-  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', logFd, logFd] });
+  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
+    stdio: ['ignore', logFd, logFd],
+  });
   const url = `http://127.0.0.1:${frontPort}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -179,7 +216,9 @@ function b64url(data: string | Buffer): string {
 }
 
 function listen(server: Server, port = 0): Promise<number> {
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
 }
 
 export function sha256(data: Buffer | string): string {
@@ -226,13 +265,22 @@ export class Pusher {
     if (start.status !== 202) throw new Error(`upload start ${start.status}: ${await start.text()}`);
     const location = new URL(start.headers.get('location') ?? '', this.url);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(data) });
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { ...auth, 'Content-Type': 'application/octet-stream' },
+      body: new Uint8Array(data),
+    });
     if (put.status !== 201) throw new Error(`blob put ${put.status}: ${await put.text()}`);
     return { digest, size: data.length };
   }
 
   /** `reference` is a tag, or '' to push by digest. */
-  async manifest(name: string, reference: string, mediaType: string, json: object): Promise<{ digest: string; size: number }> {
+  async manifest(
+    name: string,
+    reference: string,
+    mediaType: string,
+    json: object,
+  ): Promise<{ digest: string; size: number }> {
     const body = Buffer.from(JSON.stringify(json));
     // An empty reference pushes by digest, leaving no tag behind.
     const put = await fetch(`${this.url}/v2/${name}/manifests/${reference || sha256(body)}`, {
@@ -244,7 +292,11 @@ export class Pusher {
     return { digest: sha256(body), size: body.length };
   }
 
-  private async platformManifest(name: string, platform: string, spec: ImageSpec): Promise<{ digest: string; size: number }> {
+  private async platformManifest(
+    name: string,
+    platform: string,
+    spec: ImageSpec,
+  ): Promise<{ digest: string; size: number }> {
     const [os, architecture, variant] = platform.split('/');
     const layer = await this.blob(name, randomBytes(64));
     const configJson = {
@@ -273,7 +325,12 @@ export class Pusher {
       const pushed = await this.platformManifest(name, platform, spec);
       manifests[platform] = pushed.digest;
       const [os, architecture, variant] = platform.split('/');
-      entries.push({ mediaType: OCI.manifest, digest: pushed.digest, size: pushed.size, platform: { architecture, os, ...(variant ? { variant } : {}) } });
+      entries.push({
+        mediaType: OCI.manifest,
+        digest: pushed.digest,
+        size: pushed.size,
+        platform: { architecture, os, ...(variant ? { variant } : {}) },
+      });
     }
     if (spec.single) {
       const only = spec.platforms[0];
@@ -283,13 +340,39 @@ export class Pusher {
     }
     if (spec.attest) {
       for (const digest of Object.values(manifests)) {
-        const statement = await this.blob(name, Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', subject: [{ digest: { sha256: digest.slice(7) } }] })));
-        const config = await this.blob(name, Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } })));
+        const statement = await this.blob(
+          name,
+          Buffer.from(
+            JSON.stringify({
+              _type: 'https://in-toto.io/Statement/v0.1',
+              predicateType: 'https://slsa.dev/provenance/v0.2',
+              subject: [{ digest: { sha256: digest.slice(7) } }],
+            }),
+          ),
+        );
+        const config = await this.blob(
+          name,
+          Buffer.from(
+            JSON.stringify({
+              architecture: 'unknown',
+              os: 'unknown',
+              config: {},
+              rootfs: { type: 'layers', diff_ids: [statement.digest] },
+            }),
+          ),
+        );
         const att = await this.manifest(name, '', OCI.manifest, {
           schemaVersion: 2,
           mediaType: OCI.manifest,
           config: { mediaType: OCI.config, digest: config.digest, size: config.size },
-          layers: [{ mediaType: 'application/vnd.in-toto+json', digest: statement.digest, size: statement.size, annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
+          layers: [
+            {
+              mediaType: 'application/vnd.in-toto+json',
+              digest: statement.digest,
+              size: statement.size,
+              annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' },
+            },
+          ],
         });
         attestations.push(att.digest);
         entries.push({
@@ -301,24 +384,44 @@ export class Pusher {
         });
       }
     }
-    const index = await this.manifest(name, tag, OCI.index, { schemaVersion: 2, mediaType: OCI.index, manifests: entries });
+    const index = await this.manifest(name, tag, OCI.index, {
+      schemaVersion: 2,
+      mediaType: OCI.index,
+      manifests: entries,
+    });
     return { digest: index.digest, manifests, attestations };
   }
 
   private async manifestBytes(name: string, digest: string): Promise<object> {
-    const r = await fetch(`${this.url}/v2/${name}/manifests/${digest}`, { headers: { Authorization: `Bearer ${this.token(name)}`, Accept: OCI.manifest } });
+    const r = await fetch(`${this.url}/v2/${name}/manifests/${digest}`, {
+      headers: { Authorization: `Bearer ${this.token(name)}`, Accept: OCI.manifest },
+    });
     return (await r.json()) as object;
   }
 
   /** A cosign-style signature: a manifest tagged `sha256-<hex>.sig` next to the signed digest. */
   async cosignSignature(name: string, subject: string): Promise<string> {
-    const payload = await this.blob(name, Buffer.from(JSON.stringify({ critical: { image: { 'docker-manifest-digest': subject }, type: 'cosign container image signature' } })));
+    const payload = await this.blob(
+      name,
+      Buffer.from(
+        JSON.stringify({
+          critical: { image: { 'docker-manifest-digest': subject }, type: 'cosign container image signature' },
+        }),
+      ),
+    );
     const config = await this.blob(name, Buffer.from('{}'));
     const pushed = await this.manifest(name, `${subject.replace(':', '-')}.sig`, OCI.manifest, {
       schemaVersion: 2,
       mediaType: OCI.manifest,
       config: { mediaType: OCI.config, digest: config.digest, size: config.size },
-      layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' } }],
+      layers: [
+        {
+          mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+          digest: payload.digest,
+          size: payload.size,
+          annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' },
+        },
+      ],
     });
     return pushed.digest;
   }
@@ -366,30 +469,52 @@ export class Pusher {
       annotations: { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' },
     });
     const tag = subject.replace(':', '-');
-    const existing = await fetch(`${this.url}/v2/${name}/manifests/${tag}`, { headers: { Authorization: `Bearer ${this.token(name)}`, Accept: OCI.index } });
+    const existing = await fetch(`${this.url}/v2/${name}/manifests/${tag}`, {
+      headers: { Authorization: `Bearer ${this.token(name)}`, Accept: OCI.index },
+    });
     const manifests = existing.status === 200 ? ((await existing.json()) as { manifests: object[] }).manifests : [];
-    manifests.push({ mediaType: OCI.manifest, digest: listAs ?? artifact.digest, size: artifact.size, artifactType: bundleType });
+    manifests.push({
+      mediaType: OCI.manifest,
+      digest: listAs ?? artifact.digest,
+      size: artifact.size,
+      artifactType: bundleType,
+    });
     await this.manifest(name, tag, OCI.index, { schemaVersion: 2, mediaType: OCI.index, manifests });
     return artifact.digest;
   }
 
   /** cosign's classic layout: a manifest tagged `sha256-<hex>.sig` (or `.att`) whose layers carry the annotations. */
-  async cosignTag(name: string, subject: string, kind: 'sig' | 'att', layers: Array<{ payload: Buffer; annotations: Record<string, string> }>): Promise<string> {
+  async cosignTag(
+    name: string,
+    subject: string,
+    kind: 'sig' | 'att',
+    layers: Array<{ payload: Buffer; annotations: Record<string, string> }>,
+  ): Promise<string> {
     const config = await this.blob(name, Buffer.from('{}'));
-    const mediaType = kind === 'sig' ? 'application/vnd.dev.cosign.simplesigning.v1+json' : 'application/vnd.dsse.envelope.v1+json';
+    const mediaType =
+      kind === 'sig' ? 'application/vnd.dev.cosign.simplesigning.v1+json' : 'application/vnd.dsse.envelope.v1+json';
     const pushed = [];
-    for (const layer of layers) pushed.push({ ...(await this.blob(name, layer.payload)), mediaType, annotations: layer.annotations });
+    for (const layer of layers)
+      pushed.push({ ...(await this.blob(name, layer.payload)), mediaType, annotations: layer.annotations });
     const manifest = await this.manifest(name, `${subject.replace(':', '-')}.${kind}`, OCI.manifest, {
       schemaVersion: 2,
       mediaType: OCI.manifest,
       config: { mediaType: OCI.config, digest: config.digest, size: config.size },
-      layers: pushed.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: l.annotations })),
+      layers: pushed.map((l) => ({
+        mediaType: l.mediaType,
+        digest: l.digest,
+        size: l.size,
+        annotations: l.annotations,
+      })),
     });
     return manifest.digest;
   }
 
   async manifestSize(name: string, digest: string): Promise<number> {
-    const r = await fetch(`${this.url}/v2/${name}/manifests/${digest}`, { method: 'HEAD', headers: { Authorization: `Bearer ${this.token(name)}`, Accept: `${OCI.index}, ${OCI.manifest}` } });
+    const r = await fetch(`${this.url}/v2/${name}/manifests/${digest}`, {
+      method: 'HEAD',
+      headers: { Authorization: `Bearer ${this.token(name)}`, Accept: `${OCI.index}, ${OCI.manifest}` },
+    });
     return Number(r.headers.get('content-length'));
   }
 }

@@ -22,8 +22,14 @@ export async function seedImages(registry: TestRegistry): Promise<SeededImages> 
     labels: { [SOURCE_LABEL]: 'https://github.com/debuerreotype/docker-debian-artifacts' },
     created: '2026-03-01T00:00:00Z',
   });
-  const sbom = await push.referrer('library/debian', { digest: debian.digest, size: await push.manifestSize('library/debian', debian.digest) }, 'application/spdx+json');
-  const alpine = await push.image('library/alpine', '3.20', { platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'] });
+  const sbom = await push.referrer(
+    'library/debian',
+    { digest: debian.digest, size: await push.manifestSize('library/debian', debian.digest) },
+    'application/spdx+json',
+  );
+  const alpine = await push.image('library/alpine', '3.20', {
+    platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'],
+  });
   const signature = await push.cosignSignature('library/alpine', alpine.digest);
   const privateTool = await push.image('private/tool', '1.0', { platforms: ['linux/amd64'] });
   const busybox = await push.image('library/busybox', '1', { platforms: ['linux/riscv64'], single: true });

@@ -61,7 +61,9 @@ export class TestSigstore {
 
   constructor() {
     this.ca = this.makeCa('Test Fulcio');
-    this.logId = createHash('sha256').update(this.logKey.publicKey.export({ format: 'der', type: 'spki' })).digest();
+    this.logId = createHash('sha256')
+      .update(this.logKey.publicKey.export({ format: 'der', type: 'spki' }))
+      .digest();
   }
 
   /** The instance's `trusted_root.json`, as Sigstore publishes its own. */
@@ -73,7 +75,11 @@ export class TestSigstore {
         {
           baseUrl: LOG_URL,
           hashAlgorithm: 'SHA2_256',
-          publicKey: { rawBytes: this.logKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: '2020-01-01T00:00:00Z' } },
+          publicKey: {
+            rawBytes: this.logKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+            validFor: { start: '2020-01-01T00:00:00Z' },
+          },
           logId: { keyId: this.logId.toString('base64') },
         },
       ],
@@ -96,7 +102,10 @@ export class TestSigstore {
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyFile = this.write('leaf.key', keys.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
     const utf8 = (text: string) => `ASN1:UTF8String:${text}`;
-    const raw = (text: string) => `DER:${Buffer.from(text).toString('hex').replace(/(..)(?!$)/g, '$1:')}`;
+    const raw = (text: string) =>
+      `DER:${Buffer.from(text)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1:')}`;
     const ext = [
       '[ext]',
       'keyUsage = critical, digitalSignature',
@@ -118,12 +127,36 @@ export class TestSigstore {
     const caCert = this.write('ca-int.pem', ca.intermediatePem);
     const caKey = this.write('ca-int.key', ca.intermediateKeyPem);
     const out = join(this.dir, 'leaf.pem');
-    this.openssl(['req', '-new', '-x509', '-key', keyFile, '-CA', caCert, '-CAkey', caKey, '-subj', '/O=sigstore.test', '-days', '1', '-config', config, '-extensions', 'ext', '-out', out]);
+    this.openssl([
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      keyFile,
+      '-CA',
+      caCert,
+      '-CAkey',
+      caKey,
+      '-subj',
+      '/O=sigstore.test',
+      '-days',
+      '1',
+      '-config',
+      config,
+      '-extensions',
+      'ext',
+      '-out',
+      out,
+    ]);
     return { certPem: readFileSync(out, 'utf8'), key: keys.privateKey };
   }
 
   /** A v0.3 bundle holding a DSSE-signed in-toto statement about `subjectDigests`. */
-  attestation(subjectDigests: string[], options: SignOptions = {}, predicateType = 'https://slsa.dev/provenance/v1'): SignedBundle {
+  attestation(
+    subjectDigests: string[],
+    options: SignOptions = {},
+    predicateType = 'https://slsa.dev/provenance/v1',
+  ): SignedBundle {
     const leaf = options.leaf ?? this.leaf();
     const statement = {
       _type: 'https://in-toto.io/Statement/v1',
@@ -134,21 +167,34 @@ export class TestSigstore {
     const payloadType = 'application/vnd.in-toto+json';
     const payload = Buffer.from(JSON.stringify(statement));
     const signature = sign('sha256', pae(payloadType, payload), leaf.key);
-    const envelope = { payload: payload.toString('base64'), payloadType, signatures: [{ sig: signature.toString('base64'), keyid: '' }] };
+    const envelope = {
+      payload: payload.toString('base64'),
+      payloadType,
+      signatures: [{ sig: signature.toString('base64'), keyid: '' }],
+    };
     const body = {
       apiVersion: '0.0.1',
       kind: 'dsse',
       spec: {
-        envelopeHash: { algorithm: 'sha256', value: createHash('sha256').update(JSON.stringify(envelope)).digest('hex') },
+        envelopeHash: {
+          algorithm: 'sha256',
+          value: createHash('sha256').update(JSON.stringify(envelope)).digest('hex'),
+        },
         payloadHash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') },
-        signatures: [{ signature: signature.toString('base64'), verifier: Buffer.from(leaf.certPem).toString('base64') }],
+        signatures: [
+          { signature: signature.toString('base64'), verifier: Buffer.from(leaf.certPem).toString('base64') },
+        ],
       },
     };
     const entry = this.logEntry(body, options.integratedTime);
     return {
       json: {
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        verificationMaterial: { certificate: { rawBytes: derOf(leaf.certPem) }, tlogEntries: [entry], timestampVerificationData: { rfc3161Timestamps: [] } },
+        verificationMaterial: {
+          certificate: { rawBytes: derOf(leaf.certPem) },
+          tlogEntries: [entry],
+          timestampVerificationData: { rfc3161Timestamps: [] },
+        },
         dsseEnvelope: envelope,
       },
       envelope,
@@ -160,7 +206,16 @@ export class TestSigstore {
   /** cosign's simple-signing payload for `digest`, signed and logged as a hashedrekord entry, as `.sig` layer parts. */
   cosignSignature(digest: string, options: SignOptions = {}): { payload: Buffer; annotations: Record<string, string> } {
     const leaf = options.leaf ?? this.leaf();
-    const payload = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': 'test' }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
+    const payload = Buffer.from(
+      JSON.stringify({
+        critical: {
+          identity: { 'docker-reference': 'test' },
+          image: { 'docker-manifest-digest': digest },
+          type: 'cosign container image signature',
+        },
+        optional: null,
+      }),
+    );
     const signature = sign('sha256', payload, leaf.key).toString('base64');
     const body = {
       apiVersion: '0.0.1',
@@ -173,7 +228,12 @@ export class TestSigstore {
     const entry = this.logEntry(body, options.integratedTime);
     const rekor = {
       SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
-      Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: this.logId.toString('hex') },
+      Payload: {
+        body: entry.canonicalizedBody,
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: this.logId.toString('hex'),
+      },
     };
     return {
       payload,
@@ -187,33 +247,61 @@ export class TestSigstore {
   }
 
   /** A signed in-toto statement as cosign's `.att` layer: the DSSE envelope, with the certificate and log entry in annotations. */
-  cosignAttestation(digest: string, options: SignOptions = {}): { payload: Buffer; annotations: Record<string, string> } {
+  cosignAttestation(
+    digest: string,
+    options: SignOptions = {},
+  ): { payload: Buffer; annotations: Record<string, string> } {
     const signed = this.attestation([digest], options);
     const rekor = {
       SignedEntryTimestamp: signed.entry.inclusionPromise.signedEntryTimestamp,
-      Payload: { body: signed.entry.canonicalizedBody, integratedTime: Number(signed.entry.integratedTime), logIndex: 0, logID: this.logId.toString('hex') },
+      Payload: {
+        body: signed.entry.canonicalizedBody,
+        integratedTime: Number(signed.entry.integratedTime),
+        logIndex: 0,
+        logID: this.logId.toString('hex'),
+      },
     };
     return {
       payload: Buffer.from(JSON.stringify(signed.envelope)),
-      annotations: { 'dev.sigstore.cosign/certificate': signed.leaf.certPem, 'dev.sigstore.cosign/chain': this.ca.intermediatePem + this.ca.certPem, 'dev.sigstore.cosign/bundle': JSON.stringify(rekor) },
+      annotations: {
+        'dev.sigstore.cosign/certificate': signed.leaf.certPem,
+        'dev.sigstore.cosign/chain': this.ca.intermediatePem + this.ca.certPem,
+        'dev.sigstore.cosign/bundle': JSON.stringify(rekor),
+      },
     };
   }
 
   /** A log entry for `body` with a signed entry timestamp and a one-leaf inclusion proof under a signed checkpoint. */
   logEntry(body: object, integratedTime = Math.floor(Date.now() / 1000)): LogEntry {
     const canonical = Buffer.from(canonicalJson.canonicalize(body));
-    const promise = { body: canonical.toString('base64'), integratedTime, logIndex: 0, logID: this.logId.toString('hex') };
+    const promise = {
+      body: canonical.toString('base64'),
+      integratedTime,
+      logIndex: 0,
+      logID: this.logId.toString('hex'),
+    };
     const set = sign('sha256', Buffer.from(canonicalJson.canonicalize(promise)), this.logKey.privateKey);
-    const root = createHash('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest();
+    const root = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), canonical]))
+      .digest();
     const note = `${LOG_NAME} - 1\n1\n${root.toString('base64')}\n`;
-    const noteSignature = Buffer.concat([this.logId.subarray(0, 4), sign('sha256', Buffer.from(note), this.logKey.privateKey)]);
+    const noteSignature = Buffer.concat([
+      this.logId.subarray(0, 4),
+      sign('sha256', Buffer.from(note), this.logKey.privateKey),
+    ]);
     return {
       logIndex: '0',
       logId: { keyId: this.logId.toString('base64') },
       kindVersion: { kind: (body as { kind: string }).kind, version: '0.0.1' },
       integratedTime: String(integratedTime),
       inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
-      inclusionProof: { logIndex: '0', rootHash: root.toString('base64'), treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${LOG_NAME} ${noteSignature.toString('base64')}\n` } },
+      inclusionProof: {
+        logIndex: '0',
+        rootHash: root.toString('base64'),
+        treeSize: '1',
+        hashes: [],
+        checkpoint: { envelope: `${note}\n\u2014 ${LOG_NAME} ${noteSignature.toString('base64')}\n` },
+      },
       canonicalizedBody: canonical.toString('base64'),
     };
   }
@@ -225,12 +313,56 @@ export class TestSigstore {
   private makeCa(name: string): Ca {
     const rootKey = this.write('root.key', genKey());
     const rootCert = join(this.dir, 'root.pem');
-    const caExt = this.write('ca.cnf', '[req]\ndistinguished_name = dn\n[dn]\n[ca]\nbasicConstraints = critical, CA:true\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n');
-    this.openssl(['req', '-new', '-x509', '-key', rootKey, '-subj', `/O=sigstore.test/CN=${name} Root`, '-days', '30', '-config', caExt, '-extensions', 'ca', '-out', rootCert]);
+    const caExt = this.write(
+      'ca.cnf',
+      '[req]\ndistinguished_name = dn\n[dn]\n[ca]\nbasicConstraints = critical, CA:true\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n',
+    );
+    this.openssl([
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      rootKey,
+      '-subj',
+      `/O=sigstore.test/CN=${name} Root`,
+      '-days',
+      '30',
+      '-config',
+      caExt,
+      '-extensions',
+      'ca',
+      '-out',
+      rootCert,
+    ]);
     const intKey = this.write('int.key', genKey());
     const intCert = join(this.dir, 'int.pem');
-    this.openssl(['req', '-new', '-x509', '-key', intKey, '-CA', rootCert, '-CAkey', rootKey, '-subj', `/O=sigstore.test/CN=${name} Intermediate`, '-days', '30', '-config', caExt, '-extensions', 'ca', '-out', intCert]);
-    return { certPem: readFileSync(rootCert, 'utf8'), keyPem: readFileSync(rootKey, 'utf8'), intermediatePem: readFileSync(intCert, 'utf8'), intermediateKeyPem: readFileSync(intKey, 'utf8') };
+    this.openssl([
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      intKey,
+      '-CA',
+      rootCert,
+      '-CAkey',
+      rootKey,
+      '-subj',
+      `/O=sigstore.test/CN=${name} Intermediate`,
+      '-days',
+      '30',
+      '-config',
+      caExt,
+      '-extensions',
+      'ca',
+      '-out',
+      intCert,
+    ]);
+    return {
+      certPem: readFileSync(rootCert, 'utf8'),
+      keyPem: readFileSync(rootKey, 'utf8'),
+      intermediatePem: readFileSync(intCert, 'utf8'),
+      intermediateKeyPem: readFileSync(intKey, 'utf8'),
+    };
   }
 
   private write(name: string, text: string): string {
@@ -255,14 +387,25 @@ export interface LogEntry {
 }
 
 export interface SignedBundle {
-  json: { mediaType: string; verificationMaterial: { certificate: { rawBytes: string }; tlogEntries: LogEntry[]; timestampVerificationData: object }; dsseEnvelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> } };
+  json: {
+    mediaType: string;
+    verificationMaterial: {
+      certificate: { rawBytes: string };
+      tlogEntries: LogEntry[];
+      timestampVerificationData: object;
+    };
+    dsseEnvelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> };
+  };
   envelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid: string }> };
   leaf: Leaf;
   entry: LogEntry;
 }
 
 function genKey(): string {
-  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    format: 'pem',
+    type: 'pkcs8',
+  }) as string;
 }
 
 function derOf(pem: string): string {

@@ -38,7 +38,8 @@ function runnerCommand(line: string): Command | undefined {
     return { name, properties, data: unescape(trimmed.slice(end + 2), false) };
   }
   const legacy = line.indexOf('##[');
-  if (legacy >= 0 && line.indexOf(']', legacy) > 0) return { name: `legacy ${line.slice(legacy)}`, properties: {}, data: '' };
+  if (legacy >= 0 && line.indexOf(']', legacy) > 0)
+    return { name: `legacy ${line.slice(legacy)}`, properties: {}, data: '' };
   return undefined;
 }
 
@@ -59,17 +60,28 @@ test('--format github: one annotation per finding, at the finding, file relative
   const community = cmds.find((c) => c.properties.title === 'community-image');
   assert.ok(community, r.stdout);
   assert.equal(community.name, 'warning');
-  assert.deepEqual(community.properties, { file: '.github/workflows/release.yml', line: '8', col: '50', endLine: '8', endColumn: '79', title: 'community-image' });
+  assert.deepEqual(community.properties, {
+    file: '.github/workflows/release.yml',
+    line: '8',
+    col: '50',
+    endLine: '8',
+    endColumn: '79',
+    title: 'community-image',
+  });
   assert.match(community.data, /^ghcr\.io\/loong64\/debian:trixie is a community image/);
   // info findings are notices
-  assert.ok(cmds.some((c) => c.name === 'notice' && c.properties.title === 'unpinned-image'), r.stdout);
+  assert.ok(
+    cmds.some((c) => c.name === 'notice' && c.properties.title === 'unpinned-image'),
+    r.stdout,
+  );
 });
 
 test('--format github writes a Markdown table per file and rule to $GITHUB_STEP_SUMMARY', () => {
   const dir = workspace({
     '.git/HEAD': 'ref: refs/heads/main\n',
     '.github/workflows/release.yml': seedWorkflow,
-    '.github/workflows/a|b.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    container: someone/<img>:latest\n    steps: [{run: x}]\n',
+    '.github/workflows/a|b.yml':
+      'on: push\njobs:\n  a:\n    runs-on: x\n    container: someone/<img>:latest\n    steps: [{run: x}]\n',
     'summary.md': '# earlier step\n',
   });
   const summary = join(dir, 'summary.md');
@@ -78,14 +90,19 @@ test('--format github writes a Markdown table per file and rule to $GITHUB_STEP_
   const md = readFileSync(summary, 'utf8');
   assert.ok(md.startsWith('# earlier step\n\n## Workflow Provenance\n'), 'appended, not overwritten');
   assert.match(md, /\| File \| Rule \| Severity \| Findings \|/);
-  assert.match(md, /\| \.github\/workflows\/release\.yml \| \[community-image\]\(https:\/\/[^)]+docs\/rules\/community-image\.md\) \| warning \| 1 \|/);
+  assert.match(
+    md,
+    /\| \.github\/workflows\/release\.yml \| \[community-image\]\(https:\/\/[^)]+docs\/rules\/community-image\.md\) \| warning \| 1 \|/,
+  );
   // A `|` in a file name stays inside its cell.
   assert.match(md, /\| \.github\/workflows\/a\\\|b\.yml \| \[invalid-image-reference\]/);
   const rows = md.split('\n').filter((l) => l.startsWith('| .github'));
   for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 6, row);
   assert.doesNotMatch(md, /<img>/, 'no raw HTML from file texts');
 
-  const clean = workspace({ '.github/workflows/ok.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n' });
+  const clean = workspace({
+    '.github/workflows/ok.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n',
+  });
   const s2 = join(clean, 'summary.md');
   assert.equal(runCli(['check', '--offline', '--format', 'github', clean], clean, { GITHUB_STEP_SUMMARY: s2 }).code, 0);
   assert.match(readFileSync(s2, 'utf8'), /No findings in 1 file\(s\) checked/);
@@ -135,12 +152,22 @@ const hostileName = 'ci\n::error file=forged.yml::name.yml';
 
 for (const format of ['text', 'github', 'json', 'sarif']) {
   test(`hostile references and file names forge no workflow command and reach no terminal raw (${format})`, () => {
-    const dir = workspace({ '.git/HEAD': 'x', '.github/workflows/ci.yml': hostile, [`.github/workflows/${hostileName}`]: hostile });
+    const dir = workspace({
+      '.git/HEAD': 'x',
+      '.github/workflows/ci.yml': hostile,
+      [`.github/workflows/${hostileName}`]: hostile,
+    });
     mkdirSync(join(dir, '::warning::x'));
-    writeFileSync(join(dir, '::warning::x', 'action.yml'), 'runs:\n  using: docker\n  image: docker://someone/img:latest\n');
+    writeFileSync(
+      join(dir, '::warning::x', 'action.yml'),
+      'runs:\n  using: docker\n  image: docker://someone/img:latest\n',
+    );
     const r = runCli(['check', '--offline', '--format', format, '.'], dir);
     assert.equal(r.code, 1, r.stderr);
-    for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]]) {
+    for (const [stream, text] of [
+      ['stdout', r.stdout],
+      ['stderr', r.stderr],
+    ]) {
       assert.doesNotMatch(text, raw, `${stream} holds a raw control character`);
       const cmds = commands(text);
       if (format !== 'github' || stream === 'stderr') {
@@ -151,7 +178,14 @@ for (const format of ['text', 'github', 'json', 'sarif']) {
       for (const c of cmds) {
         assert.ok(['error', 'warning', 'notice'].includes(c.name), c.name);
         // A name with control characters is shown escaped (it cannot be written back raw).
-        assert.ok(['.github/workflows/ci.yml', `.github/workflows/${hostileName.replace('\n', '\\n')}`, '::warning::x/action.yml'].includes(c.properties.file), c.properties.file);
+        assert.ok(
+          [
+            '.github/workflows/ci.yml',
+            `.github/workflows/${hostileName.replace('\n', '\\n')}`,
+            '::warning::x/action.yml',
+          ].includes(c.properties.file),
+          c.properties.file,
+        );
         assert.match(c.properties.title, /^[a-z-]+$/);
         assert.doesNotMatch(c.data, /[\n\r]/);
       }
@@ -162,7 +196,10 @@ for (const format of ['text', 'github', 'json', 'sarif']) {
       // Still the same data once parsed: the escaping is JSON's own.
       const texts = JSON.stringify(JSON.parse(r.stdout));
       // (SARIF message text escapes brackets, which mark its embedded links.)
-      assert.ok(texts.includes(format === 'json' ? '##[stop-commands]' : '##\\\\[stop-commands\\\\]'), 'the reference text survives parsing');
+      assert.ok(
+        texts.includes(format === 'json' ? '##[stop-commands]' : '##\\\\[stop-commands\\\\]'),
+        'the reference text survives parsing',
+      );
     }
   });
 }

@@ -9,7 +9,6 @@ import { projectRoot } from './support/engine';
 
 const root = projectRoot();
 
-
 test('the bundle exists (npm test builds it first)', () => {
   assert.ok(existsSync(cli), `${cli} missing: run node scripts/build.mjs`);
 });
@@ -20,16 +19,26 @@ test('text output: file:line:col: severity rule: message, exit 1 on warnings', (
   assert.equal(r.code, 1, r.stderr);
   const line = r.stdout.split('\n').find((l) => l.includes('community-image'));
   assert.ok(line, r.stdout);
-  assert.match(line, /release\.yml:8:50: warning community-image: ghcr\.io\/loong64\/debian:trixie is a community image/);
+  assert.match(
+    line,
+    /release\.yml:8:50: warning community-image: ghcr\.io\/loong64\/debian:trixie is a community image/,
+  );
   assert.match(r.stderr, /1 file\(s\) checked/);
 });
 
 test('json output: 1-based lines and columns, exclusive end, fixes as edits', () => {
   const dir = workspace({ '.github/workflows/release.yml': loong });
   const r = run(['check', '--offline', '--format', 'json', dir]);
-  const out = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown> & { fixes: Array<{ kind: string; edits: Array<Record<string, unknown>> }> }> };
+  const out = JSON.parse(r.stdout) as {
+    findings: Array<
+      Record<string, unknown> & { fixes: Array<{ kind: string; edits: Array<Record<string, unknown>> }> }
+    >;
+  };
   const f = out.findings.find((x) => x.rule === 'community-image')!;
-  assert.deepEqual([f.line, f.column, f.endLine, f.endColumn, f.severity, f.reference], [8, 50, 8, 79, 'warning', 'ghcr.io/loong64/debian:trixie']);
+  assert.deepEqual(
+    [f.line, f.column, f.endLine, f.endColumn, f.severity, f.reference],
+    [8, 50, 8, 79, 'warning', 'ghcr.io/loong64/debian:trixie'],
+  );
   const ignore = f.fixes.find((x) => x.kind === 'ignore')!;
   assert.equal(ignore.edits[0].line, 8);
   assert.equal(ignore.edits[0].newText, ' # workflow-provenance: ignore[community-image]');
@@ -48,11 +57,19 @@ test('sarif output is SARIF 2.1.0 with rules, help, locations and fixes', () => 
   const res = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'community-image');
   assert.equal(res.level, 'warning');
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, '.github/workflows/release.yml');
-  assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 8, startColumn: 50, endLine: 8, endColumn: 79 });
+  assert.deepEqual(res.locations[0].physicalLocation.region, {
+    startLine: 8,
+    startColumn: 50,
+    endLine: 8,
+    endColumn: 79,
+  });
 });
 
 test('YAML errors and unreadable files exit 2 with file:line:col on stderr; other files are still checked', () => {
-  const dir = workspace({ '.github/workflows/broken.yml': 'on: push\njobs:\n  a: [\n', '.github/workflows/ok.yml': loong });
+  const dir = workspace({
+    '.github/workflows/broken.yml': 'on: push\njobs:\n  a: [\n',
+    '.github/workflows/ok.yml': loong,
+  });
   const r = run(['check', '--offline', dir, join(dir, 'missing.yml')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /broken\.yml:\d+:\d+: YAML: /);
@@ -62,7 +79,10 @@ test('YAML errors and unreadable files exit 2 with file:line:col on stderr; othe
 
 test('a file named explicitly is checked wherever it lies; a clean file exits 0', () => {
   const dir = workspace({
-    'ci/build.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    container: debian:trixie@sha256:' + 'ab'.repeat(32) + '\n    steps: [{run: x}]\n',
+    'ci/build.yml':
+      'on: push\njobs:\n  a:\n    runs-on: x\n    container: debian:trixie@sha256:' +
+      'ab'.repeat(32) +
+      '\n    steps: [{run: x}]\n',
   });
   const r = run(['check', '--offline', join(dir, 'ci/build.yml')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -90,13 +110,24 @@ test('usage errors exit 2 with a message', () => {
   assert.equal(run(['frobnicate']).code, 2);
 });
 
-test('the bundled examples show every offline rule', { skip: !existsSync(join(root, 'examples/.github/workflows')) && 'examples not present' }, () => {
+test('the bundled examples show every offline rule', {
+  skip: !existsSync(join(root, 'examples/.github/workflows')) && 'examples not present',
+}, () => {
   const r = run(['check', '--offline', '--format', 'json', 'examples']);
   const rules = new Set((JSON.parse(r.stdout).findings as Array<{ rule: string }>).map((f) => f.rule));
-  for (const rule of ['community-image', 'untrusted-image', 'mutable-tag', 'unpinned-image', 'unsupported-platform', 'unpinned-action', 'invalid-image-reference']) {
+  for (const rule of [
+    'community-image',
+    'untrusted-image',
+    'mutable-tag',
+    'unpinned-image',
+    'unsupported-platform',
+    'unpinned-action',
+    'invalid-image-reference',
+  ]) {
     assert.ok(rules.has(rule), `examples should show ${rule}`);
   }
   for (const file of ['examples/.github/workflow-provenance.yml']) {
-    if (existsSync(join(root, file))) assert.deepEqual(parseDocument(readFileSync(join(root, file), 'utf8')).errors, []);
+    if (existsSync(join(root, file)))
+      assert.deepEqual(parseDocument(readFileSync(join(root, file), 'utf8')).errors, []);
   }
 });

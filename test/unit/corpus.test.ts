@@ -17,7 +17,11 @@ function read(rel: string): string {
 function corpusFiles(): string[] {
   return readdirSync(corpus, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(corpus, d.name)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d.name}/${f}`));
+    .flatMap((d) =>
+      readdirSync(join(corpus, d.name))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => `${d.name}/${f}`),
+    );
 }
 
 before(ready);
@@ -29,7 +33,8 @@ test('every corpus file is analysed without a crash, with spans inside the docum
     const text = read(f);
     const r = check(text, { path: f });
     assert.equal(r.kind, 'workflow', f);
-    for (const x of r.findings) assert.ok(x.span.start >= 0 && x.span.end <= text.length && x.span.start <= x.span.end, f);
+    for (const x of r.findings)
+      assert.ok(x.span.start >= 0 && x.span.end <= text.length && x.span.start <= x.span.end, f);
   }
 });
 
@@ -39,14 +44,20 @@ test('the LoongArch image on line 854 of the uv workflow, consumed on lines 878 
   assert.equal(f.length, 1);
   assert.equal(lineOf(text, f[0].span.start), 854);
   assert.equal(spanText(text, f[0].span), 'ghcr.io/loong64/debian:trixie');
-  assert.deepEqual(f[0].related?.map((r) => lineOf(text, r.span.start)), [878, 932]);
+  assert.deepEqual(
+    f[0].related?.map((r) => lineOf(text, r.span.start)),
+    [878, 932],
+  );
   assert.match(f[0].message, /does not publish linux\/loong64/);
 });
 
 test('the ruff sibling on line 300', { skip: absent }, () => {
   const text = read('astral-sh__ruff/build-binaries.at-ec863bcd.yml');
   const f = only(check(text).findings, 'community-image');
-  assert.deepEqual(f.map((x) => lineOf(text, x.span.start)), [300]);
+  assert.deepEqual(
+    f.map((x) => lineOf(text, x.span.start)),
+    [300],
+  );
 });
 
 test('the implicit balenalib/rpi-raspbian:bullseye chosen by arch armv6 + distro bullseye', { skip: absent }, () => {
@@ -55,9 +66,15 @@ test('the implicit balenalib/rpi-raspbian:bullseye chosen by arch armv6 + distro
   const implicit = r.images.filter((i) => i.text === 'balenalib/rpi-raspbian:bullseye');
   assert.ok(implicit.length >= 1);
   assert.ok(implicit.every((i) => i.source === 'action-implicit' && i.platform === 'linux/arm/v6'));
-  assert.deepEqual(implicit.map((i) => lineOf(text, i.span.start)), [611, 669]);
+  assert.deepEqual(
+    implicit.map((i) => lineOf(text, i.span.start)),
+    [611, 669],
+  );
   // balenalib is a Docker Verified Publisher: no warning, and the hover can say who vouches.
-  assert.equal(only(r.findings, 'untrusted-image').filter((x) => x.reference.text === 'balenalib/rpi-raspbian:bullseye').length, 0);
+  assert.equal(
+    only(r.findings, 'untrusted-image').filter((x) => x.reference.text === 'balenalib/rpi-raspbian:bullseye').length,
+    0,
+  );
   const provenance = describeImage(implicit[0]);
   assert.equal(provenance.standing, 'verified-publisher');
   assert.match(provenance.reason, /balena/);
@@ -77,10 +94,14 @@ test('publishers on the whole corpus: only personal namespaces are warned about'
   ]);
 });
 
-test('forms from the index: digests, partial templates, mapping containers, docker:// uses, run scripts, inputs', { skip: absent }, () => {
+test('forms from the index: digests, partial templates, mapping containers, docker:// uses, run scripts, inputs', {
+  skip: absent,
+}, () => {
   const texts = (rel: string) => check(read(rel)).images.map((i) => i.text);
   assert.ok(texts('astral-sh__uv/test-system.yml').includes('rockylinux/rockylinux:9'));
-  assert.ok(texts('astral-sh__uv/test-system.yml').some((t) => t.startsWith('cgr.dev/chainguard/python:latest@sha256:')));
+  assert.ok(
+    texts('astral-sh__uv/test-system.yml').some((t) => t.startsWith('cgr.dev/chainguard/python:latest@sha256:')),
+  );
   assert.ok(texts('PyO3__maturin/release.yml').includes('ghcr.io/rust-cross/rust-musl-cross:loongarch64-musl'));
   assert.ok(texts('PyO3__maturin/test.yml').includes('quay.io/pypa/manylinux_2_28_x86_64'));
   assert.ok(texts('prometheus__prometheus/prombench.yml').includes('prominfra/prombench:master'));
@@ -90,7 +111,10 @@ test('forms from the index: digests, partial templates, mapping containers, dock
   assert.ok(texts('SeaQL__sea-orm/rust.yml').includes('mysql:5.7'));
   assert.ok(texts('actions__example-services/postgres-service.yml').includes('node:10.16-jessie'));
   assert.ok(texts('rust-lang__rustup/ci.yaml').includes('centos:7'));
-  assert.ok(!texts('rust-lang__rustup/ci.yaml').some((t) => t.startsWith('rustup/')), 'locally built images are not registry images');
+  assert.ok(
+    !texts('rust-lang__rustup/ci.yaml').some((t) => t.startsWith('rustup/')),
+    'locally built images are not registry images',
+  );
   assert.deepEqual(texts('astral-sh__ruff/ci.yaml'), [], 'the negative control has no images');
   // The matrix key called `image` in curl's workflow holds runner labels, not images.
   assert.ok(!texts('curl__curl/linux.yml').some((t) => t.startsWith('ubuntu-')));

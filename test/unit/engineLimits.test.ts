@@ -16,7 +16,16 @@ const cli = join(projectRoot(), 'dist/cli.js');
 
 /** A one-job workflow: the matrix's lines (below `matrix:`), then the job's other lines. */
 function matrixWorkflow(matrix: string[], job: string[]): string {
-  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    strategy:', '      matrix:', ...matrix.map((l) => `        ${l}`), ...job.map((l) => `    ${l}`));
+  return yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-24.04',
+    '    strategy:',
+    '      matrix:',
+    ...matrix.map((l) => `        ${l}`),
+    ...job.map((l) => `    ${l}`),
+  );
 }
 
 test('a line of 1,000 nested sequences is reported with its place, and two such files do not abort the CLI', () => {
@@ -27,31 +36,56 @@ test('a line of 1,000 nested sequences is reported with its place, and two such 
   const line = `${'- '.repeat(1000)}img\n`;
   writeFileSync(join(dir, '.github/workflows/a.yml'), line);
   writeFileSync(join(dir, '.github/workflows/b.yml'), line);
-  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   assert.equal(r.signal, null, r.stderr.slice(-400));
   assert.equal(r.status, 2, r.stderr.slice(-400));
   // The 101st `- ` starts at column 201.
   for (const name of ['a.yml', 'b.yml']) {
-    assert.match(r.stderr, new RegExp(`\\.github/workflows/${name.replace('.', '\\.')}:1:201: not checked: collections nested deeper than 100 levels`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `\\.github/workflows/${name.replace('.', '\\.')}:1:201: not checked: collections nested deeper than 100 levels`,
+      ),
+    );
   }
 });
 
 test('100 levels of nesting are checked as usual; the 101st is cut', () => {
   // Four levels (the document, jobs, the job, env) plus the flow sequences.
   const at = (flow: number) =>
-    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: someuser/tool:1', '    env:', `      DEEP: ${'['.repeat(flow)}x${']'.repeat(flow)}`, '    steps:', '      - run: echo');
+    yaml(
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    container: someuser/tool:1',
+      '    env:',
+      `      DEEP: ${'['.repeat(flow)}x${']'.repeat(flow)}`,
+      '    steps:',
+      '      - run: echo',
+    );
   const hundred = check(at(96));
   assert.deepEqual(hundred.notChecked, []);
   assert.deepEqual(hundred.syntaxErrors, []);
   assert.ok(hundred.images.some((i) => i.text === 'someuser/tool:1'));
   const text = at(97);
   const deeper = check(text);
-  assert.deepEqual(deeper.notChecked.map((p) => p.span.start), [text.indexOf('[x]')]);
+  assert.deepEqual(
+    deeper.notChecked.map((p) => p.span.start),
+    [text.indexOf('[x]')],
+  );
   assert.ok(deeper.images.some((i) => i.text === 'someuser/tool:1'));
 });
 
 test('a 100,000-deep block sequence inside a matrix is cut with its place; the rest of the file is checked', () => {
-  const text = matrixWorkflow(['deep:', `  ${'- '.repeat(100000)}x`, 'image: [someuser/tool:1]'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const text = matrixWorkflow(
+    ['deep:', `  ${'- '.repeat(100000)}x`, 'image: [someuser/tool:1]'],
+    ['container: ${{ matrix.image }}', 'steps:', '  - run: echo'],
+  );
   const analysis = check(text);
   assert.equal(analysis.notChecked.length, 1, JSON.stringify(analysis.notChecked));
   const [cut] = analysis.notChecked;
@@ -68,7 +102,10 @@ test('a failure inside the engine becomes a not-checked entry, never an exceptio
       throw new Error('broken policy object');
     },
   };
-  const analysis = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: alpine:3.20'), { policy: hostile });
+  const analysis = check(
+    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: alpine:3.20'),
+    { policy: hostile },
+  );
   assert.equal(analysis.findings.length, 0);
   assert.equal(analysis.notChecked.length, 1);
   assert.match(analysis.notChecked[0].message, /^internal error, the file was not checked: broken policy object/);
@@ -92,10 +129,13 @@ test('policy globs: `*` stays within a segment, `**` crosses, `?` is one charact
     ['*', '', true],
     ['', 'x', false],
   ];
-  for (const [pattern, name, expected] of cases) assert.equal(globMatches(pattern, name), expected, `${pattern} ~ ${name}`);
+  for (const [pattern, name, expected] of cases)
+    assert.equal(globMatches(pattern, name), expected, `${pattern} ~ ${name}`);
 });
 
-test('a trusted-images glob that backtracks for a regular expression is matched at once against a long name', { timeout: 20000 }, () => {
+test('a trusted-images glob that backtracks for a regular expression is matched at once against a long name', {
+  timeout: 20000,
+}, () => {
   // With the glob compiled to a regular expression this took over a minute (and froze the server).
   const pattern = 'a*a*a*a*a*a*a*a*a*a*a*b';
   const name = 'a'.repeat(5000);
@@ -103,25 +143,46 @@ test('a trusted-images glob that backtracks for a regular expression is matched 
   // The longest name a registry accepts, judged against the pattern as a trusted and an ignored name.
   const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', `    container: ${'a'.repeat(200)}:1`);
   const analysis = check(text, { policyParts: { trustedImages: [pattern], ignore: [pattern] } });
-  assert.deepEqual(analysis.findings.map((f) => f.rule), ['unpinned-image']);
+  assert.deepEqual(
+    analysis.findings.map((f) => f.rule),
+    ['unpinned-image'],
+  );
 });
 
 const seventeen = `[${Array.from({ length: 17 }, (_, i) => i + 1).join(', ')}]`;
 
 test('exclude applies before the 256-combination bound: an image on the outer axis is still found', () => {
   // 2 × 17 × 17 = 578 combinations, 510 after exclude; the first 289 all use the first image.
-  const text = matrixWorkflow(['image: [debian:12, ghcr.io/loong64/debian:trixie]', `a: ${seventeen}`, `b: ${seventeen}`, 'exclude:', '  - a: 1', '  - a: 2'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
+  const text = matrixWorkflow(
+    [
+      'image: [debian:12, ghcr.io/loong64/debian:trixie]',
+      `a: ${seventeen}`,
+      `b: ${seventeen}`,
+      'exclude:',
+      '  - a: 1',
+      '  - a: 2',
+    ],
+    ['container: ${{ matrix.image }}', 'steps:', '  - run: echo'],
+  );
   const analysis = check(text);
-  assert.ok(analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'));
+  assert.ok(
+    analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'),
+  );
   assert.equal(analysis.notChecked.length, 1);
   assert.equal(lineOf(text, analysis.notChecked[0].span.start), 7);
-  assert.match(analysis.notChecked[0].message, /makes 510 combinations and GitHub runs at most 256; the first 256, every include item and every value of every axis are checked/);
+  assert.match(
+    analysis.notChecked[0].message,
+    /makes 510 combinations and GitHub runs at most 256; the first 256, every include item and every value of every axis are checked/,
+  );
 });
 
 test('a matrix cut to 256 combinations by exclude is checked in full and says nothing is left out', () => {
   // 2 × 17 × 17 = 578; excluding a = 1…10 leaves 2 × 7 × 17 = 238.
   const excludes = Array.from({ length: 10 }, (_, i) => `  - a: ${i + 1}`);
-  const text = matrixWorkflow(['image: [debian, ghcr.io/loong64/debian]', `a: ${seventeen}`, `b: ${seventeen}`, 'exclude:', ...excludes], ['container: ${{ matrix.image }}:${{ matrix.a }}.${{ matrix.b }}', 'steps:', '  - run: echo']);
+  const text = matrixWorkflow(
+    ['image: [debian, ghcr.io/loong64/debian]', `a: ${seventeen}`, `b: ${seventeen}`, 'exclude:', ...excludes],
+    ['container: ${{ matrix.image }}:${{ matrix.a }}.${{ matrix.b }}', 'steps:', '  - run: echo'],
+  );
   const analysis = check(text);
   assert.deepEqual(analysis.notChecked, []);
   const loong = new Set(analysis.images.filter((i) => i.text.startsWith('ghcr.io/loong64/debian:')).map((i) => i.text));
@@ -143,7 +204,9 @@ test('a matrix with more than 20,000 values keeps every value (the last include 
   const text = matrixWorkflow(wideIncludes(200, 150), ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
   const analysis = check(text);
   assert.deepEqual(analysis.notChecked, []);
-  assert.ok(analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'));
+  assert.ok(
+    analysis.findings.some((f) => f.reference.text === 'ghcr.io/loong64/debian:trixie' && f.rule === 'community-image'),
+  );
 });
 
 test('a matrix holding more values than the engine reads says where it stopped', () => {
@@ -151,30 +214,67 @@ test('a matrix holding more values than the engine reads says where it stopped',
   const text = matrixWorkflow(wideIncludes(250, 400), ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']);
   const analysis = check(text);
   assert.equal(analysis.notChecked.length, 1, JSON.stringify(analysis.notChecked));
-  assert.match(analysis.notChecked[0].message, /^the matrix holds more than 100000 values; from here on its values are not checked$/);
+  assert.match(
+    analysis.notChecked[0].message,
+    /^the matrix holds more than 100000 values; from here on its values are not checked$/,
+  );
   assert.equal(lineOf(text, analysis.notChecked[0].span.start), 7 + 249);
 });
 
 test('messages are true: a matrix computed at run time is not "no matrix", and needs outputs are run-time values', () => {
-  const whole = matrixWorkflow(['${{ fromJSON(needs.setup.outputs.matrix) }}'], ['container: ${{ matrix.image }}', 'steps:', '  - run: echo']).replace('matrix:\n        ${{', 'matrix: ${{');
+  const whole = matrixWorkflow(
+    ['${{ fromJSON(needs.setup.outputs.matrix) }}'],
+    ['container: ${{ matrix.image }}', 'steps:', '  - run: echo'],
+  ).replace('matrix:\n        ${{', 'matrix: ${{');
   const [dynamic] = check(whole).findings;
   assert.equal(dynamic.rule, 'runtime-image');
-  assert.match(dynamic.message, /the matrix is computed when the workflow runs \(\$\{\{ fromJSON\(needs\.setup\.outputs\.matrix\) \}\}\)/);
+  assert.match(
+    dynamic.message,
+    /the matrix is computed when the workflow runs \(\$\{\{ fromJSON\(needs\.setup\.outputs\.matrix\) \}\}\)/,
+  );
 
-  const axis = matrixWorkflow(['image: ${{ fromJSON(needs.setup.outputs.images) }}', 'tool: [someone/tool:1]'], ['container: ${{ matrix.image }}', 'services:', '  helper: ${{ matrix.tool }}', 'steps:', '  - run: echo']);
+  const axis = matrixWorkflow(
+    ['image: ${{ fromJSON(needs.setup.outputs.images) }}', 'tool: [someone/tool:1]'],
+    ['container: ${{ matrix.image }}', 'services:', '  helper: ${{ matrix.tool }}', 'steps:', '  - run: echo'],
+  );
   const findings = check(axis).findings;
-  assert.match(findings.find((f) => f.rule === 'runtime-image')?.message ?? '', /the matrix's 'image' values are computed when the workflow runs/);
+  assert.match(
+    findings.find((f) => f.rule === 'runtime-image')?.message ?? '',
+    /the matrix's 'image' values are computed when the workflow runs/,
+  );
   // The written axis is still expanded.
   assert.ok(findings.some((f) => f.rule === 'untrusted-image' && f.reference.text === 'someone/tool:1'));
 
-  const needs = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    container: ${{ needs.setup.outputs.image }}', '    steps:', '      - uses: uraimo/run-on-arch-action@v2', '        with:', '          base_image: ${{ needs.setup.outputs.image }}', '          arch: aarch64', '          distro: ubuntu22.04');
+  const needs = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-24.04',
+    '    container: ${{ needs.setup.outputs.image }}',
+    '    steps:',
+    '      - uses: uraimo/run-on-arch-action@v2',
+    '        with:',
+    '          base_image: ${{ needs.setup.outputs.image }}',
+    '          arch: aarch64',
+    '          distro: ubuntu22.04',
+  );
   const runtime = check(needs).findings.filter((f) => f.rule === 'runtime-image');
   assert.equal(runtime.length, 2);
   for (const f of runtime) {
     assert.match(f.message, /comes from 'needs', known only when the workflow runs/);
     assert.doesNotMatch(f.message, /empty|no matrix/);
   }
-  const none = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    container: ${{ matrix.image }}', '    steps:', '      - run: echo'));
+  const none = check(
+    yaml(
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    container: ${{ matrix.image }}',
+      '    steps:',
+      '      - run: echo',
+    ),
+  );
   assert.match(none.findings[0].message, /the job has no matrix the value could come from/);
 });
 
@@ -195,7 +295,11 @@ test('with a UTF-8 byte order mark, columns on line 1 are those an editor shows'
   const dir = mkdtempSync(join(tmpdir(), 'wp-bom-'));
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
   writeFileSync(join(dir, '.github/workflows/bom.yml'), `\ufeff${line}`);
-  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   assert.match(r.stdout, new RegExp(`bom\\.yml:1:${line.indexOf('someuser') + 1}: warning untrusted-image`));
 });
 
@@ -224,16 +328,37 @@ test('remove-job says in its title which needs.<job> readers it leaves reading n
   const finding = check(text).findings.find((f) => f.rule === 'untrusted-image');
   const fix = finding?.fixes.find((f) => f.kind === 'remove-job');
   assert.ok(fix, JSON.stringify(finding?.fixes.map((f) => f.kind)));
-  assert.equal(fix.title, "Remove the job 'build' (and it from other jobs' needs); breaks needs.build.outputs.image on line 12, needs.build.outputs.image on line 15, which will read nothing");
+  assert.equal(
+    fix.title,
+    "Remove the job 'build' (and it from other jobs' needs); breaks needs.build.outputs.image on line 12, needs.build.outputs.image on line 15, which will read nothing",
+  );
   assert.notEqual(fix.safe, true);
 });
 
 test('remove-step says in its title which steps.<id> readers it leaves; a step without readers is removed plainly', () => {
   const steps = (reader: string) =>
-    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    steps:', '      - id: pull', '        uses: docker://someuser/tool:1', `      - run: echo "${reader}"`);
-  const title = (text: string) => check(text).findings.find((f) => f.rule === 'untrusted-image')?.fixes.find((f) => f.kind === 'remove-step')?.title;
-  assert.equal(title(steps('${{ steps.pull.outcome }}')), "Remove the step 'docker://someuser/tool:1'; breaks steps.pull.outcome on line 8, which will read nothing");
-  assert.equal(title(steps("${{ steps['pull'].outputs.x }}")), "Remove the step 'docker://someuser/tool:1'; breaks steps['pull'].outputs.x on line 8, which will read nothing");
+    yaml(
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - id: pull',
+      '        uses: docker://someuser/tool:1',
+      `      - run: echo "${reader}"`,
+    );
+  const title = (text: string) =>
+    check(text)
+      .findings.find((f) => f.rule === 'untrusted-image')
+      ?.fixes.find((f) => f.kind === 'remove-step')?.title;
+  assert.equal(
+    title(steps('${{ steps.pull.outcome }}')),
+    "Remove the step 'docker://someuser/tool:1'; breaks steps.pull.outcome on line 8, which will read nothing",
+  );
+  assert.equal(
+    title(steps("${{ steps['pull'].outputs.x }}")),
+    "Remove the step 'docker://someuser/tool:1'; breaks steps['pull'].outputs.x on line 8, which will read nothing",
+  );
   assert.equal(title(steps('${{ steps.pulled.outcome }}')), "Remove the step 'docker://someuser/tool:1'");
 });
 
@@ -258,7 +383,9 @@ test('remove-matrix-entry is not offered for an anchored list that an alias copi
       '    steps:',
       '      - run: echo',
     );
-    const finding = check(text).findings.find((f) => f.rule === 'untrusted-image' && f.reference.text === 'someuser/one:1');
+    const finding = check(text).findings.find(
+      (f) => f.rule === 'untrusted-image' && f.reference.text === 'someuser/one:1',
+    );
     assert.ok(finding);
     return finding.fixes.map((f) => f.kind);
   };

@@ -1,14 +1,26 @@
 // Writing fixes back: bytes edited, not decoded text; a fresh exclusive temporary file, so a link the
 // repository pre-placed is never written through; mode kept; links to files outside the folder refused.
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits } from '../../server/src/engine';
 import { editBytes, replaceFile, writeTarget } from '../../server/src/cli/fixWriter';
 
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 test('edits land on bytes: invalid UTF-8, a BOM, CRLF and astral characters elsewhere survive byte for byte', () => {
   const original = bytes(
@@ -34,9 +46,13 @@ test('edits land on bytes: invalid UTF-8, a BOM, CRLF and astral characters else
 test("the byte map agrees with Node's decoder on random bytes, so no edit is ever misplaced", () => {
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pool = [0x41, 0x0a, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xa0, 0xed, 0x9f, 0xef, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff, 0xc0];
+  const pool = [
+    0x41, 0x0a, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xa0, 0xed, 0x9f, 0xef, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff, 0xc0,
+  ];
   for (let n = 0; n < 3000; n++) {
-    const buf = Buffer.from(Array.from({ length: 1 + Math.floor(next() * 24) }, () => pool[Math.floor(next() * pool.length)]));
+    const buf = Buffer.from(
+      Array.from({ length: 1 + Math.floor(next() * 24) }, () => pool[Math.floor(next() * pool.length)]),
+    );
     const text = buf.toString('utf8');
     assert.deepEqual(editBytes(buf, text, []), buf, `decoder disagrees on ${buf.toString('hex')}`);
     let o = Math.floor(next() * (text.length + 1));
@@ -47,7 +63,11 @@ test("the byte map agrees with Node's decoder on random bytes, so no edit is eve
   }
   assert.equal(editBytes(Buffer.from('abc'), 'abd', []), undefined, 'bytes that are not the analysed text are refused');
   const pair = Buffer.from('a🚀b');
-  assert.equal(editBytes(pair, 'a🚀b', [{ start: 2, end: 2, newText: 'x' }]), undefined, 'an edit inside a surrogate pair is refused');
+  assert.equal(
+    editBytes(pair, 'a🚀b', [{ start: 2, end: 2, newText: 'x' }]),
+    undefined,
+    'an edit inside a surrogate pair is refused',
+  );
 });
 
 function folder(): string {
@@ -69,7 +89,11 @@ test('a pre-placed ci.yml.workflow-provenance.tmp -> ../../somefile is never wri
   assert.ok(lstatSync(join(wf, 'ci.yml')).isFile());
   assert.equal(readFileSync(join(wf, 'ci.yml'), 'utf8'), 'new\n');
   assert.equal(statSync(join(wf, 'ci.yml')).mode & 0o7777, 0o640, 'mode kept');
-  assert.deepEqual(readdirSync(wf).sort(), ['ci.yml', 'ci.yml.workflow-provenance.tmp'], 'no temporary file left behind');
+  assert.deepEqual(
+    readdirSync(wf).sort(),
+    ['ci.yml', 'ci.yml.workflow-provenance.tmp'],
+    'no temporary file left behind',
+  );
 });
 
 test('a symlinked workflow: the target inside the folder is updated and the link kept; a target outside is refused', () => {

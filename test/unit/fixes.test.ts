@@ -7,7 +7,14 @@ import { applyFix, check, only, ready, reparses, yaml } from './support/engine';
 before(ready);
 
 test('switch-official keeps the tag, the quotes and the comment', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', "    container: 'ghcr.io/someone/debian:bookworm-slim' # base", '    steps: [{run: x}]');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    "    container: 'ghcr.io/someone/debian:bookworm-slim' # base",
+    '    steps: [{run: x}]',
+  );
   const f = only(check(text).findings, 'community-image')[0];
   const fixed = applyFix(text, f, 'switch-official');
   assert.equal(fixed, text.replace("'ghcr.io/someone/debian:bookworm-slim'", "'debian:bookworm-slim'"));
@@ -66,7 +73,7 @@ const matrixJob = yaml(
   '    steps:',
   '      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1',
   '      - name: Test wheel',
-  '        if: github.event_name == \'push\'',
+  "        if: github.event_name == 'push'",
   '        uses: uraimo/run-on-arch-action@v3',
   '        with:',
   "          base_image: ${{ matrix.platform.base_image || '' }}",
@@ -86,20 +93,35 @@ function loongFinding(text = matrixJob) {
 
 test('remove-matrix-entry removes exactly that entry', () => {
   const fixed = applyFix(matrixJob, loongFinding(), 'remove-matrix-entry');
-  assert.equal(fixed, matrixJob.replace('          - arch: loong64\n            base_image: --platform=linux/loong64 ghcr.io/loong64/debian:trixie # community\n', ''));
+  assert.equal(
+    fixed,
+    matrixJob.replace(
+      '          - arch: loong64\n            base_image: --platform=linux/loong64 ghcr.io/loong64/debian:trixie # community\n',
+      '',
+    ),
+  );
   const js = reparses(fixed) as { jobs: { test: { strategy: { matrix: { platform: unknown[] } } } } };
   assert.deepEqual(js.jobs.test.strategy.matrix.platform, [{ arch: 'aarch64' }]);
-  assert.equal(check(fixed).images.some((i) => i.text.includes('loong64')), false);
+  assert.equal(
+    check(fixed).images.some((i) => i.text.includes('loong64')),
+    false,
+  );
 });
 
 test('skip-step combines with an existing if: and skips only that matrix entry', () => {
   const fixed = applyFix(matrixJob, loongFinding(), 'skip-step');
-  const expected = "        if: ${{ (github.event_name == 'push') && matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}";
+  const expected =
+    "        if: ${{ (github.event_name == 'push') && matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}";
   assert.ok(fixed.split('\n').includes(expected), fixed);
   reparses(fixed);
   const noIf = matrixJob.replace("        if: github.event_name == 'push'\n", '');
   const fixed2 = applyFix(noIf, loongFinding(noIf), 'skip-step');
-  assert.ok(fixed2.includes("      - if: ${{ matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}\n        name: Test wheel\n"), fixed2);
+  assert.ok(
+    fixed2.includes(
+      "      - if: ${{ matrix.platform.base_image != '--platform=linux/loong64 ghcr.io/loong64/debian:trixie' }}\n        name: Test wheel\n",
+    ),
+    fixed2,
+  );
   reparses(fixed2);
 });
 
@@ -117,7 +139,27 @@ test('remove-step removes the step; remove-job removes the job and it from every
 });
 
 test('remove-job drops one item from a list of needs and leaves the rest', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:1', '    steps: [{run: x}]', '  b:', '    runs-on: x', '    steps: [{run: x}]', '  c:', '    needs:', '      - a', '      - b', '    runs-on: x', '    steps: [{run: x}]', '  d:', '    needs: [b, a]', '    runs-on: x', '    steps: [{run: x}]');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    container: someone/tool:1',
+    '    steps: [{run: x}]',
+    '  b:',
+    '    runs-on: x',
+    '    steps: [{run: x}]',
+    '  c:',
+    '    needs:',
+    '      - a',
+    '      - b',
+    '    runs-on: x',
+    '    steps: [{run: x}]',
+    '  d:',
+    '    needs: [b, a]',
+    '    runs-on: x',
+    '    steps: [{run: x}]',
+  );
   const fixed = applyFix(text, only(check(text).findings, 'untrusted-image')[0], 'remove-job');
   const jobs = (reparses(fixed) as { jobs: Record<string, { needs?: unknown }> }).jobs;
   assert.deepEqual(jobs.c.needs, ['b']);
@@ -126,22 +168,46 @@ test('remove-job drops one item from a list of needs and leaves the rest', () =>
 });
 
 test('ignore adds the suppression comment, or extends an existing one', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:latest # pinned later', '    steps: [{run: x}]');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    container: someone/tool:latest # pinned later',
+    '    steps: [{run: x}]',
+  );
   const untrusted = only(check(text).findings, 'untrusted-image')[0];
   const once = applyFix(text, untrusted, 'ignore');
-  assert.ok(once.includes('    container: someone/tool:latest # pinned later # workflow-provenance: ignore[untrusted-image]\n'));
+  assert.ok(
+    once.includes('    container: someone/tool:latest # pinned later # workflow-provenance: ignore[untrusted-image]\n'),
+  );
   assert.deepEqual(reparses(once), reparses(text));
   const tag = only(check(once).findings, 'mutable-tag')[0];
   const twice = applyFix(once, tag, 'ignore');
   assert.ok(twice.includes('ignore[untrusted-image,mutable-tag]'), twice);
-  assert.deepEqual(check(twice).findings.map((f) => f.rule), ['unpinned-image']);
+  assert.deepEqual(
+    check(twice).findings.map((f) => f.rule),
+    ['unpinned-image'],
+  );
 });
 
 test('in a run: | script, ignore goes on the run: line as a YAML comment and leaves the script alone', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: |', '          docker run --rm someone/tool:1 \\', '            --version');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - run: |',
+    '          docker run --rm someone/tool:1 \\',
+    '            --version',
+  );
   const f = only(check(text).findings, 'untrusted-image')[0];
   const fixed = applyFix(text, f, 'ignore');
-  assert.equal(fixed, text.replace('      - run: |\n', '      - run: | # workflow-provenance: ignore[untrusted-image]\n'));
+  assert.equal(
+    fixed,
+    text.replace('      - run: |\n', '      - run: | # workflow-provenance: ignore[untrusted-image]\n'),
+  );
   const before = reparses(text) as { jobs: { a: { steps: Array<{ run: string }> } } };
   const after = reparses(fixed) as { jobs: { a: { steps: Array<{ run: string }> } } };
   assert.equal(after.jobs.a.steps[0].run, before.jobs.a.steps[0].run);
@@ -195,7 +261,15 @@ test('pin-digest (with online facts) pins every location form, keeping quotes an
 test('pin-action pins a tag to its commit with the best version comment; a mismatched comment is re-pinned', () => {
   const sha = 'b4ffde65f46336ab88eb53be808477a3936bae11';
   const tagCommit = 'c'.repeat(40);
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: actions/checkout@v4', `      - uses: "actions/setup-python@${sha}" # v5.0.0 pinned by hand`);
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    `      - uses: "actions/setup-python@${sha}" # v5.0.0 pinned by hand`,
+  );
   const resolved = {
     images: new Map(),
     actions: new Map([
@@ -215,10 +289,21 @@ test('pin-action pins a tag to its commit with the best version comment; a misma
 
 test('pin-action pins a reusable workflow, path kept', () => {
   const sha = 'd'.repeat(40);
-  const text = yaml('on: push', 'jobs:', '  call:', '    uses: octo/shared/.github/workflows/build.yml@v1 # shared build');
-  const resolved = { images: new Map(), actions: new Map([['octo/shared@v1', { commit: sha, bestTag: 'v1.2.0', fetchedAt: 'now' }]]) };
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  call:',
+    '    uses: octo/shared/.github/workflows/build.yml@v1 # shared build',
+  );
+  const resolved = {
+    images: new Map(),
+    actions: new Map([['octo/shared@v1', { commit: sha, bestTag: 'v1.2.0', fetchedAt: 'now' }]]),
+  };
   const f = only(check(text, { resolved }).findings, 'unpinned-action')[0];
   const fixed = applyEdits(text, f.fixes.find((x) => x.kind === 'pin-action')!.edits);
-  assert.ok(fixed.includes(`    uses: octo/shared/.github/workflows/build.yml@${sha} # v1.2.0 # shared build\n`), fixed);
+  assert.ok(
+    fixed.includes(`    uses: octo/shared/.github/workflows/build.yml@${sha} # v1.2.0 # shared build\n`),
+    fixed,
+  );
   reparses(fixed);
 });

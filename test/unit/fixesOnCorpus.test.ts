@@ -71,7 +71,8 @@ function expectedAfter(kind: Fix['kind'], finding: Finding, before: JsonMap, aft
       for (const i of new Set(consumers)) {
         const step = steps[i] as JsonMap;
         const newIf = (afterSteps[i] as JsonMap).if;
-        if (typeof newIf !== 'string' || newIf === step.if || !newIf.includes('matrix.')) return `step ${i}'s if did not gain a matrix condition: ${JSON.stringify(newIf)}`;
+        if (typeof newIf !== 'string' || newIf === step.if || !newIf.includes('matrix.'))
+          return `step ${i}'s if did not gain a matrix condition: ${JSON.stringify(newIf)}`;
         step.if = newIf;
       }
       return expected;
@@ -116,13 +117,20 @@ function survivor(findings: Finding[], finding: Finding, edits: readonly TextEdi
   const start = mapOffset(edits, finding.span.start);
   const end = mapOffset(edits, finding.span.end);
   if (start === undefined || end === undefined) return undefined;
-  return findings.find((f) => f.rule === finding.rule && f.reference.text === finding.reference.text && f.span.start === start && f.span.end === end);
+  return findings.find(
+    (f) =>
+      f.rule === finding.rule &&
+      f.reference.text === finding.reference.text &&
+      f.span.start === start &&
+      f.span.end === end,
+  );
 }
-
 
 const corpus = corpusFiles();
 
-test('every fix on every corpus file leaves valid YAML in which only the intended part changed', { skip: corpusAbsent }, (t) => {
+test('every fix on every corpus file leaves valid YAML in which only the intended part changed', {
+  skip: corpusAbsent,
+}, (t) => {
   const applied: Record<string, number> = {};
   const problems: string[] = [];
   const started = performance.now();
@@ -139,7 +147,8 @@ test('every fix on every corpus file leaves valid YAML in which only the intende
         applied[fix.kind] = (applied[fix.kind] ?? 0) + 1;
         if (fixed !== rebuild(file.text, edits)) problems.push(`${where}: text outside the edits changed`);
         if (fixed === file.text) problems.push(`${where}: the fix changes nothing`);
-        if (fix.kind === 'ignore' && edits.some((e) => e.start !== e.end || !e.newText.includes('#'))) problems.push(`${where}: ignore does more than add a comment`);
+        if (fix.kind === 'ignore' && edits.some((e) => e.start !== e.end || !e.newText.includes('#')))
+          problems.push(`${where}: ignore does more than add a comment`);
 
         const after = toJs(fixed);
         if (before.errors === 0 && after.errors > 0) {
@@ -148,7 +157,8 @@ test('every fix on every corpus file leaves valid YAML in which only the intende
         }
         const expected = expectedAfter(fix.kind, finding, before.value, after.value);
         if (typeof expected === 'string') problems.push(`${where}: ${expected}`);
-        else if (!isDeepStrictEqual(after.value, expected)) problems.push(`${where}: more than the intended part changed`);
+        else if (!isDeepStrictEqual(after.value, expected))
+          problems.push(`${where}: more than the intended part changed`);
 
         const reanalysed = analyze(fixed, { path });
         if (fix.kind === 'ignore' || fix.kind.startsWith('remove-')) {
@@ -169,7 +179,17 @@ const workflowPath = '.github/workflows/ci.yml';
 
 test('ignore on a line of a run: | script leaves the script unchanged', {}, () => {
   // The line ends inside `sh -c "…"`: text appended there becomes part of the argument, not a comment.
-  const text = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: |', '          docker run alpine:3.12 sh -c "', '            echo hi"', ''].join('\n');
+  const text = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: |',
+    '          docker run alpine:3.12 sh -c "',
+    '            echo hi"',
+    '',
+  ].join('\n');
   const finding = analyze(text, { path: workflowPath }).findings.find((f) => f.rule === 'unpinned-image');
   assert.ok(finding, 'unpinned-image on alpine:3.12');
   const fix = finding.fixes.find((f) => f.kind === 'ignore');
@@ -178,7 +198,11 @@ test('ignore on a line of a run: | script leaves the script unchanged', {}, () =
 });
 
 test('remove-step on a matrix image used by two steps makes the finding go away', {}, () => {
-  const step = ['      - uses: uraimo/run-on-arch-action@v3', '        with:', '          base_image: ${{ matrix.base_image }}'];
+  const step = [
+    '      - uses: uraimo/run-on-arch-action@v3',
+    '        with:',
+    '          base_image: ${{ matrix.base_image }}',
+  ];
   const text = [
     'on: push',
     'jobs:',
@@ -199,5 +223,8 @@ test('remove-step on a matrix image used by two steps makes the finding go away'
   const fix = finding.fixes.find((f) => f.kind === 'remove-step');
   if (!fix) return; // not offering it is acceptable; offering a fix that leaves the finding is not
   const fixed = applyEdits(text, fix.edits);
-  assert.deepEqual(analyze(fixed, { path: workflowPath }).findings.filter((f) => f.rule === 'community-image'), []);
+  assert.deepEqual(
+    analyze(fixed, { path: workflowPath }).findings.filter((f) => f.rule === 'community-image'),
+    [],
+  );
 });

@@ -6,7 +6,15 @@ import { check, lineOf, ready, yaml } from './support/engine';
 before(ready);
 
 function workflow(containerLine: string, usesLine: string): string {
-  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', `    container: ${containerLine}`, '    steps:', `      - uses: ${usesLine}`);
+  return yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    `    container: ${containerLine}`,
+    '    steps:',
+    `      - uses: ${usesLine}`,
+  );
 }
 
 function rulesOnLine(text: string, line: number): string[] {
@@ -35,7 +43,10 @@ test('zizmor: ignore[unpinned-uses] silences unpinned-action on its line only', 
 });
 
 test('several zizmor audits in one comment, and unknown audit names are ignored', () => {
-  const text = workflow('someone/tool:latest # zizmor: ignore[template-injection, unpinned-images,unpinned-uses]', 'someone/act@v1');
+  const text = workflow(
+    'someone/tool:latest # zizmor: ignore[template-injection, unpinned-images,unpinned-uses]',
+    'someone/act@v1',
+  );
   assert.deepEqual(rulesOnLine(text, 5), ['untrusted-image']);
 });
 
@@ -46,7 +57,15 @@ test('ratchet:exclude silences every pin rule on its line, never the publisher r
 });
 
 test('the words in a value, not a comment, silence nothing', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: |', '          echo "ratchet:exclude zizmor: ignore[unpinned-images]" && docker run someone/tool:latest');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: |',
+    '          echo "ratchet:exclude zizmor: ignore[unpinned-images]" && docker run someone/tool:latest',
+  );
   assert.deepEqual(rulesOnLine(text, 7), ['mutable-tag', 'unpinned-image', 'untrusted-image']);
 });
 

@@ -42,7 +42,10 @@ test('env: a matrix value carried through job env into docker run is found on th
   const f = untrusted[0];
   assert.equal(lineOf(crossBuild, f.span.start), 8);
   assert.equal(spanText(crossBuild, f.span), 'ghcr.io/somebody/debian-loong64:trixie');
-  assert.equal(f.message, "ghcr.io/somebody/debian-loong64:trixie comes from ghcr.io/somebody, a publisher nobody here vouches for (not official, not a known publisher, not the repository's own, not trusted by the policy)");
+  assert.equal(
+    f.message,
+    "ghcr.io/somebody/debian-loong64:trixie comes from ghcr.io/somebody, a publisher nobody here vouches for (not official, not a known publisher, not the repository's own, not trusted by the policy)",
+  );
   assert.deepEqual(
     f.related?.map((r) => [lineOf(crossBuild, r.span.start), spanText(crossBuild, r.span)]),
     [
@@ -63,7 +66,10 @@ test('env: a matrix value carried through job env into docker run is found on th
 test('env: a known platform from env that the official image does not publish is an error; an unknown one never is', () => {
   const loong = crossBuild.replace('[riscv64, riscv64, debian:trixie]', '[loongarch64, loong64, debian:trixie]');
   const errors = only(check(loong).findings, 'unsupported-platform');
-  assert.deepEqual(errors.map((f) => [lineOf(loong, f.span.start), spanText(loong, f.span)]), [[9, 'debian:trixie']]);
+  assert.deepEqual(
+    errors.map((f) => [lineOf(loong, f.span.start), spanText(loong, f.span)]),
+    [[9, 'debian:trixie']],
+  );
   assert.match(errors[0].message, /^debian:trixie is not published for linux\/loong64; it publishes /);
   // ARCH no longer set in the file: the platform cannot be known, so no platform finding at all.
   const unknown = loong.replace('      ARCH: ${{ matrix.BUILD_PROP[1] }}\n', '');
@@ -91,10 +97,17 @@ test('env: workflow-level and step-level literals reach ${{ env.X }} and $X; one
   );
   const untrusted = only(check(text).findings, 'untrusted-image');
   assert.deepEqual(
-    untrusted.map((f) => [lineOf(text, f.span.start), spanText(text, f.span), f.related?.map((r) => spanText(text, r.span))]),
+    untrusted.map((f) => [
+      lineOf(text, f.span.start),
+      spanText(text, f.span),
+      f.related?.map((r) => spanText(text, r.span)),
+    ]),
     [[3, 'quay.io/someone/tool:3', ['$TOOL_IMAGE', '${{ env.TOOL_IMAGE }}']]],
   );
-  assert.ok(check(text).images.some((i) => i.text === 'postgres:16' && i.source === 'run-script'), 'a value built from two step variables');
+  assert.ok(
+    check(text).images.some((i) => i.text === 'postgres:16' && i.source === 'run-script'),
+    'a value built from two step variables',
+  );
   // The same names unset: nothing is invented.
   const unset = text.replace('env:\n  TOOL_IMAGE: quay.io/someone/tool:3\n', '');
   assert.deepEqual(found(unset, 'untrusted-image'), []);
@@ -192,7 +205,7 @@ test('fromJSON of a literal JSON matrix value: the image inside is found on its 
     '        settings:',
     '          - { name: plain }',
     '          - { name: boxed, box: { image: "debian:12" } }',
-    "    container: ${{ fromJSON(matrix.container || '{\"image\":null}') }}",
+    '    container: ${{ fromJSON(matrix.container || \'{"image":null}\') }}',
     '    steps: [{run: echo}]',
     '  b:',
     '    runs-on: ubuntu-latest',
@@ -232,10 +245,16 @@ test('platforms that stay expressions are never judged, nor prefixed with linux/
     '      - run: docker run --platform "$PLATFORM" debian:12 true',
   );
   assert.deepEqual(found(text, 'unsupported-platform'), []);
-  assert.ok(check(text).images.every((i) => i.platform === undefined), JSON.stringify(check(text).images.map((i) => i.platform)));
+  assert.ok(
+    check(text).images.every((i) => i.platform === undefined),
+    JSON.stringify(check(text).images.map((i) => i.platform)),
+  );
   // The same container with the platform known per combination is judged per combination.
   const known = text
-    .replace('      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}', '      matrix:\n        settings: [{ platform: linux/arm64 }, { platform: linux/loong64 }]')
+    .replace(
+      '      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}',
+      '      matrix:\n        settings: [{ platform: linux/arm64 }, { platform: linux/loong64 }]',
+    )
     .replace('--platform=${{ matrix.arch }} ', '');
   assert.deepEqual(
     only(check(known).findings, 'unsupported-platform').map((f) => [spanText(known, f.span), f.message.split(';')[0]]),
@@ -256,7 +275,10 @@ test('uses: $/path is this repository at the same commit: never unpinned-action'
     '      - uses: someone/action@v1',
   );
   assert.deepEqual(found(text, 'unpinned-action'), [['unpinned-action', 9, 'someone/action@v1']]);
-  assert.deepEqual(check(text).actions.map((a) => a.text), ['someone/action@v1']);
+  assert.deepEqual(
+    check(text).actions.map((a) => a.text),
+    ['someone/action@v1'],
+  );
 });
 
 test('expressions with literals: each literal result is judged where it is written; the condition stays run-time', () => {
@@ -276,7 +298,9 @@ test('expressions with literals: each literal result is judged where it is writt
   // The input's own value is chosen when the workflow runs.
   assert.deepEqual(found(text, 'runtime-image'), [['runtime-image', 8, "${{ inputs.image || 'node:latest' }}"]]);
   // A condition alone, with no literal to give, is a run-time choice and nothing more.
-  const none = text.replace("${{ github.event_name == 'push' && 'redis:7' || '' }}", '${{ inputs.cache }}').replace("${{ inputs.image || 'node:latest' }}", 'node:22');
+  const none = text
+    .replace("${{ github.event_name == 'push' && 'redis:7' || '' }}", '${{ inputs.cache }}')
+    .replace("${{ inputs.image || 'node:latest' }}", 'node:22');
   assert.deepEqual(found(none, 'unpinned-image'), [['unpinned-image', 8, 'node:22']]);
   assert.deepEqual(found(none, 'runtime-image'), [['runtime-image', 6, '${{ inputs.cache }}']]);
 });
@@ -310,8 +334,12 @@ test("actions' own images: maturin-action's container from target and manylinux,
   // The action's own defaults are published by its maintainers: no untrusted publisher; a personal image the workflow names is judged (moby/ itself is Docker's own namespace).
   assert.deepEqual(found(text, 'untrusted-image'), [['untrusted-image', 18, 'someone/buildkit:v0.20.0']]);
   // Each matrix target is its own finding, named by its combination.
-  const loong = only(check(text).findings, 'unpinned-image').find((f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'));
-  assert.ok(loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu');
+  const loong = only(check(text).findings, 'unpinned-image').find(
+    (f) => f.reference.kind === 'image' && f.reference.text.includes('loongarch64'),
+  );
+  assert.ok(
+    loong?.reference.kind === 'image' && loong.reference.matrix?.combination.target === 'loongarch64-unknown-linux-gnu',
+  );
 });
 
 test("actions' own images: none when the workflow names the container, builds without Docker, or uses the docker driver; run-time choices say so", () => {
@@ -348,7 +376,11 @@ test('YAML aliases: a reference repeated through an alias is reported once, at t
   );
   const untrusted = only(check(text).findings, 'untrusted-image');
   assert.deepEqual(
-    untrusted.map((f) => [lineOf(text, f.span.start), spanText(text, f.span), f.related?.map((r) => [lineOf(text, r.span.start), spanText(text, r.span)])]),
+    untrusted.map((f) => [
+      lineOf(text, f.span.start),
+      spanText(text, f.span),
+      f.related?.map((r) => [lineOf(text, r.span.start), spanText(text, r.span)]),
+    ]),
     [[5, 'ghcr.io/someone/tool:1', [[9, '*builder']]]],
   );
   // Without the alias there is nothing related.

@@ -8,7 +8,14 @@ import { check, lineOf, only, ready, spanText, yaml } from './support/engine';
 before(ready);
 
 function images(text: string, path?: string) {
-  return check(text, { path }).images.map((i) => ({ text: i.text, at: spanText(text, i.span), line: lineOf(text, i.span.start), source: i.source, platform: i.platform, editable: i.editable }));
+  return check(text, { path }).images.map((i) => ({
+    text: i.text,
+    at: spanText(text, i.span),
+    line: lineOf(text, i.span.start),
+    source: i.source,
+    platform: i.platform,
+    editable: i.editable,
+  }));
 }
 
 test('job container as a string and as a mapping, with docker:// and --platform options', () => {
@@ -28,8 +35,22 @@ test('job container as a string and as a mapping, with docker:// and --platform 
   );
   const found = images(text);
   assert.deepEqual(found, [
-    { text: 'ghcr.io/someone/tool:1.0', at: 'ghcr.io/someone/tool:1.0', line: 5, source: 'container', platform: undefined, editable: true },
-    { text: 'node:22-bookworm', at: 'node:22-bookworm', line: 10, source: 'container', platform: 'linux/s390x', editable: true },
+    {
+      text: 'ghcr.io/someone/tool:1.0',
+      at: 'ghcr.io/someone/tool:1.0',
+      line: 5,
+      source: 'container',
+      platform: undefined,
+      editable: true,
+    },
+    {
+      text: 'node:22-bookworm',
+      at: 'node:22-bookworm',
+      line: 10,
+      source: 'container',
+      platform: 'linux/s390x',
+      editable: true,
+    },
   ]);
   // node 22-bookworm publishes amd64, arm32v7, arm64v8, ppc64le: no s390x.
   const r = check(text);
@@ -94,7 +115,12 @@ test('run: scripts in block scalars map back to file positions; built images are
   const runtime = only(check(text).findings, 'runtime-image');
   assert.deepEqual(
     runtime.map((f) => [spanText(text, f.span), f.message]),
-    [['$UNKNOWN_IMAGE', '$UNKNOWN_IMAGE picks the image at run time: $UNKNOWN_IMAGE is not set in this file (an earlier step or the runner sets it); its provenance cannot be checked here']],
+    [
+      [
+        '$UNKNOWN_IMAGE',
+        '$UNKNOWN_IMAGE picks the image at run time: $UNKNOWN_IMAGE is not set in this file (an earlier step or the runner sets it); its provenance cannot be checked here',
+      ],
+    ],
   );
 });
 
@@ -169,12 +195,18 @@ test('run-on-arch: base_image through the matrix sits on the matrix value, witho
   assert.equal(community.length, 1);
   assert.match(community[0].message, /official image debian does not publish linux\/loong64/);
   assert.equal(community[0].related?.length, 1);
-  assert.equal(community[0].fixes.some((f) => f.kind === 'switch-official'), false, 'no official image for loong64: no switch');
+  assert.equal(
+    community[0].fixes.some((f) => f.kind === 'switch-official'),
+    false,
+    'no official image for loong64: no switch',
+  );
 });
 
 test('run-on-arch: arch + distro choose implicit images, evaluated per matrix combination', () => {
   const r = check(loongWorkflow);
-  const implicit = r.images.filter((i) => i.source === 'action-implicit').map((i) => [i.text, i.platform, lineOf(loongWorkflow, i.span.start)]);
+  const implicit = r.images
+    .filter((i) => i.source === 'action-implicit')
+    .map((i) => [i.text, i.platform, lineOf(loongWorkflow, i.span.start)]);
   assert.deepEqual(implicit, [
     ['arm64v8/ubuntu:22.04', 'linux/arm64', 20],
     ['balenalib/rpi-raspbian:bullseye', 'linux/arm/v6', 20],
@@ -253,14 +285,31 @@ test('values known only at run time, runner labels in a matrix key called image,
 
 test('a docker action (runs.image) and a composite action (runs.steps)', () => {
   const docker = yaml('name: x', 'runs:', '  using: docker', "  image: 'docker://someone/action-image:v1'");
-  assert.deepEqual(images(docker, 'action.yml').map((i) => [i.at, i.source]), [['someone/action-image:v1', 'action-runs']]);
+  assert.deepEqual(
+    images(docker, 'action.yml').map((i) => [i.at, i.source]),
+    [['someone/action-image:v1', 'action-runs']],
+  );
   const dockerfile = yaml('name: x', 'runs:', '  using: docker', '  image: Dockerfile');
   assert.deepEqual(images(dockerfile, 'action.yml'), []);
-  const composite = yaml('name: x', 'runs:', '  using: composite', '  steps:', '    - uses: actions/cache@v4', '    - run: docker run --rm ghcr.io/x/y:1', '      shell: bash');
+  const composite = yaml(
+    'name: x',
+    'runs:',
+    '  using: composite',
+    '  steps:',
+    '    - uses: actions/cache@v4',
+    '    - run: docker run --rm ghcr.io/x/y:1',
+    '      shell: bash',
+  );
   const r = check(composite, { path: 'action.yml' });
   assert.equal(r.kind, 'action');
-  assert.deepEqual(r.images.map((i) => i.text), ['ghcr.io/x/y:1']);
-  assert.deepEqual(r.actions.map((a) => a.text), ['actions/cache@v4']);
+  assert.deepEqual(
+    r.images.map((i) => i.text),
+    ['ghcr.io/x/y:1'],
+  );
+  assert.deepEqual(
+    r.actions.map((a) => a.text),
+    ['actions/cache@v4'],
+  );
 });
 
 test('action references: steps, reusable workflows, version comments; local and docker uses are not actions', () => {
@@ -280,9 +329,25 @@ test('action references: steps, reusable workflows, version comments; local and 
   );
   const r = check(text);
   assert.deepEqual(
-    r.actions.map((a) => [spanText(text, a.span), a.owner, a.repo, a.path, a.ref, a.reusableWorkflow, a.commentVersion]),
+    r.actions.map((a) => [
+      spanText(text, a.span),
+      a.owner,
+      a.repo,
+      a.path,
+      a.ref,
+      a.reusableWorkflow,
+      a.commentVersion,
+    ]),
     [
-      ['octo/shared/.github/workflows/build.yml@main', 'octo', 'shared', '.github/workflows/build.yml', 'main', true, undefined],
+      [
+        'octo/shared/.github/workflows/build.yml@main',
+        'octo',
+        'shared',
+        '.github/workflows/build.yml',
+        'main',
+        true,
+        undefined,
+      ],
       [`actions/checkout@${sha}`, 'actions', 'checkout', undefined, sha, false, 'v4.1.1'],
       ['github/codeql-action/init@v3', 'github', 'codeql-action', 'init', 'v3', false, undefined],
     ],
@@ -296,7 +361,16 @@ test('action references: steps, reusable workflows, version comments; local and 
 });
 
 test('broken YAML is analysed as far as it parses', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    container: ghcr.io/loong64/debian:trixie', '    steps:', '      - run: "unterminated', '  b: [');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    container: ghcr.io/loong64/debian:trixie',
+    '    steps:',
+    '      - run: "unterminated',
+    '  b: [',
+  );
   const r = check(text);
   assert.ok(r.syntaxErrors.length > 0);
   assert.ok(only(r.findings, 'community-image').length === 1);
@@ -304,16 +378,44 @@ test('broken YAML is analysed as far as it parses', () => {
 });
 
 test('a duplicate key is reported (GitHub rejects it) and the last value is analysed', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: debian:trixie', '    container: ghcr.io/loong64/debian:trixie', '    steps: [{run: x}]');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    container: debian:trixie',
+    '    container: ghcr.io/loong64/debian:trixie',
+    '    steps: [{run: x}]',
+  );
   const r = check(text);
-  assert.deepEqual(r.syntaxErrors.map((e) => [lineOf(text, e.span.start), e.message]), [[6, 'Map keys must be unique']]);
-  assert.deepEqual(r.images.map((i) => i.text), ['ghcr.io/loong64/debian:trixie']);
+  assert.deepEqual(
+    r.syntaxErrors.map((e) => [lineOf(text, e.span.start), e.message]),
+    [[6, 'Map keys must be unique']],
+  );
+  assert.deepEqual(
+    r.images.map((i) => i.text),
+    ['ghcr.io/loong64/debian:trixie'],
+  );
 });
 
 test('an action without a ref is reported: GitHub needs one, and it should be a commit', () => {
-  const text = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: actions/checkout', '      - uses: actions/cache@');
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: actions/checkout',
+    '      - uses: actions/cache@',
+  );
   const r = check(text);
   const f = only(r.findings, 'unpinned-action');
-  assert.deepEqual(f.map((x) => [lineOf(text, x.span.start), spanText(text, x.span)]), [[6, 'actions/checkout'], [7, 'actions/cache@']]);
+  assert.deepEqual(
+    f.map((x) => [lineOf(text, x.span.start), spanText(text, x.span)]),
+    [
+      [6, 'actions/checkout'],
+      [7, 'actions/cache@'],
+    ],
+  );
   assert.match(f[0].message, /has no @ref/);
 });

@@ -36,17 +36,37 @@ test('every setting, and every rule under workflowProvenance.rules, has a markdo
 
 test('the extension starts for workflows and action.yml files, not for every YAML file', () => {
   const events = manifest.activationEvents;
-  assert.ok(!events.includes('*') && !events.includes('onLanguage:yaml') && !events.includes('onStartupFinished'), events.join(', '));
-  const globs = events.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length));
+  assert.ok(
+    !events.includes('*') && !events.includes('onLanguage:yaml') && !events.includes('onStartupFinished'),
+    events.join(', '),
+  );
+  const globs = events
+    .filter((e) => e.startsWith('workspaceContains:'))
+    .map((e) => e.slice('workspaceContains:'.length));
   const starts = (path: string) => globs.some((g) => matchesGlob(path, g));
-  for (const path of ['.github/workflows/ci.yml', '.github/workflows/release.yaml', 'action.yml', 'tools/setup/action.yaml', 'sub/repo/.github/workflows/x.yml']) {
+  for (const path of [
+    '.github/workflows/ci.yml',
+    '.github/workflows/release.yaml',
+    'action.yml',
+    'tools/setup/action.yaml',
+    'sub/repo/.github/workflows/x.yml',
+  ]) {
     assert.ok(starts(path), `${path} does not start the extension`);
   }
-  for (const path of ['docker-compose.yml', 'config.yaml', '.github/dependabot.yml', 'charts/app/values.yaml', 'workflows/ci.yml']) {
+  for (const path of [
+    'docker-compose.yml',
+    'config.yaml',
+    '.github/dependabot.yml',
+    'charts/app/values.yaml',
+    'workflows/ci.yml',
+  ]) {
     assert.ok(!starts(path), `${path} starts the extension`);
   }
   // Other activation events are language-based only for the workflow language of the GitHub Actions extension.
-  assert.deepEqual(events.filter((e) => !e.startsWith('workspaceContains:')), ['onLanguage:github-actions-workflow']);
+  assert.deepEqual(
+    events.filter((e) => !e.startsWith('workspaceContains:')),
+    ['onLanguage:github-actions-workflow'],
+  );
 });
 
 test('the gallery fields are filled in', () => {
@@ -64,21 +84,29 @@ test('the packaged README is the user-facing one, and each of its pictures is a 
   const out = mkdtempSync(join(tmpdir(), 'wp-vsix-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const vsix = join(out, 'extension.vsix');
-  const packed = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--readme-path', readmePath, '--out', vsix], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120000,
-  });
+  const packed = spawnSync(
+    join(root, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--readme-path', readmePath, '--out', vsix],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120000,
+    },
+  );
   assert.equal(packed.status, 0, packed.stderr + packed.stdout);
   const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).stdout.split('\n');
-  assert.deepEqual(listing.filter((f) => /^extension\/readme\.md$/i.test(f)), ['extension/readme.md']);
+  assert.deepEqual(
+    listing.filter((f) => /^extension\/readme\.md$/i.test(f)),
+    ['extension/readme.md'],
+  );
   const readme = spawnSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' }).stdout;
   assert.match(readme, /^# Workflow Provenance\n/);
   assert.doesNotMatch(readme, /npm install && npm test/, 'contributor instructions belong to the repository README');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
   assert.ok(images.length >= 3, 'the page shows the squiggle, hover and quick fixes');
   for (const url of images) {
-    const inRepo = /^https:\/\/raw\.githubusercontent\.com\/workflow-provenance\/workflow-provenance\/main\/(.+\.png)$/.exec(url);
+    const inRepo =
+      /^https:\/\/raw\.githubusercontent\.com\/workflow-provenance\/workflow-provenance\/main\/(.+\.png)$/.exec(url);
     assert.ok(inRepo, `${url}: not an https URL of the repository's main branch`);
     assert.ok(existsSync(join(root, inRepo[1])), `${url}: ${inRepo[1]} is not in the repository`);
   }

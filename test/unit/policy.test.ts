@@ -21,17 +21,34 @@ const wf = yaml(
 
 test('without policy, untrusted images are flagged', () => {
   const r = check(wf);
-  assert.deepEqual(only(r.findings, 'untrusted-image').map((f) => lineOf(wf, f.span.start)), [5, 10]);
+  assert.deepEqual(
+    only(r.findings, 'untrusted-image').map((f) => lineOf(wf, f.span.start)),
+    [5, 10],
+  );
 });
 
 test('inline suppression silences exactly the named rules on that line', () => {
   const r = check(wf);
-  assert.deepEqual(r.findings.filter((f) => lineOf(wf, f.span.start) === 8).map((f) => f.rule), ['unpinned-image']);
-  assert.deepEqual(r.findings.filter((f) => lineOf(wf, f.span.start) === 10).map((f) => f.rule), ['untrusted-image']);
+  assert.deepEqual(
+    r.findings.filter((f) => lineOf(wf, f.span.start) === 8).map((f) => f.rule),
+    ['unpinned-image'],
+  );
+  assert.deepEqual(
+    r.findings.filter((f) => lineOf(wf, f.span.start) === 10).map((f) => f.rule),
+    ['untrusted-image'],
+  );
 });
 
 test('trusted-images globs, per-rule severity and off, and ignore patterns from a config file', () => {
-  const config = yaml('trusted-images:', '  - ghcr.io/my-org/*', 'rules:', '  untrusted-image: error', '  unpinned-image: off', 'ignore:', '  - quay.io/other/*');
+  const config = yaml(
+    'trusted-images:',
+    '  - ghcr.io/my-org/*',
+    'rules:',
+    '  untrusted-image: error',
+    '  unpinned-image: off',
+    'ignore:',
+    '  - quay.io/other/*',
+  );
   const parsed = parsePolicyFile(config);
   assert.deepEqual(parsed.problems, []);
   const r = check(wf, { policy: mergePolicies(parsed.policy) });
@@ -41,16 +58,30 @@ test('trusted-images globs, per-rule severity and off, and ignore patterns from 
     'my-org trusted, someone/db ignored inline for untrusted, unpinned off, quay.io/other ignored',
   );
   const noIgnore = check(wf, { policy: mergePolicies({ ...parsed.policy, ignore: [] }) });
-  assert.deepEqual(noIgnore.findings.map((f) => [f.rule, f.severity]), [['untrusted-image', 'error']]);
+  assert.deepEqual(
+    noIgnore.findings.map((f) => [f.rule, f.severity]),
+    [['untrusted-image', 'error']],
+  );
 });
 
 test("the repository's own ghcr.io namespace is trusted", () => {
   const r = check(wf, { repositoryOwner: 'My-Org' });
-  assert.deepEqual(only(r.findings, 'untrusted-image').map((f) => lineOf(wf, f.span.start)), [10]);
+  assert.deepEqual(
+    only(r.findings, 'untrusted-image').map((f) => lineOf(wf, f.span.start)),
+    [10],
+  );
 });
 
 test('config mistakes come back with their place, never an exception', () => {
-  const bad = yaml('trusted-images: ghcr.io/x/*', 'rules:', '  no-such-rule: error', '  mutable-tag: loud', 'extra: 1', 'ignore:', '  - ""');
+  const bad = yaml(
+    'trusted-images: ghcr.io/x/*',
+    'rules:',
+    '  no-such-rule: error',
+    '  mutable-tag: loud',
+    'extra: 1',
+    'ignore:',
+    '  - ""',
+  );
   const r = parsePolicyFile(bad);
   const msgs = r.problems.map((p) => [lineOf(bad, p.span.start), p.message.split(' (')[0]]);
   assert.deepEqual(msgs, [
@@ -60,28 +91,50 @@ test('config mistakes come back with their place, never an exception', () => {
     [5, "unknown key 'extra'"],
     [7, 'ignore[1] must not be empty'],
   ]);
-  for (const text of ['[', 'a: [', '- 1', ': :', '\u0000', 'rules: 3']) assert.doesNotThrow(() => parsePolicyFile(text));
+  for (const text of ['[', 'a: [', '- 1', ': :', '\u0000', 'rules: 3'])
+    assert.doesNotThrow(() => parsePolicyFile(text));
 });
 
 test('adding a trusted publisher edits the config text in place', () => {
   const created = applyEdits('', addTrustedImageEdits(undefined, 'ghcr.io/loong64/*'));
   assert.deepEqual(parsePolicyFile(created).policy.trustedImages, ['ghcr.io/loong64/*']);
-  const existing = yaml('# our policy', 'trusted-images:', '  - quay.io/pypa/*  # manylinux', 'rules:', '  unpinned-image: off');
+  const existing = yaml(
+    '# our policy',
+    'trusted-images:',
+    '  - quay.io/pypa/*  # manylinux',
+    'rules:',
+    '  unpinned-image: off',
+  );
   const added = applyEdits(existing, addTrustedImageEdits(existing, 'ghcr.io/loong64/*'));
   assert.deepEqual(parsePolicyFile(added).policy.trustedImages, ['quay.io/pypa/*', 'ghcr.io/loong64/*']);
   assert.ok(added.startsWith('# our policy\ntrusted-images:\n  - quay.io/pypa/*  # manylinux\n'), added);
   const flow = 'trusted-images: [a/*]\n';
-  assert.deepEqual(parsePolicyFile(applyEdits(flow, addTrustedImageEdits(flow, 'b/*'))).policy.trustedImages, ['a/*', 'b/*']);
+  assert.deepEqual(parsePolicyFile(applyEdits(flow, addTrustedImageEdits(flow, 'b/*'))).policy.trustedImages, [
+    'a/*',
+    'b/*',
+  ]);
   const none = 'rules:\n  mutable-tag: error';
   const appended = applyEdits(none, addTrustedImageEdits(none, 'b/*'));
   assert.deepEqual(parsePolicyFile(appended).policy, { rules: { 'mutable-tag': 'error' }, trustedImages: ['b/*'] });
 });
 
 test('image-inputs in the config extend the built-in table of actions that take images', () => {
-  const config = yaml('image-inputs:', '  - action: my-org/run-in-container', '    input: image', '    platform-input: docker-options', '  - action: not-a-repo', '    input: x');
+  const config = yaml(
+    'image-inputs:',
+    '  - action: my-org/run-in-container',
+    '    input: image',
+    '    platform-input: docker-options',
+    '  - action: not-a-repo',
+    '    input: x',
+  );
   const parsed = parsePolicyFile(config);
-  assert.deepEqual(parsed.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', optionsInput: 'docker-options' }]);
-  assert.deepEqual(parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]), [[5, "image-inputs[2].action: 'not-a-repo' is not owner/repo of the action (no path, no @ref)"]]);
+  assert.deepEqual(parsed.policy.imageInputs, [
+    { action: 'my-org/run-in-container', input: 'image', optionsInput: 'docker-options' },
+  ]);
+  assert.deepEqual(
+    parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]),
+    [[5, "image-inputs[2].action: 'not-a-repo' is not owner/repo of the action (no path, no @ref)"]],
+  );
   const workflow = yaml(
     'on: push',
     'jobs:',
@@ -95,5 +148,8 @@ test('image-inputs in the config extend the built-in table of actions that take 
   );
   assert.deepEqual(check(workflow).images, [], 'unknown to the built-in table');
   const found = check(workflow, { policy: mergePolicies(parsed.policy) }).images;
-  assert.deepEqual(found.map((i) => [i.text, i.source, i.platform, lineOf(workflow, i.span.start)]), [['someone/builder:1', 'action-input', 'linux/riscv64', 8]]);
+  assert.deepEqual(
+    found.map((i) => [i.text, i.source, i.platform, lineOf(workflow, i.span.start)]),
+    [['someone/builder:1', 'action-input', 'linux/riscv64', 8]],
+  );
 });

@@ -8,7 +8,12 @@ import { test } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { parsePolicyFile } from '../../server/src/engine';
-import { annotationKeywords, policySchema, understoodKeywords, type SchemaNode } from '../../server/src/engine/policySchema';
+import {
+  annotationKeywords,
+  policySchema,
+  understoodKeywords,
+  type SchemaNode,
+} from '../../server/src/engine/policySchema';
 import { allRules } from '../../server/src/rules';
 import { lineOf, projectRoot } from './support/engine';
 
@@ -44,9 +49,16 @@ test('the schema is valid draft-07, and uses only keywords the checker applies',
 
 test("the schema's rules are exactly the rules there are, and the same as the editor settings'", () => {
   const rules = (policySchema.properties?.rules?.properties ?? {}) as Record<string, SchemaNode>;
-  assert.deepEqual(Object.keys(rules).sort(), allRules.map((r) => r.id).sort(), 'add the rule to schemas/workflow-provenance.schema.json');
+  assert.deepEqual(
+    Object.keys(rules).sort(),
+    allRules.map((r) => r.id).sort(),
+    'add the rule to schemas/workflow-provenance.schema.json',
+  );
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  assert.deepEqual(Object.keys(manifest.contributes.configuration.properties['workflowProvenance.rules'].properties).sort(), Object.keys(rules).sort());
+  assert.deepEqual(
+    Object.keys(manifest.contributes.configuration.properties['workflowProvenance.rules'].properties).sort(),
+    Object.keys(rules).sort(),
+  );
 });
 
 test('the extension contributes the schema to YAML language support, and packages it', () => {
@@ -60,13 +72,24 @@ test('the extension contributes the schema to YAML language support, and package
 
 const documented = [
   // Every key and value the README documents.
-  ['README', (() => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration and suppression'));
-    return /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  })()],
-  ['examples', existsSync(join(root, 'examples/.github/workflow-provenance.yml')) ? readFileSync(join(root, 'examples/.github/workflow-provenance.yml'), 'utf8') : ''],
-  ['every severity', `rules:\n${allRules.map((r, i) => `  ${r.id}: ${['error', 'warning', 'info', 'off'][i % 4]}`).join('\n')}\n`],
+  [
+    'README',
+    (() => {
+      const readme = readFileSync(join(root, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('## Configuration and suppression'));
+      return /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    })(),
+  ],
+  [
+    'examples',
+    existsSync(join(root, 'examples/.github/workflow-provenance.yml'))
+      ? readFileSync(join(root, 'examples/.github/workflow-provenance.yml'), 'utf8')
+      : '',
+  ],
+  [
+    'every severity',
+    `rules:\n${allRules.map((r, i) => `  ${r.id}: ${['error', 'warning', 'info', 'off'][i % 4]}`).join('\n')}\n`,
+  ],
   ['empty keys', 'trusted-images:\ntrusted-actions:\nrules:\nignore:\nimage-inputs:\n'],
   ['an empty file', '# nothing yet\n'],
 ] as const;
@@ -82,15 +105,49 @@ for (const [name, text] of documented) {
 
 test('the README example sets every key the schema knows', () => {
   const r = judge(documented[0][1]);
-  assert.deepEqual(Object.keys(r.policy).sort(), ['ignore', 'imageInputs', 'ownerAliases', 'requireProvenance', 'rules', 'trustedActions', 'trustedImages']);
-  assert.deepEqual(r.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', optionsInput: 'docker-options' }]);
+  assert.deepEqual(Object.keys(r.policy).sort(), [
+    'ignore',
+    'imageInputs',
+    'ownerAliases',
+    'requireProvenance',
+    'rules',
+    'trustedActions',
+    'trustedImages',
+  ]);
+  assert.deepEqual(r.policy.imageInputs, [
+    { action: 'my-org/run-in-container', input: 'image', optionsInput: 'docker-options' },
+  ]);
 });
 
 const typos: Array<[string, string, number, number, RegExp]> = [
-  ['a key', 'trusted-image:\n  - ghcr.io/my-org/*\n', 1, 1, /unknown key 'trusted-image' \(did you mean 'trusted-images'\?\)/],
-  ['a rule', 'rules:\n  mutable-tags: error\n', 2, 3, /unknown key 'mutable-tags' in rules \(did you mean 'mutable-tag'\?\)/],
-  ['a severity', 'rules:\n  mutable-tag: warnig\n', 2, 16, /rules\.mutable-tag: 'warnig' is not one of error, warning, info, off/],
-  ['an image-inputs field', 'image-inputs:\n  - action: my-org/run\n    imput: image\n', 3, 5, /unknown key 'imput' in image-inputs\[1\] \(did you mean 'input'\?\)/],
+  [
+    'a key',
+    'trusted-image:\n  - ghcr.io/my-org/*\n',
+    1,
+    1,
+    /unknown key 'trusted-image' \(did you mean 'trusted-images'\?\)/,
+  ],
+  [
+    'a rule',
+    'rules:\n  mutable-tags: error\n',
+    2,
+    3,
+    /unknown key 'mutable-tags' in rules \(did you mean 'mutable-tag'\?\)/,
+  ],
+  [
+    'a severity',
+    'rules:\n  mutable-tag: warnig\n',
+    2,
+    16,
+    /rules\.mutable-tag: 'warnig' is not one of error, warning, info, off/,
+  ],
+  [
+    'an image-inputs field',
+    'image-inputs:\n  - action: my-org/run\n    imput: image\n',
+    3,
+    5,
+    /unknown key 'imput' in image-inputs\[1\] \(did you mean 'input'\?\)/,
+  ],
   ['a list written as a string', 'ignore: localhost:5000/**\n', 1, 9, /ignore must be a list/],
 ];
 
@@ -107,8 +164,13 @@ for (const [name, text, line, column, message] of typos) {
 }
 
 test('the rest of a policy with a mistake still applies', () => {
-  const r = judge('trusted-images:\n  - ghcr.io/a/*\n  - 42\n  - ghcr.io/b/*\nrules:\n  mutable-tag: loud\n  unpinned-image: off\n');
+  const r = judge(
+    'trusted-images:\n  - ghcr.io/a/*\n  - 42\n  - ghcr.io/b/*\nrules:\n  mutable-tag: loud\n  unpinned-image: off\n',
+  );
   assert.deepEqual(r.policy.trustedImages, ['ghcr.io/a/*', 'ghcr.io/b/*']);
   assert.deepEqual(r.policy.rules, { 'unpinned-image': 'off' });
-  assert.deepEqual(r.problems.map((p) => p.message), ['trusted-images[2] must be a string', "rules.mutable-tag: 'loud' is not one of error, warning, info, off"]);
+  assert.deepEqual(
+    r.problems.map((p) => p.message),
+    ['trusted-images[2] must be a string', "rules.mutable-tag: 'loud' is not one of error, warning, info, off"],
+  );
 });

@@ -30,12 +30,22 @@ test('a machine with only node gets one message naming every missing package and
   }
   const install = r.stderr.match(/^ {2}sudo apt-get install -y --no-install-recommends (.+)$/m);
   assert.ok(install, r.stderr);
-  assert.deepEqual(install[1].split(' ').sort(), ['chromium', 'docker-registry', 'git', 'neovim', 'openssl', 'pre-commit']);
+  assert.deepEqual(install[1].split(' ').sort(), [
+    'chromium',
+    'docker-registry',
+    'git',
+    'neovim',
+    'openssl',
+    'pre-commit',
+  ]);
   assert.match(r.stderr, /bash \.ci\/run/);
 });
 
 test('chromium is looked for where CHROMIUM_PATH says', () => {
-  const r = spawnSync(process.execPath, [script, '--json'], { env: { ...process.env, CHROMIUM_PATH: process.execPath }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script, '--json'], {
+    env: { ...process.env, CHROMIUM_PATH: process.execPath },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   const { missing } = JSON.parse(r.stdout) as { missing: string[] };
   // Whatever this machine lacks, chromium is not among it: the path given was honoured.

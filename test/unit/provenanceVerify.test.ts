@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import publicBundle from '../fixtures/sigstore-public/bundle.sigstore.json';
 import { verifyImageBundle, type EvidenceCheck } from '../../server/src/online/verify/imageBundle';
 import { cosignLayerToBundle } from '../../server/src/online/verify/cosign';
-import { instanceFromTrustedRoot, publicGoodInstance, type SigstoreInstance } from '../../server/src/online/verify/trustRoot';
+import {
+  instanceFromTrustedRoot,
+  publicGoodInstance,
+  type SigstoreInstance,
+} from '../../server/src/online/verify/trustRoot';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
 import { missingTools } from '../servers/registry';
 
@@ -25,7 +29,11 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
   before(() => {
     sigstore = new TestSigstore();
     // The test instance has no certificate-transparency log, as a private Fulcio may not.
-    instance = instanceFromTrustedRoot('Test Sigstore', sigstore.trustedRoot(), { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 });
+    instance = instanceFromTrustedRoot('Test Sigstore', sigstore.trustedRoot(), {
+      tlogThreshold: 1,
+      ctlogThreshold: 0,
+      timestampThreshold: 1,
+    });
   });
   after(() => sigstore?.dispose());
 
@@ -55,7 +63,10 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
   });
 
   test("a statement about another image's digest is rejected, though its signature is good", () => {
-    rejected(verifyImageBundle({ json: sigstore.attestation([OTHER]).json }, IMAGE, [instance]), /about sha256:b2b2b2b2b2b2…, not this image \(sha256:a1a1a1a1a1a1…\)/);
+    rejected(
+      verifyImageBundle({ json: sigstore.attestation([OTHER]).json }, IMAGE, [instance]),
+      /about sha256:b2b2b2b2b2b2…, not this image \(sha256:a1a1a1a1a1a1…\)/,
+    );
     const sig = sigstore.cosignSignature(OTHER);
     const input = cosignLayerToBundle('sig', sig.annotations, sig.payload);
     assert.ok(!('reason' in input));
@@ -68,7 +79,10 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
     sig[sig.length - 3] ^= 0x01;
     bundle.json.dsseEnvelope.signatures[0].sig = sig.toString('base64');
     // The log entry still names the original signature, so the log check is what catches it first.
-    rejected(verifyImageBundle({ json: bundle.json }, IMAGE, [instance]), /transparency-log entry is for another signature|signature does not match/);
+    rejected(
+      verifyImageBundle({ json: bundle.json }, IMAGE, [instance]),
+      /transparency-log entry is for another signature|signature does not match/,
+    );
   });
 
   test('a tampered statement is rejected', () => {
@@ -76,12 +90,18 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
     const statement = JSON.parse(Buffer.from(bundle.json.dsseEnvelope.payload, 'base64').toString());
     statement.predicateType = 'https://example.test/forged';
     bundle.json.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
-    rejected(verifyImageBundle({ json: bundle.json }, IMAGE, [instance]), /transparency-log entry is for another signature or content|signature does not match/);
+    rejected(
+      verifyImageBundle({ json: bundle.json }, IMAGE, [instance]),
+      /transparency-log entry is for another signature or content|signature does not match/,
+    );
   });
 
   test('a certificate from another CA is rejected', () => {
     const bundle = sigstore.attestation([IMAGE], { leaf: sigstore.leaf(RELEASE_IDENTITY, 'Another CA') });
-    rejected(verifyImageBundle({ json: bundle.json }, IMAGE, [instance]), /does not chain to the Test Sigstore trust root/);
+    rejected(
+      verifyImageBundle({ json: bundle.json }, IMAGE, [instance]),
+      /does not chain to the Test Sigstore trust root/,
+    );
   });
 
   test("a certificate from GitHub's own instance, whose root is not at hand, cannot be verified offline (not 'unverified')", () => {
@@ -95,7 +115,10 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
     const later = Math.floor(Date.now() / 1000) + 3 * 24 * 3600;
     const earlier = Math.floor(Date.now() / 1000) - 3 * 3600;
     for (const integratedTime of [later, earlier]) {
-      rejected(verifyImageBundle({ json: sigstore.attestation([IMAGE], { integratedTime }).json }, IMAGE, [instance]), /not valid when the signature was logged \(expired or not yet valid\)/);
+      rejected(
+        verifyImageBundle({ json: sigstore.attestation([IMAGE], { integratedTime }).json }, IMAGE, [instance]),
+        /not valid when the signature was logged \(expired or not yet valid\)/,
+      );
     }
   });
 
@@ -104,7 +127,10 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
     const other = sigstore.attestation([IMAGE]);
     // A genuine, correctly signed log entry, but for another signature.
     good.json.verificationMaterial.tlogEntries = [other.entry];
-    rejected(verifyImageBundle({ json: good.json }, IMAGE, [instance]), /transparency-log entry is for another signature or content/);
+    rejected(
+      verifyImageBundle({ json: good.json }, IMAGE, [instance]),
+      /transparency-log entry is for another signature or content/,
+    );
   });
 
   test('a log entry whose signed timestamp was not made by the log is rejected', () => {
@@ -127,10 +153,16 @@ describe('provenance: Sigstore bundles verified against a test root', { skip }, 
     const keyOnly = { ...sig.annotations };
     delete keyOnly['dev.sigstore.cosign/certificate'];
     delete keyOnly['dev.sigstore.cosign/chain'];
-    assert.match((cosignLayerToBundle('sig', keyOnly, sig.payload) as { reason: string }).reason, /signed with a key, not a keyless certificate/);
+    assert.match(
+      (cosignLayerToBundle('sig', keyOnly, sig.payload) as { reason: string }).reason,
+      /signed with a key, not a keyless certificate/,
+    );
     const unlogged = { ...sig.annotations };
     delete unlogged['dev.sigstore.cosign/bundle'];
-    assert.match((cosignLayerToBundle('sig', unlogged, sig.payload) as { reason: string }).reason, /not recorded in a transparency log/);
+    assert.match(
+      (cosignLayerToBundle('sig', unlogged, sig.payload) as { reason: string }).reason,
+      /not recorded in a transparency log/,
+    );
   });
 });
 
@@ -144,6 +176,9 @@ describe('provenance: a real public-good bundle, offline', () => {
     // And any tampering is caught by the same real path.
     const tampered = JSON.parse(JSON.stringify(json));
     tampered.dsseEnvelope.payload = Buffer.from('goodbye, world!').toString('base64');
-    rejected(verifyImageBundle({ json: tampered }, IMAGE, [publicGoodInstance()]), /another signature or content|signature does not match/);
+    rejected(
+      verifyImageBundle({ json: tampered }, IMAGE, [publicGoodInstance()]),
+      /another signature or content|signature does not match/,
+    );
   });
 });

@@ -10,7 +10,15 @@ import { check, ready, yaml } from './support/engine';
 before(ready);
 
 function job(container: string): string {
-  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', `    container: ${container}`, '    steps:', '      - run: echo hi');
+  return yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    `    container: ${container}`,
+    '    steps:',
+    '      - run: echo hi',
+  );
 }
 
 function publisherFindings(text: string, options: Parameters<typeof check>[1] = {}): string[] {
@@ -70,7 +78,10 @@ for (const [image, rule] of personal) {
 test("the repository's own organisation under another spelling: dashes, dots and underscores ignored", () => {
   for (const image of ['myorg/tool:1', 'ghcr.io/my.org/tool:1', 'quay.io/my_org/tool:1', 'my-org/tool:1']) {
     assert.deepEqual(publisherFindings(job(image), { repositoryOwner: 'my-org' }), [], image);
-    assert.match(describeImage(check(job(image)).images[0], { repositoryOwner: 'my-org' }).reason, /repository's own namespace/);
+    assert.match(
+      describeImage(check(job(image)).images[0], { repositoryOwner: 'my-org' }).reason,
+      /repository's own namespace/,
+    );
   }
   // A longer or different name is someone else; so is the same name on a registry nobody owns by name.
   for (const image of ['myorgx/tool:1', 'ghcr.io/my-orgs/tool:1', 'registry.example.com/myorg/tool:1']) {
@@ -87,8 +98,17 @@ test('owner-aliases in the policy: a bare name on the owner registries, registry
   assert.deepEqual(publisherFindings(job('quay.io/myorg-oss/tool:1'), options), []);
   assert.deepEqual(publisherFindings(job('ghcr.io/myorg-oss/tool:1'), options), ['untrusted-image']);
   // Aliases name owners, so they also make the owner's actions the repository's own.
-  const action = check(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: myorgdev/act@v1'), options).actions[0];
-  assert.equal(describeAction(action, { repositoryOwner: 'my-org', policy: { ...emptyPolicy(), ownerAliases: policy.ownerAliases ?? [] } }).standing, 'trusted');
+  const action = check(
+    yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: myorgdev/act@v1'),
+    options,
+  ).actions[0];
+  assert.equal(
+    describeAction(action, {
+      repositoryOwner: 'my-org',
+      policy: { ...emptyPolicy(), ownerAliases: policy.ownerAliases ?? [] },
+    }).standing,
+    'trusted',
+  );
 });
 
 test('owner-aliases: a wildcard or a path is a mistake reported in the file', () => {
@@ -99,7 +119,15 @@ test('owner-aliases: a wildcard or a path is a mistake reported in the file', ()
 });
 
 function emptyPolicy() {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [], requireProvenance: [] };
+  return {
+    trustedImages: [],
+    trustedActions: [],
+    rules: {},
+    ignore: [],
+    imageInputs: [],
+    ownerAliases: [],
+    requireProvenance: [],
+  };
 }
 
 function resolvedWith(image: string, facts: Partial<ResolvedFacts>): AnalyzeOptions['resolved'] {
@@ -112,28 +140,72 @@ test("online: the image's org.opencontainers.image.source label pointing at the 
   const image = 'builders/tool:1';
   const parsed = check(job(image)).images[0].parsed;
   assert.ok(parsed);
-  const fact = (source: string) => ({ images: new Map([[parsed.canonical, { digest: `sha256:${'a'.repeat(64)}`, platforms: [], fetchedAt: '2026-12-01T00:00:00Z', sourceRepository: source }]]), actions: new Map() });
-  assert.deepEqual(publisherFindings(job(image), { repositoryOwner: 'my-org', resolved: fact('https://github.com/my-org/tools') }), []);
-  assert.deepEqual(publisherFindings(job(image), { repositoryOwner: 'my-org', resolved: fact('https://github.com/someone-else/tools') }), ['untrusted-image']);
+  const fact = (source: string) => ({
+    images: new Map([
+      [
+        parsed.canonical,
+        {
+          digest: `sha256:${'a'.repeat(64)}`,
+          platforms: [],
+          fetchedAt: '2026-12-01T00:00:00Z',
+          sourceRepository: source,
+        },
+      ],
+    ]),
+    actions: new Map(),
+  });
+  assert.deepEqual(
+    publisherFindings(job(image), { repositoryOwner: 'my-org', resolved: fact('https://github.com/my-org/tools') }),
+    [],
+  );
+  assert.deepEqual(
+    publisherFindings(job(image), {
+      repositoryOwner: 'my-org',
+      resolved: fact('https://github.com/someone-else/tools'),
+    }),
+    ['untrusted-image'],
+  );
   // Without a known owner the label proves nothing.
-  assert.deepEqual(publisherFindings(job(image), { resolved: fact('https://github.com/my-org/tools') }), ['untrusted-image']);
+  assert.deepEqual(publisherFindings(job(image), { resolved: fact('https://github.com/my-org/tools') }), [
+    'untrusted-image',
+  ]);
 });
 
 test("online: Docker Hub's badge on the namespace makes it a vouched-for publisher; no badge leaves the warning", () => {
   const image = 'acmecorp/agent:3';
   const badge = resolvedWith(image, {
-    publishers: new Map([['acmecorp', { namespace: 'acmecorp', badge: 'verified_publisher' as const, name: 'Acme Corp', fetchedAt: '2026-12-01T00:00:00Z' }]]),
+    publishers: new Map([
+      [
+        'acmecorp',
+        {
+          namespace: 'acmecorp',
+          badge: 'verified_publisher' as const,
+          name: 'Acme Corp',
+          fetchedAt: '2026-12-01T00:00:00Z',
+        },
+      ],
+    ]),
   });
   assert.deepEqual(publisherFindings(job(image), { resolved: badge }), []);
   const provenance = describeImage(check(job(image)).images[0], { resolved: badge });
   assert.equal(provenance.standing, 'verified-publisher');
   assert.match(provenance.reason, /Acme Corp: Docker Verified Publisher/);
-  const none = resolvedWith(image, { publishers: new Map([['acmecorp', { namespace: 'acmecorp', fetchedAt: '2026-12-01T00:00:00Z' }]]) });
+  const none = resolvedWith(image, {
+    publishers: new Map([['acmecorp', { namespace: 'acmecorp', fetchedAt: '2026-12-01T00:00:00Z' }]]),
+  });
   assert.deepEqual(publisherFindings(job(image), { resolved: none }), ['untrusted-image']);
 });
 
 function qemuStep(withLine?: string): string {
-  return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: docker/setup-qemu-action@v3', ...(withLine ? ['        with:', `          ${withLine}`] : []));
+  return yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: docker/setup-qemu-action@v3',
+    ...(withLine ? ['        with:', `          ${withLine}`] : []),
+  );
 }
 
 test("the default image of a trusted action is vouched for by the action's publisher, any tag of it", () => {
@@ -158,7 +230,10 @@ test('the hover says who vouches, and where that is written', () => {
   assert.ok(target);
   const md = hoverMarkdown(target, analysis, undefined);
   assert.match(md, /\*\*Vouched-for publisher\*\*/);
-  assert.match(md, /\*\*Who vouches:\*\* Bitnami \(Broadcom\), Docker Verified Publisher \(source: \[https:\/\/hub\.docker\.com\/u\/bitnami\]/);
+  assert.match(
+    md,
+    /\*\*Who vouches:\*\* Bitnami \(Broadcom\), Docker Verified Publisher \(source: \[https:\/\/hub\.docker\.com\/u\/bitnami\]/,
+  );
 });
 
 const copies: Array<[string, string[]]> = [

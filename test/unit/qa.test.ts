@@ -20,17 +20,30 @@ after(() => {
 /** Parses and resolves aliases, as GitHub does: an alias to a deleted anchor is an error. */
 function toJS(text: string): Record<string, unknown> {
   const doc = parseDocument(text);
-  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+  );
   return doc.toJS() as Record<string, unknown>;
 }
 
 /** Evaluates a step's `if:` the way the runner does, for one matrix combination. */
 function conditionHolds(condition: string, matrix: Record<string, string | number | boolean>): boolean {
-  const inner = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+  const inner = condition
+    .trim()
+    .replace(/^\$\{\{([\s\S]*)\}\}$/, '$1')
+    .trim();
   const ctx = new data.Dictionary();
   const m = new data.Dictionary();
   for (const [k, v] of Object.entries(matrix)) {
-    m.add(k, typeof v === 'boolean' ? new data.BooleanData(v) : typeof v === 'number' ? new data.NumberData(v) : new data.StringData(v));
+    m.add(
+      k,
+      typeof v === 'boolean'
+        ? new data.BooleanData(v)
+        : typeof v === 'number'
+          ? new data.NumberData(v)
+          : new data.StringData(v),
+    );
   }
   ctx.add('matrix', m);
   const expr = new Parser(new Lexer(inner).lex().tokens, ['matrix'], []).parse();
@@ -63,9 +76,21 @@ test('remove-job keeps anchors that other jobs still alias', () => {
   }
   assert.equal(removal, undefined);
   // The same for a step holding an anchor another step aliases.
-  const steps = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - &s {run: docker run someone/tool:1}', '      - *s', '      - run: echo');
+  const steps = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - &s {run: docker run someone/tool:1}',
+    '      - *s',
+    '      - run: echo',
+  );
   const g = only(check(steps).findings, 'untrusted-image')[0];
-  assert.equal(g.fixes.find((x) => x.kind === 'remove-step'), undefined);
+  assert.equal(
+    g.fixes.find((x) => x.kind === 'remove-step'),
+    undefined,
+  );
 });
 
 test('remove-matrix-entry for a number inside an object axis removes that object, not a number of another axis', () => {
@@ -85,7 +110,9 @@ test('remove-matrix-entry for a number inside an object axis removes that object
   );
   const f = only(check(text).findings, 'untrusted-image').find((x) => x.message.startsWith('someone/y:2 '));
   assert.ok(f, 'someone/y:2 is reported');
-  const js = toJS(applyFix(text, f, 'remove-matrix-entry')) as { jobs: { a: { strategy: { matrix: { plat: unknown[]; ver: unknown[] } } } } };
+  const js = toJS(applyFix(text, f, 'remove-matrix-entry')) as {
+    jobs: { a: { strategy: { matrix: { plat: unknown[]; ver: unknown[] } } } };
+  };
   assert.deepEqual(js.jobs.a.strategy.matrix, { plat: [{ name: 'one', tag: 1 }], ver: [1, 3] });
 });
 
@@ -128,7 +155,8 @@ test('skip-step for a boolean axis really skips the entry (true is not the strin
   );
   const f = only(check(text).findings, 'untrusted-image').find((x) => x.message.startsWith('someone/x:true '));
   assert.ok(f, 'someone/x:true is reported');
-  const step = (toJS(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a.steps[0];
+  const step = (toJS(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a
+    .steps[0];
   assert.ok(step.if, 'an if: was added');
   assert.equal(conditionHolds(step.if, { arm: true }), false, 'skipped when arm is true');
   assert.equal(conditionHolds(step.if, { arm: false }), true, 'kept when arm is false');
@@ -159,7 +187,10 @@ test('a folder with a symlink loop yields each workflow once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wp-qa-'));
   scratch.push(dir);
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-  writeFileSync(join(dir, '.github/workflows/ci.yml'), yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:1', '    steps: [{run: x}]'));
+  writeFileSync(
+    join(dir, '.github/workflows/ci.yml'),
+    yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    container: someone/tool:1', '    steps: [{run: x}]'),
+  );
   // A link back to the root, as some monorepos and package managers leave behind.
   symlinkSync('..', join(dir, '.github/back'));
   const files = (await findWorkflowFiles(dir)).files;
@@ -188,5 +219,8 @@ test('--platform with an architecture alone means linux/<arch>, as docker reads 
     '      - run: docker run --platform amd64 alpine:3.20 true',
   );
   // alpine:3.20 publishes linux/amd64 and linux/arm64/v8: nothing here is unsupported.
-  assert.deepEqual(only(check(text).findings, 'unsupported-platform').map((f) => f.message), []);
+  assert.deepEqual(
+    only(check(text).findings, 'unsupported-platform').map((f) => f.message),
+    [],
+  );
 });

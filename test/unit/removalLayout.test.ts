@@ -8,10 +8,24 @@ import { applyFix, check, lineOf, oneJob, only, ready, reparses, yaml } from './
 
 before(ready);
 
-const job = (id: string, image: string): string[] => [`  ${id}:`, '    runs-on: ubuntu-latest', `    container: ${image}`, '    steps:', '      - run: make'];
+const job = (id: string, image: string): string[] => [
+  `  ${id}:`,
+  '    runs-on: ubuntu-latest',
+  `    container: ${image}`,
+  '    steps:',
+  '      - run: make',
+];
 
 test('remove-job between two blank lines takes one of them with it', () => {
-  const text = yaml('on: push', 'jobs:', ...job('a', 'debian:12'), '', ...job('b', 'ghcr.io/someone/debian:12'), '', ...job('c', 'debian:12'));
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    ...job('a', 'debian:12'),
+    '',
+    ...job('b', 'ghcr.io/someone/debian:12'),
+    '',
+    ...job('c', 'debian:12'),
+  );
   const fixed = applyFix(text, only(check(text).findings, 'community-image')[0], 'remove-job');
   assert.equal(fixed, yaml('on: push', 'jobs:', ...job('a', 'debian:12'), '', ...job('c', 'debian:12')));
   assert.deepEqual(Object.keys(reparses(fixed).jobs as object), ['a', 'c']);
@@ -32,7 +46,13 @@ test('remove-job of the last job leaves no blank line at the end', () => {
 });
 
 test('remove-job in a file without blank lines removes the block alone', () => {
-  const text = yaml('on: push', 'jobs:', ...job('a', 'debian:12'), ...job('b', 'ghcr.io/someone/debian:12'), ...job('c', 'debian:12'));
+  const text = yaml(
+    'on: push',
+    'jobs:',
+    ...job('a', 'debian:12'),
+    ...job('b', 'ghcr.io/someone/debian:12'),
+    ...job('c', 'debian:12'),
+  );
   const fixed = applyFix(text, only(check(text).findings, 'community-image')[0], 'remove-job');
   assert.equal(fixed, yaml('on: push', 'jobs:', ...job('a', 'debian:12'), ...job('c', 'debian:12')));
 });
@@ -53,7 +73,7 @@ test('remove-step between blank-separated steps keeps one blank line between the
   reparses(fixed);
 });
 
-test('remove-job on the LoongArch image gives exactly the maintainers\' revert (uv 6876716f): the job block and nothing else', (t) => {
+test("remove-job on the LoongArch image gives exactly the maintainers' revert (uv 6876716f): the job block and nothing else", (t) => {
   if (!existsSync(loongArchWorkflow)) {
     t.skip('skipped: no ../shared/corpus');
     return;

@@ -19,15 +19,20 @@ const restricted = new Set(manifest.capabilities.untrustedWorkspaces.restrictedC
 
 /** Settings a workspace may set in Restricted Mode, and why that is harmless. */
 const unrestricted: Record<string, string> = {
-  'workflowProvenance.trace.server': 'logs the protocol to the local output channel; changes no finding and sends nothing',
+  'workflowProvenance.trace.server':
+    'logs the protocol to the local output channel; changes no finding and sends nothing',
 };
 
 test('every contributed setting is restricted in untrusted workspaces, or listed here with the reason it is harmless', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   const open = contributed.filter((k) => !restricted.has(k) && !(k in unrestricted));
   assert.deepEqual(open, [], 'a workspace could set these in Restricted Mode');
-  for (const k of restricted) assert.ok(contributed.includes(k), `${k} is restricted but not contributed (a typo restricts nothing)`);
-  assert.ok(restricted.has('workflowProvenance.enable'), 'a repository must not switch the checks off before it is trusted');
+  for (const k of restricted)
+    assert.ok(contributed.includes(k), `${k} is restricted but not contributed (a typo restricts nothing)`);
+  assert.ok(
+    restricted.has('workflowProvenance.enable'),
+    'a repository must not switch the checks off before it is trusted',
+  );
 });
 
 test('every setting the language server reads is a contributed, restricted setting', () => {

@@ -37,7 +37,50 @@ function hash(s: string): number {
 
 // Characters that mean something to YAML, to expressions or to the shell, plus text that breaks naive
 // offset arithmetic: tabs, NUL, CR, astral characters and lone surrogates.
-const insertions = ['{', '}', '[', ']', '"', "'", ':', ': ', '- ', '-', '#', ' #', '&a ', '*a', '&', '*', '|', '>', '|-\n', '${{', '}}', '${{ matrix.x }}', '\t', '\0', '\r', '\n', '\r\n', ' ', '😀', '\ud800', '\udfff', '\\', '<<: *a', '? ', '---\n', '...\n', '%YAML 1.2\n', '!!str ', 'docker run ', '@sha256:', '--platform=linux/arm64 ', 'ghcr.io/x/y:z'];
+const insertions = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '#',
+  ' #',
+  '&a ',
+  '*a',
+  '&',
+  '*',
+  '|',
+  '>',
+  '|-\n',
+  '${{',
+  '}}',
+  '${{ matrix.x }}',
+  '\t',
+  '\0',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '😀',
+  '\ud800',
+  '\udfff',
+  '\\',
+  '<<: *a',
+  '? ',
+  '---\n',
+  '...\n',
+  '%YAML 1.2\n',
+  '!!str ',
+  'docker run ',
+  '@sha256:',
+  '--platform=linux/arm64 ',
+  'ghcr.io/x/y:z',
+];
 
 interface Mutant {
   text: string;
@@ -88,7 +131,10 @@ function probe(text: string): { problem?: string; broken: boolean } {
   try {
     analysis = analyze(text, { path: '.github/workflows/fuzz.yml' });
   } catch (error) {
-    return { problem: `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, broken: false };
+    return {
+      problem: `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      broken: false,
+    };
   }
   const problems = rangeProblems(analysis, text.length);
   for (const f of analysis.findings) {
@@ -100,12 +146,17 @@ function probe(text: string): { problem?: string; broken: boolean } {
       }
     }
   }
-  return { problem: problems.length > 0 ? problems.slice(0, 5).join('; ') : undefined, broken: analysis.syntaxErrors.length > 0 };
+  return {
+    problem: problems.length > 0 ? problems.slice(0, 5).join('; ') : undefined,
+    broken: analysis.syntaxErrors.length > 0,
+  };
 }
 
 const corpus = corpusFiles();
 
-test('fuzz: mutated corpus files never throw and every range stays inside the document', { skip: corpusAbsent }, (t) => {
+test('fuzz: mutated corpus files never throw and every range stays inside the document', {
+  skip: corpusAbsent,
+}, (t) => {
   const files = corpus ?? [];
   const perFile = Math.ceil(mutantTotal / files.length);
   const failures: string[] = [];
@@ -124,11 +175,15 @@ test('fuzz: mutated corpus files never throw and every range stays inside the do
       if (failures.length < 8) {
         const saved = join(tmpdir(), `workflow-provenance-fuzz-${seed}-${i}.yml`);
         writeFileSync(saved, mutant.text);
-        failures.push(`${file.name} seed=${seed} mutant #${i} (${mutant.steps.join(', ')}; saved as ${saved}): ${problem}`);
+        failures.push(
+          `${file.name} seed=${seed} mutant #${i} (${mutant.steps.join(', ')}; saved as ${saved}): ${problem}`,
+        );
       }
     }
   }
-  t.diagnostic(`${ran} mutants of ${files.length} files (${withSyntaxErrors} with YAML errors) in ${Math.round(performance.now() - started)} ms, base seed ${baseSeed}`);
+  t.diagnostic(
+    `${ran} mutants of ${files.length} files (${withSyntaxErrors} with YAML errors) in ${Math.round(performance.now() - started)} ms, base seed ${baseSeed}`,
+  );
   assert.deepEqual(failures, [], `base seed ${baseSeed}`);
 });
 
@@ -152,10 +207,21 @@ function timed(t: { diagnostic(message: string): void }, label: string, text: st
 
 test('a billion-laughs chain of aliases in jobs, matrix, steps and with returns', (t) => {
   const levels = 12;
-  const lines = ['on: push', 'x-laughs:', '  l0: &l0 ["debian:12", "ghcr.io/loong64/debian:trixie", "lol"]', '  m0: &m0 { image: "someuser/tool:1", base_image: "alpine" }'];
+  const lines = [
+    'on: push',
+    'x-laughs:',
+    '  l0: &l0 ["debian:12", "ghcr.io/loong64/debian:trixie", "lol"]',
+    '  m0: &m0 { image: "someuser/tool:1", base_image: "alpine" }',
+  ];
   for (let i = 1; i <= levels; i++) {
-    lines.push(`  l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
-    lines.push(`  m${i}: &m${i} { ${Array.from({ length: 10 }, (_, k) => `k${k}: *m${i - 1}`).join(', ')}, <<: *m${i - 1} }`);
+    lines.push(
+      `  l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
+    lines.push(
+      `  m${i}: &m${i} { ${Array.from({ length: 10 }, (_, k) => `k${k}: *m${i - 1}`).join(', ')}, <<: *m${i - 1} }`,
+    );
   }
   lines.push(
     '  step: &step',
@@ -195,8 +261,23 @@ test('a billion-laughs chain of aliases in jobs, matrix, steps and with returns'
 
 test('1,000 levels of nesting, flow and block, return', (t) => {
   const depth = 1000;
-  const head = ['on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    container: alpine:3.20', '    strategy:', '      matrix:'];
-  const flow = [...head, `        image: ${'['.repeat(depth)}"debian:12"${']'.repeat(depth)}`, `        deep: ${'{a: '.repeat(depth)}x${'}'.repeat(depth)}`, '    steps:', `      - uses: addnab/docker-run-action@v3`, `        with: ${'{image: '.repeat(depth)}alpine${'}'.repeat(depth)}`];
+  const head = [
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    container: alpine:3.20',
+    '    strategy:',
+    '      matrix:',
+  ];
+  const flow = [
+    ...head,
+    `        image: ${'['.repeat(depth)}"debian:12"${']'.repeat(depth)}`,
+    `        deep: ${'{a: '.repeat(depth)}x${'}'.repeat(depth)}`,
+    '    steps:',
+    `      - uses: addnab/docker-run-action@v3`,
+    `        with: ${'{image: '.repeat(depth)}alpine${'}'.repeat(depth)}`,
+  ];
   const flowResult = timed(t, 'flow nesting', flow.join('\n') + '\n');
   // The container line sits outside the nesting and must still be found.
   assert.ok(flowResult.images.some((i) => i.text === 'alpine:3.20'));
@@ -225,7 +306,9 @@ test('a 5 MB single-line scalar returns', (t) => {
   }
 });
 
-test('mid-typing: every prefix of the LoongArch workflow analyses, and line 854 is flagged once its consumer is typed', { skip: corpusAbsent }, (t) => {
+test('mid-typing: every prefix of the LoongArch workflow analyses, and line 854 is flagged once its consumer is typed', {
+  skip: corpusAbsent,
+}, (t) => {
   const full = readFileSync(loongArchWorkflow, 'utf8');
   const lines = new LineIndex(full);
   // The matrix value on line 854 is only known to be an image once a step passes it to run-on-arch's
@@ -248,11 +331,19 @@ test('mid-typing: every prefix of the LoongArch workflow analyses, and line 854 
     assert.deepEqual(rangeProblems(analysis, text.length), [], `cut at ${cut}`);
     if (cut < consumed) continue;
     const index = new LineIndex(text);
-    const at854 = analysis.findings.filter((f) => f.rule === 'community-image' && index.positionAt(f.span.start).line + 1 === 854);
-    assert.equal(at854.length, 1, `cut at ${cut} (line ${index.positionAt(cut).line + 1}): community-image findings on line 854`);
+    const at854 = analysis.findings.filter(
+      (f) => f.rule === 'community-image' && index.positionAt(f.span.start).line + 1 === 854,
+    );
+    assert.equal(
+      at854.length,
+      1,
+      `cut at ${cut} (line ${index.positionAt(cut).line + 1}): community-image findings on line 854`,
+    );
     assert.equal(text.slice(at854[0].span.start, at854[0].span.end), 'ghcr.io/loong64/debian:trixie');
     flagged++;
   }
-  t.diagnostic(`${cuts} prefixes in ${Math.round(performance.now() - started)} ms; ${flagged} past line 878, all flagging line 854`);
+  t.diagnostic(
+    `${cuts} prefixes in ${Math.round(performance.now() - started)} ms; ${flagged} past line 878, all flagging line 854`,
+  );
   assert.ok(flagged > 100);
 });

@@ -33,7 +33,11 @@ interface Result {
 }
 interface Sarif {
   runs: Array<{
-    tool: { driver: { rules: Array<{ id: string; properties: { tags: string[]; precision: string; 'security-severity': string } }> } };
+    tool: {
+      driver: {
+        rules: Array<{ id: string; properties: { tags: string[]; precision: string; 'security-severity': string } }>;
+      };
+    };
     invocations: Array<{ toolExecutionNotifications: Array<{ message: { text: string }; locations: Location[] }> }>;
     originalUriBaseIds: Record<string, { uri: string }>;
     results: Result[];
@@ -74,13 +78,28 @@ const twice = [
 test('the validator rejects what is not SARIF 2.1.0 (so a pass means something)', () => {
   assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] }), false);
   assert.equal(validate({ version: '2.0.0', runs: [] }), false);
-  assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }] }), false);
+  assert.equal(
+    validate({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }],
+    }),
+    false,
+  );
 });
 
 test('every uri is relative to the repository root with %SRCROOT%, whatever folder was passed and from wherever', () => {
-  const dir = workspace({ '.git/HEAD': 'x', 'sub/.github/workflows/release.yml': seedWorkflow, 'sub/.github/workflows/twice.yml': twice });
+  const dir = workspace({
+    '.git/HEAD': 'x',
+    'sub/.github/workflows/release.yml': seedWorkflow,
+    'sub/.github/workflows/twice.yml': twice,
+  });
   const expected = new Set(['sub/.github/workflows/release.yml', 'sub/.github/workflows/twice.yml']);
-  for (const [args, cwd] of [[['.'], dir], [['sub'], dir], [[join(dir, 'sub/.github')], '/'], [[join(dir, 'sub/.github/workflows/release.yml'), 'sub/.github/workflows/twice.yml'], dir]] as const) {
+  for (const [args, cwd] of [
+    [['.'], dir],
+    [['sub'], dir],
+    [[join(dir, 'sub/.github')], '/'],
+    [[join(dir, 'sub/.github/workflows/release.yml'), 'sub/.github/workflows/twice.yml'], dir],
+  ] as const) {
     const s = sarifOf([...args], cwd);
     assert.equal(s.runs[0].originalUriBaseIds['%SRCROOT%'].uri, `file://${dir}/`);
     const locations = artifactLocations(s);
@@ -103,20 +122,30 @@ test('rules carry security-severity, precision and the security tags; related lo
   const withRelated = s.runs[0].results.filter((r) => r.relatedLocations.length > 0);
   assert.ok(withRelated.length > 0, 'the examples have matrix findings with related locations');
   for (const r of withRelated) {
-    for (const l of r.relatedLocations) assert.ok(r.message.text.includes(`](${l.id})`), `${r.message.text} should link related location ${l.id}`);
+    for (const l of r.relatedLocations)
+      assert.ok(r.message.text.includes(`](${l.id})`), `${r.message.text} should link related location ${l.id}`);
   }
 });
 
 test('one fingerprint per finding: unique, and unchanged when lines move', () => {
-  const dir = workspace({ '.git/HEAD': 'x', '.github/workflows/twice.yml': twice, '.github/workflows/release.yml': seedWorkflow });
-  const prints = (s: Sarif) => s.runs[0].results.map((r) => {
-    assert.deepEqual(Object.keys(r.partialFingerprints), ['workflowProvenance/v1']);
-    return r.partialFingerprints['workflowProvenance/v1'];
+  const dir = workspace({
+    '.git/HEAD': 'x',
+    '.github/workflows/twice.yml': twice,
+    '.github/workflows/release.yml': seedWorkflow,
   });
+  const prints = (s: Sarif) =>
+    s.runs[0].results.map((r) => {
+      assert.deepEqual(Object.keys(r.partialFingerprints), ['workflowProvenance/v1']);
+      return r.partialFingerprints['workflowProvenance/v1'];
+    });
   const before = prints(sarifOf(['.'], dir));
   assert.equal(new Set(before).size, before.length, 'unique');
   assert.equal(before.length, 8, 'the same image three times still gives distinct findings');
-  const moved = workspace({ '.git/HEAD': 'x', '.github/workflows/twice.yml': `# a comment\n\n${twice}`, '.github/workflows/release.yml': seedWorkflow });
+  const moved = workspace({
+    '.git/HEAD': 'x',
+    '.github/workflows/twice.yml': `# a comment\n\n${twice}`,
+    '.github/workflows/release.yml': seedWorkflow,
+  });
   assert.deepEqual(prints(sarifOf(['.'], moved)).sort(), [...before].sort());
 });
 

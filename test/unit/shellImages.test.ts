@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
-import { findScriptImages, loadShellParser, shellParserReady, type ScriptScan } from '../../server/src/engine/shellImages';
+import {
+  findScriptImages,
+  loadShellParser,
+  shellParserReady,
+  type ScriptScan,
+} from '../../server/src/engine/shellImages';
 
 before(async () => {
   await loadShellParser();
@@ -74,7 +79,9 @@ test('options with values are skipped, boolean flags are not taken as values', (
 });
 
 test('--platform on the same command, in both spellings', () => {
-  const result = scan('docker run --platform=linux/arm64 arm64v8/alpine\ndocker pull --platform "linux/s390x" s390x/debian\ndocker run alpine');
+  const result = scan(
+    'docker run --platform=linux/arm64 arm64v8/alpine\ndocker pull --platform "linux/s390x" s390x/debian\ndocker run alpine',
+  );
   assert.deepEqual(
     result.images.map((image) => [image.text, image.platform]),
     [
@@ -83,19 +90,32 @@ test('--platform on the same command, in both spellings', () => {
       ['alpine', undefined],
     ],
   );
-  assert.equal(scan('arch=linux/riscv64\ndocker run --platform "$arch" riscv64/ubuntu').images[0].platform, 'linux/riscv64');
+  assert.equal(
+    scan('arch=linux/riscv64\ndocker run --platform "$arch" riscv64/ubuntu').images[0].platform,
+    'linux/riscv64',
+  );
 });
 
 test('quoted image words exclude their quotes', () => {
   const script = `docker run "alpine:3.12" sh\ndocker pull 'debian:bookworm'`;
   const result = scan(script);
-  assert.deepEqual(result.images.map((image) => image.text), ['alpine:3.12', 'debian:bookworm']);
+  assert.deepEqual(
+    result.images.map((image) => image.text),
+    ['alpine:3.12', 'debian:bookworm'],
+  );
   assert.equal(result.images[0].start, script.indexOf('alpine'));
   assert.equal(script[result.images[0].start - 1], '"');
 });
 
 test('a command continued over lines finds the image on its own line', () => {
-  const script = ['docker run \\', '  --volume "$PWD":/checkout:ro \\', '  --workdir /checkout \\', '  --tty \\', '  centos:7 \\', '  sh ./ci/run.sh'].join('\n');
+  const script = [
+    'docker run \\',
+    '  --volume "$PWD":/checkout:ro \\',
+    '  --workdir /checkout \\',
+    '  --tty \\',
+    '  centos:7 \\',
+    '  sh ./ci/run.sh',
+  ].join('\n');
   const [image] = scan(script).images;
   assert.equal(image.text, 'centos:7');
   assert.equal(image.start, script.indexOf('centos:7'));
@@ -123,13 +143,29 @@ test('sudo and other command wrappers', () => {
 });
 
 test('not an image: other subcommands, help, words of echo', () => {
-  const result = scan(['docker ps', 'docker run --help', 'echo docker run alpine', 'printf "%s" "docker pull x"', 'docker images', 'docker logs busybox'].join('\n'));
+  const result = scan(
+    [
+      'docker ps',
+      'docker run --help',
+      'echo docker run alpine',
+      'printf "%s" "docker pull x"',
+      'docker images',
+      'docker logs busybox',
+    ].join('\n'),
+  );
   assert.deepEqual(result.images, []);
   assert.equal(result.unresolved, 0);
 });
 
 test('a variable assigned once, earlier, with a literal resolves to the assignment', () => {
-  const script = ['image=postgres:16', 'IMAGE="mysql:8"', "export OTHER='redis:7'", 'docker run $image', 'docker run "${IMAGE}"', 'docker pull "$OTHER"'].join('\n');
+  const script = [
+    'image=postgres:16',
+    'IMAGE="mysql:8"',
+    "export OTHER='redis:7'",
+    'docker run $image',
+    'docker run "${IMAGE}"',
+    'docker pull "$OTHER"',
+  ].join('\n');
   const result = scan(script);
   assert.deepEqual(
     result.images.map((image) => [image.text, image.viaVariable, image.start]),
@@ -144,7 +180,13 @@ test('a variable assigned once, earlier, with a literal resolves to the assignme
 
 test('a variable assigned several literals, before its use, is each of them', () => {
   const result = scan('image=a\nimage=b\ndocker run $image');
-  assert.deepEqual(result.images.map((image) => [image.text, image.start, image.viaVariable]), [['a', 6, 'image'], ['b', 14, 'image']]);
+  assert.deepEqual(
+    result.images.map((image) => [image.text, image.start, image.viaVariable]),
+    [
+      ['a', 6, 'image'],
+      ['b', 14, 'image'],
+    ],
+  );
 });
 
 test('variables that cannot be resolved are counted, not reported', () => {
@@ -201,8 +243,14 @@ test('docker build tags are collected as local names', () => {
     'local/imported',
   ]);
   // The runs are still reported; the engine decides they are local because of builtTags.
-  assert.deepEqual(result.images.map((image) => image.text), ['myapp']);
-  assert.deepEqual(result.templates.map((image) => [image.text, image.shape]), [['rustup/$DOCKER', 'rustup/${DOCKER}']]);
+  assert.deepEqual(
+    result.images.map((image) => image.text),
+    ['myapp'],
+  );
+  assert.deepEqual(
+    result.templates.map((image) => [image.text, image.shape]),
+    [['rustup/$DOCKER', 'rustup/${DOCKER}']],
+  );
 });
 
 test('options with glued, quoted or partly variable values do not hide the image after them', () => {
@@ -238,7 +286,9 @@ test('image words built from variables the script does not settle are kept as pi
   const result = scan(script);
   const shown = result.templates.map((image) => [
     image.text,
-    image.pieces.map((p) => (p.kind === 'variable' ? `$${p.name}` : p.kind === 'dynamic' ? '?' : script.slice(p.start, p.end))).join(' '),
+    image.pieces
+      .map((p) => (p.kind === 'variable' ? `$${p.name}` : p.kind === 'dynamic' ? '?' : script.slice(p.start, p.end)))
+      .join(' '),
   ]);
   assert.deepEqual(shown, [
     ['${DOCKER_CONTAINER}', '$DOCKER_CONTAINER'],
@@ -249,7 +299,10 @@ test('image words built from variables the script does not settle are kept as pi
   ]);
   const first = result.templates[0];
   assert.equal(script.slice(first.start, first.end), '${DOCKER_CONTAINER}');
-  assert.deepEqual(first.platformPieces?.map((p) => (p.kind === 'variable' ? p.name : script.slice(p.start, p.end))), ['linux/', 'ARCH']);
+  assert.deepEqual(
+    first.platformPieces?.map((p) => (p.kind === 'variable' ? p.name : script.slice(p.start, p.end))),
+    ['linux/', 'ARCH'],
+  );
 });
 
 test('GitHub expressions are masked for the shell and reported as written', () => {
@@ -297,14 +350,26 @@ test('a Dockerfile written by the script reports its FROM images, not its stages
   assert.deepEqual(texts("tee ci/Containerfile <<'EOF'\nFROM docker.io/rockylinux:9\nEOF"), ['docker.io/rockylinux:9']);
   // The redirect after the heredoc marker, and a FROM that expands a variable.
   const later = scan('cat <<EOF > Dockerfile\nFROM ${BASE_IMAGE}\nEOF\ndocker build - <<EOF\nFROM busybox:1.36\nEOF');
-  assert.deepEqual(later.images.map((image) => image.text), ['busybox:1.36']);
+  assert.deepEqual(
+    later.images.map((image) => image.text),
+    ['busybox:1.36'],
+  );
   assert.equal(later.unresolved, 1);
 });
 
 test('broken or half-typed scripts do not throw and keep what is readable', () => {
   assert.deepEqual(texts('docker run alpine\ndocker run "debian'), ['alpine']);
   assert.deepEqual(texts('docker run ubuntu && \nif then fi ((( $( '), ['ubuntu']);
-  for (const script of ['', 'docker', 'docker run', 'docker run -v', "docker pull 'x", 'docker run ${{ matrix.x', '${{', '}} docker run a']) {
+  for (const script of [
+    '',
+    'docker',
+    'docker run',
+    'docker run -v',
+    "docker pull 'x",
+    'docker run ${{ matrix.x',
+    '${{',
+    '}} docker run a',
+  ]) {
     assert.doesNotThrow(() => findScriptImages(script), script);
   }
 });
@@ -322,13 +387,17 @@ test('an unchanged script is answered from the cache', () => {
   assert.deepEqual(again, first);
 });
 
-
 /** Every `run:` string in a workflow file. */
 function runScripts(file: string): string[] {
   const scripts: string[] = [];
   visit(parseDocument(readFileSync(file, 'utf8')), {
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'run' && isScalar(pair.value) && typeof pair.value.value === 'string') {
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === 'run' &&
+        isScalar(pair.value) &&
+        typeof pair.value.value === 'string'
+      ) {
         scripts.push(pair.value.value);
       }
     },
@@ -340,12 +409,17 @@ test('real workflows: rustup and cpython', (t) => {
   const rustup = join(corpusDir, 'rust-lang__rustup/ci.yaml');
   const cpython = join(corpusDir, 'python__cpython/build.at-00023da0.yml');
   if (corpusAbsent) return t.skip(corpusAbsent);
-  const found = [...runScripts(rustup), ...runScripts(cpython)].flatMap((script) => scan(script).images.map((image) => image.text));
+  const found = [...runScripts(rustup), ...runScripts(cpython)].flatMap((script) =>
+    scan(script).images.map((image) => image.text),
+  );
   assert.ok(found.includes('centos:7'), found.join(', '));
   assert.ok(found.includes('quay.io/tiran/cpython_autoconf:269'), found.join(', '));
   assert.ok(!found.some((text) => text.includes('rustup/')), found.join(', '));
   const rustupScans = runScripts(rustup).map((script) => findScriptImages(script));
-  assert.ok(rustupScans.some((result) => result.unresolved > 0), 'the "rustup/$DOCKER" runs count as unresolved');
+  assert.ok(
+    rustupScans.some((result) => result.unresolved > 0),
+    'the "rustup/$DOCKER" runs count as unresolved',
+  );
 });
 
 test('timing: the largest run script in the corpus, cold and warm', (t) => {
@@ -361,6 +435,8 @@ test('timing: the largest run script in the corpus, cold and warm', (t) => {
   const warmStart = performance.now();
   findScriptImages(fresh);
   const warm = performance.now() - warmStart;
-  t.diagnostic(`largest run script: ${largest.length} chars, ${largest.split('\n').length} lines; cold ${cold.toFixed(2)} ms, warm ${warm.toFixed(3)} ms`);
+  t.diagnostic(
+    `largest run script: ${largest.length} chars, ${largest.split('\n').length} lines; cold ${cold.toFixed(2)} ms, warm ${warm.toFixed(3)} ms`,
+  );
   assert.ok(warm < cold, 'a cached answer is faster than a parse');
 });

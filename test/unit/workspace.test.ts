@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { withShortExcerpts } from '../../server/src/engine/errorMessage';
-import { CheckedFolder, findPolicyFile, findWorkflowFiles, readCheckedFile, repositoryOwner, repositoryRoot } from '../../server/src/workspace';
+import {
+  CheckedFolder,
+  findPolicyFile,
+  findWorkflowFiles,
+  readCheckedFile,
+  repositoryOwner,
+  repositoryRoot,
+} from '../../server/src/workspace';
 import { projectRoot } from './support/engine';
 
 const cli = join(projectRoot(), 'dist/cli.js');
@@ -31,8 +38,10 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const origin = (owner: string) => `[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/${owner}/project.git\n`;
-const workflow = (image: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: ${image}\n    steps:\n      - run: echo\n`;
+const origin = (owner: string) =>
+  `[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/${owner}/project.git\n`;
+const workflow = (image: string) =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: ${image}\n    steps:\n      - run: echo\n`;
 
 /** Findings of a JSON run, as `file rule reference` lines (file relative to `base`). */
 function findingLines(stdout: string, base: string): string[] {
@@ -44,7 +53,9 @@ test('a FIFO among the workflows is skipped with its reason; the run ends and ch
   const dir = folder({ '.github/workflows/ok.yml': workflow('someone/tool:1') });
   const made = spawnSync('mkfifo', [join(dir, '.github/workflows/pipe.yml')]);
   assert.equal(made.status, 0, 'mkfifo works here');
-  assert.deepEqual(readCheckedFile(join(dir, '.github/workflows/pipe.yml'), new CheckedFolder(dir)), { skipped: 'it is a FIFO, not a regular file' });
+  assert.deepEqual(readCheckedFile(join(dir, '.github/workflows/pipe.yml'), new CheckedFolder(dir)), {
+    skipped: 'it is a FIFO, not a regular file',
+  });
   const r = run(['check', '--offline', dir]);
   assert.notEqual(r.code, null, 'the CLI did not hang');
   assert.match(r.stderr, /pipe\.yml": skipped: it is not a regular file/);
@@ -73,7 +84,11 @@ test('symlinks that leave the folder are not followed: a link to / or to a sibli
   symlinkSync(join(outside, '.github/workflows/theirs.yml'), join(dir, '.github/workflows/linked.yml'));
   const found = await findWorkflowFiles(dir);
   assert.deepEqual(found.files, [join(dir, '.github/workflows/ours.yml')]);
-  assert.deepEqual(found.skipped.map((s) => s.path.slice(dir.length + 1)).sort(), ['.github/workflows/linked.yml', 'root', 'vendor']);
+  assert.deepEqual(found.skipped.map((s) => s.path.slice(dir.length + 1)).sort(), [
+    '.github/workflows/linked.yml',
+    'root',
+    'vendor',
+  ]);
   const r = run(['check', '--offline', '--format', 'sarif', dir]);
   assert.doesNotMatch(r.stdout, /theirs\.yml|outsideronly/, 'nothing of the outside folder reaches the SARIF');
 });
@@ -91,7 +106,10 @@ test('a workflow symlinked to .git/config is not read, and no token reaches the 
   const direct = run(['check', '--offline', copy]);
   assert.match(direct.stderr, /YAML: /);
   assert.doesNotMatch(direct.stdout + direct.stderr, /SECRETTOKEN/);
-  assert.equal(withShortExcerpts('Unexpected scalar token in YAML stream: "basic eC1hY2Nlc3MtdG9rZW46"'), 'Unexpected scalar token in YAML stream: "basic eC1hY2Nlc3"…');
+  assert.equal(
+    withShortExcerpts('Unexpected scalar token in YAML stream: "basic eC1hY2Nlc3MtdG9rZW46"'),
+    'Unexpected scalar token in YAML stream: "basic eC1hY2Nlc3"…',
+  );
   assert.equal(withShortExcerpts('Bad "\\u001b[31m"'), 'Bad "\\u001b[31m"');
 });
 
@@ -99,9 +117,11 @@ test('one run over two repositories judges each file with its own owner and poli
   const dir = folder({
     'alpha/.git/config': origin('alpha'),
     'alpha/.github/workflow-provenance.yml': 'trusted-images:\n  - ghcr.io/gamma/*\n',
-    'alpha/.github/workflows/ci.yml': workflow('ghcr.io/alpha/tool:1') + workflow('ghcr.io/gamma/tool:1').replace(/^on: push\njobs:\n {2}a:/, '  b:'),
+    'alpha/.github/workflows/ci.yml':
+      workflow('ghcr.io/alpha/tool:1') + workflow('ghcr.io/gamma/tool:1').replace(/^on: push\njobs:\n {2}a:/, '  b:'),
     'beta/.git/config': origin('beta'),
-    'beta/.github/workflows/ci.yml': workflow('ghcr.io/alpha/tool:1') + workflow('ghcr.io/gamma/tool:1').replace(/^on: push\njobs:\n {2}a:/, '  b:'),
+    'beta/.github/workflows/ci.yml':
+      workflow('ghcr.io/alpha/tool:1') + workflow('ghcr.io/gamma/tool:1').replace(/^on: push\njobs:\n {2}a:/, '  b:'),
   });
   const r = run(['check', '--offline', '--format', 'json', dir]);
   const lines = findingLines(r.stdout, dir).filter((l) => !/(unpinned|mutable)/.test(l));
@@ -115,24 +135,47 @@ test('one run over two repositories judges each file with its own owner and poli
 });
 
 test("a linked worktree's owner comes from its main repository's config", () => {
-  const dir = folder({ 'main/.git/config': origin('Alpha'), 'main/.git/worktrees/wt/commondir': '../..\n', 'wt/.github/workflows/ci.yml': workflow('ghcr.io/alpha/tool:1') });
+  const dir = folder({
+    'main/.git/config': origin('Alpha'),
+    'main/.git/worktrees/wt/commondir': '../..\n',
+    'wt/.github/workflows/ci.yml': workflow('ghcr.io/alpha/tool:1'),
+  });
   writeFileSync(join(dir, 'wt/.git'), `gitdir: ${join(dir, 'main/.git/worktrees/wt')}\n`);
   assert.equal(repositoryRoot(join(dir, 'wt/.github/workflows')), join(dir, 'wt'));
   assert.equal(repositoryOwner(join(dir, 'wt')), 'alpha');
   const r = run(['check', '--offline', '--format', 'json', join(dir, 'wt')]);
-  assert.deepEqual(findingLines(r.stdout, join(dir, 'wt')).filter((l) => /community|untrusted/.test(l)), []);
+  assert.deepEqual(
+    findingLines(r.stdout, join(dir, 'wt')).filter((l) => /community|untrusted/.test(l)),
+    [],
+  );
 });
 
 test('a policy file above the named folder applies only inside the same repository, and is named', () => {
-  const outsideRepo = folder({ 'workflow-provenance.yml': 'trusted-images:\n  - ghcr.io/gamma/*\n', 'project/.github/workflows/ci.yml': workflow('ghcr.io/gamma/tool:1') });
+  const outsideRepo = folder({
+    'workflow-provenance.yml': 'trusted-images:\n  - ghcr.io/gamma/*\n',
+    'project/.github/workflows/ci.yml': workflow('ghcr.io/gamma/tool:1'),
+  });
   assert.equal(findPolicyFile(join(outsideRepo, 'project/.github/workflows'), join(outsideRepo, 'project')), undefined);
   const r = run(['check', '--offline', '--format', 'json', join(outsideRepo, 'project')]);
-  assert.ok(findingLines(r.stdout, outsideRepo).some((l) => /ghcr\.io\/gamma\/tool:1/.test(l) && /community|untrusted/.test(l)), r.stdout);
+  assert.ok(
+    findingLines(r.stdout, outsideRepo).some((l) => /ghcr\.io\/gamma\/tool:1/.test(l) && /community|untrusted/.test(l)),
+    r.stdout,
+  );
   assert.doesNotMatch(r.stderr, /policy file/);
 
-  const inRepo = folder({ '.git/config': origin('o'), 'workflow-provenance.yml': 'trusted-images:\n  - ghcr.io/gamma/*\n', 'project/.github/workflows/ci.yml': workflow('ghcr.io/gamma/tool:1') });
-  assert.equal(findPolicyFile(join(inRepo, 'project/.github/workflows'), join(inRepo, 'project')), join(inRepo, 'workflow-provenance.yml'));
+  const inRepo = folder({
+    '.git/config': origin('o'),
+    'workflow-provenance.yml': 'trusted-images:\n  - ghcr.io/gamma/*\n',
+    'project/.github/workflows/ci.yml': workflow('ghcr.io/gamma/tool:1'),
+  });
+  assert.equal(
+    findPolicyFile(join(inRepo, 'project/.github/workflows'), join(inRepo, 'project')),
+    join(inRepo, 'workflow-provenance.yml'),
+  );
   const inside = run(['check', '--offline', '--format', 'json', join(inRepo, 'project')]);
-  assert.deepEqual(findingLines(inside.stdout, inRepo).filter((l) => /community|untrusted/.test(l)), []);
+  assert.deepEqual(
+    findingLines(inside.stdout, inRepo).filter((l) => /community|untrusted/.test(l)),
+    [],
+  );
   assert.match(inside.stderr, /policy file: ".*workflow-provenance\.yml"/);
 });

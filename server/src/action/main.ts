@@ -30,9 +30,11 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs | string {
   const format = input(env, 'format') || 'github';
   const online = (input(env, 'online') || 'true').toLowerCase();
   const failOn = input(env, 'fail-on') || 'error';
-  if (!(formats as readonly string[]).includes(format)) return `input 'format' is '${format}'; use one of ${formats.join(', ')}`;
+  if (!(formats as readonly string[]).includes(format))
+    return `input 'format' is '${format}'; use one of ${formats.join(', ')}`;
   if (online !== 'true' && online !== 'false') return `input 'online' is '${online}'; use true or false`;
-  if (!(failOns as readonly string[]).includes(failOn)) return `input 'fail-on' is '${failOn}'; use one of ${failOns.join(', ')}`;
+  if (!(failOns as readonly string[]).includes(failOn))
+    return `input 'fail-on' is '${failOn}'; use one of ${failOns.join(', ')}`;
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as ActionInputs['format'],
@@ -76,7 +78,11 @@ function run(): number {
     return 1;
   }
   const cli = join(__dirname, 'cli.js');
-  const common = [...(inputs.online ? [] : ['--offline']), ...(inputs.config ? ['--config', inputs.config] : []), ...inputs.paths];
+  const common = [
+    ...(inputs.online ? [] : ['--offline']),
+    ...(inputs.config ? ['--config', inputs.config] : []),
+    ...inputs.paths,
+  ];
   const check = (format: string, capture: boolean) =>
     spawnSync(process.execPath, [cli, 'check', '--format', format, ...common], {
       stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
@@ -92,7 +98,9 @@ function run(): number {
   try {
     findings = (JSON.parse(json.stdout) as { findings: Array<{ severity: keyof Counts }> }).findings;
   } catch {
-    process.stdout.write(`::error title=Workflow Provenance::${escapeData(`the checker did not run (exit ${json.status}): ${json.stderr.trim()}`)}\n`);
+    process.stdout.write(
+      `::error title=Workflow Provenance::${escapeData(`the checker did not run (exit ${json.status}): ${json.stderr.trim()}`)}\n`,
+    );
     return 1;
   }
   const counts: Counts = { error: 0, warning: 0, info: 0 };
@@ -103,7 +111,9 @@ function run(): number {
   if (inputs.sarifFile) {
     const sarif = check('sarif', true);
     if (sarif.status !== 0 && sarif.status !== 1 && sarif.status !== 2) {
-      process.stdout.write(`::error title=Workflow Provenance::${escapeData(`SARIF not written: ${sarif.stderr.trim()}`)}\n`);
+      process.stdout.write(
+        `::error title=Workflow Provenance::${escapeData(`SARIF not written: ${sarif.stderr.trim()}`)}\n`,
+      );
       return 1;
     }
     const target = resolve(inputs.sarifFile);
@@ -119,7 +129,9 @@ function run(): number {
 
   const summary = `${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} notice(s)${problems ? '; some files could not be checked' : ''}`;
   if (stepFails(inputs.failOn, counts, problems)) {
-    process.stdout.write(`::error title=Workflow Provenance::${escapeData(`${summary} (fail-on: ${inputs.failOn})`)}\n`);
+    process.stdout.write(
+      `::error title=Workflow Provenance::${escapeData(`${summary} (fail-on: ${inputs.failOn})`)}\n`,
+    );
     return 1;
   }
   process.stdout.write(`Workflow Provenance: ${summary}\n`);

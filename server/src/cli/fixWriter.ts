@@ -1,7 +1,19 @@
 // Writing a fixed file back. The repository is hostile: names beside the file may be pre-placed
 // links, the file itself may be a link, and bytes that are not UTF-8 must come back as they were.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { TextEdit } from '../engine';
 
@@ -86,7 +98,8 @@ export function editBytes(bytes: Uint8Array, text: string, edits: readonly TextE
     const end = decoded.starts[e.end];
     // An edit must not begin or end inside a replaced (invalid) sequence or a surrogate pair.
     const splitsPair = (o: number) => o > 0 && o < text.length && decoded.starts[o - 1] === decoded.starts[o];
-    if (start === undefined || end === undefined || start < at || splitsPair(e.start) || splitsPair(e.end)) return undefined;
+    if (start === undefined || end === undefined || start < at || splitsPair(e.start) || splitsPair(e.end))
+      return undefined;
     parts.push(Buffer.from(bytes.subarray(at, start)), Buffer.from(e.newText, 'utf8'));
     at = end;
   }
@@ -112,7 +125,8 @@ export function writeTarget(path: string, scope: string): { target: string; link
   } catch (e) {
     return { error: `cannot resolve the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  if (!inside(root, real)) return { error: `not fixed: it is a symbolic link to a file outside ${scope}; file left unchanged` };
+  if (!inside(root, real))
+    return { error: `not fixed: it is a symbolic link to a file outside ${scope}; file left unchanged` };
   if (!lstatSync(real).isFile()) return { error: 'not fixed: not a regular file; left unchanged' };
   return { target: real, linked: lstatSync(path).isSymbolicLink() };
 }

@@ -38,7 +38,9 @@ export function workflowCommand(a: Annotation): string {
     ['endColumn', a.endColumn],
     ['title', a.title],
   ];
-  const list = props.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${commandProperty(printable(String(v)))}`);
+  const list = props
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${commandProperty(printable(String(v)))}`);
   // `printable` first, so a newline shows as `\n` instead of splitting the message over lines.
   return `::${commandOf[a.severity]} ${list.join(',')}::${commandData(printable(a.message))}`;
 }
@@ -50,7 +52,16 @@ export function findingAnnotations(results: FileResult[]): Annotation[] {
       const at = regionOf(index, f.span);
       // Outside the repository GitHub cannot place it: the message names the file instead.
       const message = r.repoPath === undefined ? `${r.path}: ${f.message}` : f.message;
-      return { severity: f.severity, file: r.repoPath, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, title: f.rule, message };
+      return {
+        severity: f.severity,
+        file: r.repoPath,
+        line: at.line,
+        column: at.column,
+        endLine: at.endLine,
+        endColumn: at.endColumn,
+        title: f.rule,
+        message,
+      };
     });
   });
 }
@@ -84,7 +95,10 @@ export function stepSummary(results: FileResult[]): string {
     return lines.join('\n');
   }
   const files = new Set([...counts.values()].map((r) => r.file)).size;
-  lines.push(`${n} finding(s) in ${files} of ${results.length} file(s) checked: ${totals.error} error(s), ${totals.warning} warning(s), ${totals.info} notice(s).`, '');
+  lines.push(
+    `${n} finding(s) in ${files} of ${results.length} file(s) checked: ${totals.error} error(s), ${totals.warning} warning(s), ${totals.info} notice(s).`,
+    '',
+  );
   lines.push('| File | Rule | Severity | Findings |', '|---|---|---|---:|');
   const docs = new Map(ruleCatalog.map((r) => [r.id, `${DOCS_BASE}${r.docPath}`]));
   for (const row of counts.values()) {

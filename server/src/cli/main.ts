@@ -1,14 +1,33 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, parsePolicyFile, type Analysis, type Finding, type ResolvedFacts, type TrustPolicy } from '../engine';
+import {
+  analyze,
+  applyEdits,
+  LineIndex,
+  loadEngine,
+  mergePolicies,
+  parsePolicyFile,
+  type Analysis,
+  type Finding,
+  type ResolvedFacts,
+  type TrustPolicy,
+} from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
 import { errorMessage } from '../engine/errorMessage';
 import { parseYaml } from '../engine/yamlSource';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
-import { CheckedFolder, findPolicyFile, findWorkflowFiles, quotePath, readCheckedFile, repositoryOwner, repositoryRoot } from '../workspace';
+import {
+  CheckedFolder,
+  findPolicyFile,
+  findWorkflowFiles,
+  quotePath,
+  readCheckedFile,
+  repositoryOwner,
+  repositoryRoot,
+} from '../workspace';
 import { editBytes, replaceFile, writeTarget } from './fixWriter';
 import { findingAnnotations, stepSummary, workflowCommand } from './github';
 import { printable, printablePath } from './printable';
@@ -16,7 +35,12 @@ import { checkRoot, repositoryPath } from './reportPaths';
 import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
 import { resolvedImageKey } from '../engine/analyze';
 import { requirementsFor } from '../engine/provenanceRequirements';
-import { loadTrustedRootFile, publicGoodInstance, refreshedPublicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
+import {
+  loadTrustedRootFile,
+  publicGoodInstance,
+  refreshedPublicGoodInstance,
+  type SigstoreInstance,
+} from '../online/verify/trustRoot';
 import { ruleHelp } from './ruleDocs';
 
 const usage = `Usage: workflow-provenance check [--format text|github|json|sarif] [--offline] [--fix] [--exit-zero] [--provenance] [--require-provenance[=PATTERN]] [--config FILE] PATH...
@@ -73,7 +97,18 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', offline: false, fix: false, exitZero: false, registryUrls: {}, provenance: false, requireProvenance: [], trustedRoots: [], refreshTrustRoot: false, paths: [] };
+  const o: Options = {
+    format: 'text',
+    offline: false,
+    fix: false,
+    exitZero: false,
+    registryUrls: {},
+    provenance: false,
+    requireProvenance: [],
+    trustedRoots: [],
+    refreshTrustRoot: false,
+    paths: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -96,7 +131,8 @@ function parseArgs(argv: string[]): Options | string {
       else if (a === '--provenance') o.provenance = true;
       else if (a === '--refresh-trust-root') o.refreshTrustRoot = true;
       else if (a === '--require-provenance') o.requireProvenance.push('**');
-      else if (a.startsWith('--require-provenance=')) o.requireProvenance.push(a.slice('--require-provenance='.length) || '**');
+      else if (a.startsWith('--require-provenance='))
+        o.requireProvenance.push(a.slice('--require-provenance='.length) || '**');
       else if (a === '--trusted-root' || a.startsWith('--trusted-root=')) o.trustedRoots.push(value('--trusted-root'));
       else if (a === '--config' || a.startsWith('--config=')) o.config = value('--config');
       else if (a === '--cache-dir' || a.startsWith('--cache-dir=')) o.cacheDir = value('--cache-dir');
@@ -108,10 +144,10 @@ function parseArgs(argv: string[]): Options | string {
       } else if (a === '--registry-url' || a.startsWith('--registry-url=')) {
         const v = a.startsWith('--registry-url=') ? a.slice('--registry-url='.length) : value('--registry-url');
         const eq = v.indexOf('=');
-        if (eq <= 0 || !/^https?:\/\//.test(v.slice(eq + 1))) return `--registry-url takes NAME=URL (http or https), not '${printable(v)}'`;
+        if (eq <= 0 || !/^https?:\/\//.test(v.slice(eq + 1)))
+          return `--registry-url takes NAME=URL (http or https), not '${printable(v)}'`;
         o.registryUrls[v.slice(0, eq)] = v.slice(eq + 1);
-      }
-      else if (a.startsWith('-') && a !== '-') return `unknown option '${printable(a)}'`;
+      } else if (a.startsWith('-') && a !== '-') return `unknown option '${printable(a)}'`;
       else o.paths.push(a);
     } catch (e) {
       return errorMessage(e);
@@ -147,7 +183,14 @@ function problemCommand(p: Problem, root: string): string {
   const file = repositoryPath(p.path, root);
   const at = file ? problemPosition(p) : undefined;
   const message = file ? p.message : `${p.path}: ${p.message}`;
-  return workflowCommand({ severity: 'error', file, line: at?.line, column: at?.column, title: 'workflow-provenance', message });
+  return workflowCommand({
+    severity: 'error',
+    file,
+    line: at?.line,
+    column: at?.column,
+    title: 'workflow-provenance',
+    message,
+  });
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -210,11 +253,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       let part = {};
       if (configPath) {
         // A policy file named with --config is the user's own; one found in the tree may be anything.
-        const read = readCheckedFile(configPath, parsed.config ? undefined : new CheckedFolder(repositoryRoot(dirname(configPath)) ?? resolve(named)));
+        const read = readCheckedFile(
+          configPath,
+          parsed.config ? undefined : new CheckedFolder(repositoryRoot(dirname(configPath)) ?? resolve(named)),
+        );
         if ('text' in read) {
           const r = parsePolicyFile(read.text);
           part = r.policy;
-          for (const pr of r.problems) problems.push({ path: configPath, text: read.text, offset: pr.span.start, message: `config: ${pr.message}` });
+          for (const pr of r.problems)
+            problems.push({
+              path: configPath,
+              text: read.text,
+              offset: pr.span.start,
+              message: `config: ${pr.message}`,
+            });
           err(`policy file: ${quotePath(shortPath(configPath))}`);
         } else problems.push({ path: configPath, message: `cannot read config: ${read.skipped}` });
       }
@@ -258,8 +310,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
     try {
       entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
-      for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
-      for (const e of entry.analysis.notChecked) problems.push({ path: file, text, offset: e.span.start, message: `not checked: ${e.message}` });
+      for (const e of entry.analysis.syntaxErrors)
+        problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
+      for (const e of entry.analysis.notChecked)
+        problems.push({ path: file, text, offset: e.span.start, message: `not checked: ${e.message}` });
     } catch (e) {
       // The engine is built never to throw; if it does, say so and keep checking other files.
       problems.push({ path: file, message: `internal error while checking: ${errorMessage(e)}` });
@@ -270,7 +324,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   let resolved: ResolvedFacts | undefined;
   let sigstoreInstances: SigstoreInstance[] | undefined;
   if (parsed.trustedRoots.length > 0 || (parsed.refreshTrustRoot && parsed.provenance)) {
-    sigstoreInstances = [parsed.refreshTrustRoot ? await refreshedPublicGoodInstance(join(parsed.cacheDir ?? defaultCacheDir(), 'sigstore-tuf')) : publicGoodInstance()];
+    sigstoreInstances = [
+      parsed.refreshTrustRoot
+        ? await refreshedPublicGoodInstance(join(parsed.cacheDir ?? defaultCacheDir(), 'sigstore-tuf'))
+        : publicGoodInstance(),
+    ];
     for (const file of parsed.trustedRoots) {
       try {
         sigstoreInstances.push(...loadTrustedRootFile(file));
@@ -290,7 +348,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       details: parsed.provenance,
       ...(sigstoreInstances ? { sigstoreInstances } : {}),
     });
-    const facts = await lookUp(resolver, checked.flatMap((c) => (c.analysis ? [c.analysis] : [])));
+    const facts = await lookUp(
+      resolver,
+      checked.flatMap((c) => (c.analysis ? [c.analysis] : [])),
+    );
     resolved = facts;
     const note = describeErrors(facts);
     if (note) err(`note: ${printable(note)}`);
@@ -340,13 +401,26 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       }
     }
   } else {
-    const output = parsed.format === 'json' ? formatJson(results, verdicts) : parsed.format === 'sarif' ? formatSarif(results, root, ruleHelp, problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) })), verdicts) : formatText(results);
+    const output =
+      parsed.format === 'json'
+        ? formatJson(results, verdicts)
+        : parsed.format === 'sarif'
+          ? formatSarif(
+              results,
+              root,
+              ruleHelp,
+              problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) })),
+              verdicts,
+            )
+          : formatText(results);
     if (output) out(output);
     for (const p of problems) err(problemLine(p));
   }
   if (parsed.format === 'text' || parsed.format === 'github') {
     const n = results.reduce((a, r) => a + r.findings.length, 0);
-    err(`${files.length - skippedFiles} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`);
+    err(
+      `${files.length - skippedFiles} file(s) checked, ${n} finding(s)${problems.length ? `, ${problems.length} problem(s)` : ''}`,
+    );
   }
   if (problems.length > 0) return 2;
   if (parsed.exitZero) return 0;
@@ -357,7 +431,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * The provenance verdict of every image checked, for json and sarif; an image a policy requires
  * provenance for whose evidence could not be looked up is a problem (exit 2), never a silent pass.
  */
-function imageVerdicts(checked: Array<{ path: string; text: string; policy: TrustPolicy; analysis?: Analysis }>, resolved: ResolvedFacts | undefined, problems: Problem[]): ImageVerdict[] {
+function imageVerdicts(
+  checked: Array<{ path: string; text: string; policy: TrustPolicy; analysis?: Analysis }>,
+  resolved: ResolvedFacts | undefined,
+  problems: Problem[],
+): ImageVerdict[] {
   const verdicts: ImageVerdict[] = [];
   for (const c of checked) {
     for (const image of c.analysis?.images ?? []) {
@@ -367,7 +445,12 @@ function imageVerdicts(checked: Array<{ path: string; text: string; policy: Trus
       if (facts) verdict.digest = image.parsed.digest ?? facts.digest;
       if (facts?.provenance) verdict.provenance = facts.provenance;
       else if (requirementsFor(image.parsed, c.policy).length > 0) {
-        problems.push({ path: c.path, text: c.text, offset: image.span.start, message: `provenance of ${image.text} is required but could not be looked up` });
+        problems.push({
+          path: c.path,
+          text: c.text,
+          offset: image.span.start,
+          message: `provenance of ${image.text} is required but could not be looked up`,
+        });
       }
       verdicts.push(verdict);
     }
@@ -390,19 +473,30 @@ function pinFile(
   const { edits, count } = combineFixes(findings, pinFixOf);
   if (edits.length === 0) return { pinned: 0, text };
   const next = applyEdits(text, edits);
-  if (parseYaml(next).errors.length > parseYaml(text).errors.length) return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
+  if (parseYaml(next).errors.length > parseYaml(text).errors.length)
+    return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
   const target = writeTarget(path, scope);
   if ('error' in target) return { pinned: 0, text, error: target.error };
   const nextBytes = editBytes(bytes, text, edits);
-  if (!nextBytes) return { pinned: 0, text, error: 'not pinned: an edit falls inside bytes that are not UTF-8; file left unchanged' };
+  if (!nextBytes)
+    return { pinned: 0, text, error: 'not pinned: an edit falls inside bytes that are not UTF-8; file left unchanged' };
   try {
     // Between reading and now, someone may have edited the file: their work wins.
-    if (!readFileSync(target.target).equals(bytes)) return { pinned: 0, text, error: 'not pinned: the file changed while it was being checked; left unchanged' };
+    if (!readFileSync(target.target).equals(bytes))
+      return { pinned: 0, text, error: 'not pinned: the file changed while it was being checked; left unchanged' };
     replaceFile(target.target, nextBytes);
   } catch (e) {
-    return { pinned: 0, text, error: `cannot write: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}; file left unchanged` };
+    return {
+      pinned: 0,
+      text,
+      error: `cannot write: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}; file left unchanged`,
+    };
   }
-  return { pinned: count, text: nextBytes.toString('utf8'), linkTarget: target.linked ? shortPath(target.target) : undefined };
+  return {
+    pinned: count,
+    text: nextBytes.toString('utf8'),
+    linkTarget: target.linked ? shortPath(target.target) : undefined,
+  };
 }
 
 /** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */
@@ -422,7 +516,9 @@ if (require.main === module) {
     },
     (e) => {
       // Line by line, so the stack stays readable but no line can act as a workflow command.
-      const lines = String((e as Error).stack ?? e).split('\n').map(printablePath);
+      const lines = String((e as Error).stack ?? e)
+        .split('\n')
+        .map(printablePath);
       process.stderr.write(`workflow-provenance: ${lines.join('\n')}\n`);
       process.exitCode = 2;
     },

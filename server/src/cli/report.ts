@@ -109,7 +109,8 @@ function sarifText(s: string): string {
 function artifactLocationOf(path: string, repoPath: string | undefined) {
   // Relative to the repository root, so code scanning files alerts under the right path whatever
   // folder was checked; each segment percent-encoded, as a URI reference must be.
-  if (repoPath !== undefined) return { uri: repoPath.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  if (repoPath !== undefined)
+    return { uri: repoPath.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(resolve(path)).href };
 }
 
@@ -123,8 +124,16 @@ function fingerprints(results: FileResult[]): Map<Finding, string> {
   for (const r of results) {
     for (const f of r.findings) {
       const ref = f.reference;
-      const where = ref.kind === 'image' ? [ref.job, ref.source, ref.stepIndex, ref.matrix?.path, ref.action, ref.input] : [ref.job, ref.stepIndex];
-      const key = [r.repoPath ?? r.path, f.rule, ref.text, ...where.map((w) => (w === undefined ? '' : String(w)))].join('\u0000');
+      const where =
+        ref.kind === 'image'
+          ? [ref.job, ref.source, ref.stepIndex, ref.matrix?.path, ref.action, ref.input]
+          : [ref.job, ref.stepIndex];
+      const key = [
+        r.repoPath ?? r.path,
+        f.rule,
+        ref.text,
+        ...where.map((w) => (w === undefined ? '' : String(w))),
+      ].join('\u0000');
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
       out.set(f, createHash('sha256').update(`${key}\u0000${n}`).digest('hex'));
@@ -133,7 +142,13 @@ function fingerprints(results: FileResult[]): Map<Finding, string> {
   return out;
 }
 
-export function formatSarif(results: FileResult[], root: string, ruleHelp: Record<string, string>, notifications: Notification[] = [], verdicts?: ImageVerdict[]): string {
+export function formatSarif(
+  results: FileResult[],
+  root: string,
+  ruleHelp: Record<string, string>,
+  notifications: Notification[] = [],
+  verdicts?: ImageVerdict[],
+): string {
   const rules = ruleCatalog.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -142,7 +157,11 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
     helpUri: `${DOCS_BASE}${r.docPath}`,
     help: { text: ruleHelp[r.id] ?? r.summary, markdown: ruleHelp[r.id] ?? r.summary },
     defaultConfiguration: { level: sarifLevel[r.defaultSeverity] },
-    properties: { tags: ['security', 'supply-chain'], precision: r.precision, 'security-severity': r.securitySeverity.toFixed(1) },
+    properties: {
+      tags: ['security', 'supply-chain'],
+      precision: r.precision,
+      'security-severity': r.securitySeverity.toFixed(1),
+    },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const fingerprintOf = fingerprints(results);
@@ -172,7 +191,10 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
             artifactChanges: [
               {
                 artifactLocation,
-                replacements: fix.edits.map((e) => ({ deletedRegion: sarifRegion(index, e), insertedContent: { text: e.newText } })),
+                replacements: fix.edits.map((e) => ({
+                  deletedRegion: sarifRegion(index, e),
+                  insertedContent: { text: e.newText },
+                })),
               },
             ],
           })),
@@ -196,7 +218,15 @@ export function formatSarif(results: FileResult[], root: string, ruleHelp: Recor
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'workflow-provenance', informationUri: DOCS_BASE, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, rules } },
+        tool: {
+          driver: {
+            name: 'workflow-provenance',
+            informationUri: DOCS_BASE,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            rules,
+          },
+        },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications }],
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${resolve(root)}/`).href } },
         results: sarifResults,

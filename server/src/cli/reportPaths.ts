@@ -16,7 +16,10 @@ export function checkRoot(firstPath: string): string {
     dir = dirname(abs);
   }
   const workspace = process.env.GITHUB_WORKSPACE ? resolve(process.env.GITHUB_WORKSPACE) : undefined;
-  return repositoryRoot(dir) ?? (workspace && (dir === workspace || repositoryPath(dir, workspace) !== undefined) ? workspace : dir);
+  return (
+    repositoryRoot(dir) ??
+    (workspace && (dir === workspace || repositoryPath(dir, workspace) !== undefined) ? workspace : dir)
+  );
 }
 
 /** `file` relative to `root`, `/`-separated, as GitHub names files; undefined outside `root`. */

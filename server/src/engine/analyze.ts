@@ -26,7 +26,10 @@ export function resolvedActionKey(ref: Pick<ActionReference, 'owner' | 'repo' | 
 
 function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
   if (policy.ignore.length === 0) return false;
-  const names = ref.kind === 'image' ? [ref.text, ...(ref.parsed ? [imageName(ref.parsed), ref.parsed.canonical] : [])] : [ref.text, `${ref.owner}/${ref.repo}`];
+  const names =
+    ref.kind === 'image'
+      ? [ref.text, ...(ref.parsed ? [imageName(ref.parsed), ref.parsed.canonical] : [])]
+      : [ref.text, `${ref.owner}/${ref.repo}`];
   return policy.ignore.some((p) => names.some((n) => globMatches(p, n)));
 }
 
@@ -47,7 +50,12 @@ export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeO
       actions: [],
       findings: [],
       syntaxErrors: [],
-      notChecked: [{ span: lineSpanAt(text, 0), message: `internal error, the file was not checked: ${errorMessage(e).slice(0, 200)}` }],
+      notChecked: [
+        {
+          span: lineSpanAt(text, 0),
+          message: `internal error, the file was not checked: ${errorMessage(e).slice(0, 200)}`,
+        },
+      ],
       provenance: { images: new Map(), actions: new Map() },
     };
   }
@@ -75,9 +83,16 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
       fixes: [],
     };
     if (ref.kind === 'image' && ref.via) {
-      finding.related = ref.via.map((v) => ({ span: v.span, message: `the value reaches the job through ${v.expression}` }));
+      finding.related = ref.via.map((v) => ({
+        span: v.span,
+        message: `the value reaches the job through ${v.expression}`,
+      }));
     }
-    finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], { provenance: ctx.provenance, resolvedImage: ctx.resolvedImage, resolvedAction: ctx.resolvedAction });
+    finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], {
+      provenance: ctx.provenance,
+      resolvedImage: ctx.resolvedImage,
+      resolvedAction: ctx.resolvedAction,
+    });
     findings.push(finding);
   };
   const enabled = <R extends Rule>(list: readonly R[]): R[] => list.filter((rule) => policy.rules[rule.id] !== 'off');
@@ -92,7 +107,13 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
     // Facts come from the network or a cache file: a malformed one counts as none.
     const candidate = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
     const resolvedImage = isResolvedImage(candidate) ? candidate : undefined;
-    const ctx: RuleContext = { options, policy, provenance: ref.parsed ? prov : undefined, resolvedImage, resolvedAction: undefined };
+    const ctx: RuleContext = {
+      options,
+      policy,
+      provenance: ref.parsed ? prov : undefined,
+      resolvedImage,
+      resolvedAction: undefined,
+    };
     for (const rule of imageRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
   for (const ref of model.actions) {

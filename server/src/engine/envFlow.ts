@@ -4,7 +4,14 @@
 import { data } from '@actions/expressions';
 import type { Document } from 'yaml';
 import { isScalar } from 'yaml';
-import { type Combination, evaluateExpression, type KnownEnv, type MatrixExpansion, type MatrixScalarSource, splitTemplate } from './matrix';
+import {
+  type Combination,
+  evaluateExpression,
+  type KnownEnv,
+  type MatrixExpansion,
+  type MatrixScalarSource,
+  splitTemplate,
+} from './matrix';
 import type { Span } from './types';
 import { mapEntries, nodeSpan, scalarText, valueSpan, type YamlNode } from './yamlSource';
 
@@ -47,7 +54,12 @@ export interface EnvValues extends KnownEnv {
 const evaluated = new WeakMap<EnvScope, Map<Combination | undefined, EnvValues>>();
 
 /** Evaluates every variable of `scope` for `combo`. Values may use the matrix; run-time contexts make them unknown. */
-export function envValues(scope: EnvScope, text: string, combo: Combination | undefined, expansion: MatrixExpansion): EnvValues {
+export function envValues(
+  scope: EnvScope,
+  text: string,
+  combo: Combination | undefined,
+  expansion: MatrixExpansion,
+): EnvValues {
   let byCombo = evaluated.get(scope);
   if (!byCombo) {
     byCombo = new Map();
@@ -80,7 +92,10 @@ export function envValues(scope: EnvScope, text: string, combo: Combination | un
       }
       value += r.value;
       source = r.source;
-      sites.push({ span: valueSpan(text, node, part.start, part.end).span, expression: raw.slice(part.start, part.end) });
+      sites.push({
+        span: valueSpan(text, node, part.start, part.end).span,
+        expression: raw.slice(part.start, part.end),
+      });
     }
     if (unknown) {
       out.unknown.set(variable.name, unknown);

@@ -6,8 +6,7 @@ import { knownContexts } from './matrix';
 
 export type ResultCandidate =
   /** A string literal, with its offsets (quotes excluded) in the expression text. */
-  | { kind: 'literal'; text: string; start: number; end: number }
-  | { kind: 'runtime' };
+  { kind: 'literal'; text: string; start: number; end: number } | { kind: 'runtime' };
 
 interface Position {
   line: number;

@@ -7,12 +7,34 @@ import { type EnvScope, envScope, noEnv } from './envFlow';
 import { splitPlatformFlag } from './imageReference';
 import { commentAnchor, ImageSites, type SiteOptions } from './imageSites';
 import { maturinAction, maturinChoosesContainer, maturinContainer } from './knowledge/maturinContainers';
-import { buildkitDefaultImage, buildkitDrivers, buildxAction, type ImageInput, imageInputsFor, runOnArchAction, runOnArchDefaults, runOnArchImage, runOnArchPlatforms } from './knowledge/actionInputs';
+import {
+  buildkitDefaultImage,
+  buildkitDrivers,
+  buildxAction,
+  type ImageInput,
+  imageInputsFor,
+  runOnArchAction,
+  runOnArchDefaults,
+  runOnArchImage,
+  runOnArchPlatforms,
+} from './knowledge/actionInputs';
 import { type Combination, expandMatrix } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
 import type { ActionReference, MatrixBinding, Span } from './types';
 import { piecesTemplate, shellParts } from './valueParts';
-import { deref, itemSpan, mapEntries, mapGet, mapValue, nodeSpan, type ParsedYaml, scalarText, seqItems, valueSpan, type YamlNode } from './yamlSource';
+import {
+  deref,
+  itemSpan,
+  mapEntries,
+  mapGet,
+  mapValue,
+  nodeSpan,
+  type ParsedYaml,
+  scalarText,
+  seqItems,
+  valueSpan,
+  type YamlNode,
+} from './yamlSource';
 
 export type { DocumentModel, JobModel, StepModel, UnknownValue } from './documentModel';
 
@@ -28,7 +50,11 @@ export function kindOf(parsed: ParsedYaml, path: string | undefined): DocumentKi
   return 'unknown';
 }
 
-export function extract(parsed: ParsedYaml, path: string | undefined, extraInputs: readonly ImageInput[] = []): DocumentModel {
+export function extract(
+  parsed: ParsedYaml,
+  path: string | undefined,
+  extraInputs: readonly ImageInput[] = [],
+): DocumentModel {
   const model: DocumentModel = {
     kind: kindOf(parsed, path),
     parsed,
@@ -56,7 +82,12 @@ function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
   visit(parsed.doc, {
     Alias(_key, alias) {
       const target = deref(parsed.doc, alias);
-      if (target?.range && alias.range) sites.push({ target: nodeSpan(target), alias: { start: alias.range[0], end: alias.range[1] }, name: alias.source });
+      if (target?.range && alias.range)
+        sites.push({
+          target: nodeSpan(target),
+          alias: { start: alias.range[0], end: alias.range[1] },
+          name: alias.source,
+        });
     },
   });
   if (sites.length === 0) return;
@@ -64,7 +95,8 @@ function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
     for (const site of sites) {
       if (image.span.start < site.target.start || image.span.end > site.target.end) continue;
       image.via ??= [];
-      if (!image.via.some((v) => v.span.start === site.alias.start)) image.via.push({ span: site.alias, expression: `*${site.name}` });
+      if (!image.via.some((v) => v.span.start === site.alias.start))
+        image.via.push({ span: site.alias, expression: `*${site.name}` });
     }
   }
 }
@@ -114,7 +146,8 @@ class Extractor extends ImageSites {
     const image = mapValue(this.doc, runs, 'image');
     if (isScalar(image)) {
       const v = scalarText(image) ?? '';
-      if (v.trim().startsWith('docker://')) this.imageSite(image, 0, v.length, { source: 'action-runs', dockerPrefix: true });
+      if (v.trim().startsWith('docker://'))
+        this.imageSite(image, 0, v.length, { source: 'action-runs', dockerPrefix: true });
     }
     const steps = this.steps(mapValue(this.doc, runs, 'steps'));
     this.model.actionSteps = steps;
@@ -174,7 +207,10 @@ class Extractor extends ImageSites {
       const run = scalarText(mapValue(this.doc, s.node, 'run'));
       if (run) for (const t of findScriptImages(run).builtTags) add(t);
       // docker/build-push-action's `tags:` (a list, comma or newline separated) name what it builds.
-      const uses = scalarText(mapValue(this.doc, s.node, 'uses'))?.trim().toLowerCase() ?? '';
+      const uses =
+        scalarText(mapValue(this.doc, s.node, 'uses'))
+          ?.trim()
+          .toLowerCase() ?? '';
       if (uses.startsWith('docker/build-push-action@')) {
         const written = scalarText(mapValue(this.doc, mapValue(this.doc, s.node, 'with'), 'tags')) ?? '';
         for (const t of written.split(/[\s,]+/)) if (t && !t.includes('${{')) add(t);
@@ -215,7 +251,12 @@ class Extractor extends ImageSites {
     }
   }
 
-  private actionRef(node: Scalar, job: JobModel | undefined, step: StepModel | undefined, reusable: boolean): ActionReference | undefined {
+  private actionRef(
+    node: Scalar,
+    job: JobModel | undefined,
+    step: StepModel | undefined,
+    reusable: boolean,
+  ): ActionReference | undefined {
     const raw = scalarText(node);
     if (!raw) return undefined;
     const text = raw.trim();
@@ -229,7 +270,9 @@ class Extractor extends ImageSites {
     if (parts.length < 2 || !parts[0] || !parts[1] || /\s/.test(name)) return undefined;
     const lead = raw.indexOf(text);
     const whole = valueSpan(this.text, node, lead, lead + text.length);
-    const refSpan = whole.exact ? valueSpan(this.text, node, Math.min(lead + at + 1, lead + text.length), lead + text.length).span : whole.span;
+    const refSpan = whole.exact
+      ? valueSpan(this.text, node, Math.min(lead + at + 1, lead + text.length), lead + text.length).span
+      : whole.span;
     const ref0: ActionReference = {
       kind: 'action',
       text,
@@ -264,7 +307,9 @@ class Extractor extends ImageSites {
     const withNode = mapValue(this.doc, step.node, 'with');
     for (const input of imageInputsFor(action, this.extraInputs)) {
       const valueNode = mapValue(this.doc, withNode, input.input);
-      const platform = input.optionsInput ? this.platformOption(mapValue(this.doc, withNode, input.optionsInput)) : undefined;
+      const platform = input.optionsInput
+        ? this.platformOption(mapValue(this.doc, withNode, input.optionsInput))
+        : undefined;
       const opts: SiteOptions = {
         source: 'action-input',
         job,
@@ -290,7 +335,14 @@ class Extractor extends ImageSites {
         continue;
       }
       if (isScalar(valueNode)) this.imageInWholeValue(valueNode, opts);
-      else if (!valueNode && input.defaultImage) this.implicitImage(input.defaultImage, this.usesNode(step), { ...opts, source: 'action-implicit' }, undefined, undefined);
+      else if (!valueNode && input.defaultImage)
+        this.implicitImage(
+          input.defaultImage,
+          this.usesNode(step),
+          { ...opts, source: 'action-implicit' },
+          undefined,
+          undefined,
+        );
     }
   }
 
@@ -318,7 +370,13 @@ class Extractor extends ImageSites {
   }
 
   // run-on-arch-action: `base_image` wins when it is non-empty; otherwise `arch` + `distro` choose the image.
-  private runOnArch(step: StepModel, job: JobModel | undefined, withNode: YamlNode | null, baseNode: YamlNode | null, opts: SiteOptions): void {
+  private runOnArch(
+    step: StepModel,
+    job: JobModel | undefined,
+    withNode: YamlNode | null,
+    baseNode: YamlNode | null,
+    opts: SiteOptions,
+  ): void {
     const archNode = mapValue(this.doc, withNode, 'arch');
     const distroNode = mapValue(this.doc, withNode, 'distro');
     for (const combo of this.combosOf(job)) {
@@ -334,33 +392,63 @@ class Extractor extends ImageSites {
           continue;
         }
       }
-      const arch = archNode ? this.evaluate(scalarText(archNode) ?? '', combo, job, opts.env) : { value: runOnArchDefaults.arch };
-      const distro = distroNode ? this.evaluate(scalarText(distroNode) ?? '', combo, job, opts.env) : { value: runOnArchDefaults.distro };
+      const arch = archNode
+        ? this.evaluate(scalarText(archNode) ?? '', combo, job, opts.env)
+        : { value: runOnArchDefaults.arch };
+      const distro = distroNode
+        ? this.evaluate(scalarText(distroNode) ?? '', combo, job, opts.env)
+        : { value: runOnArchDefaults.distro };
       if ('unknown' in arch || 'unknown' in distro) continue;
       const from = runOnArchImage(arch.value.trim(), distro.value.trim());
       if (!from) continue;
       const at = distroNode ?? archNode ?? this.usesNode(step);
       const flag = splitPlatformFlag(from);
       const platform = flag.platform ?? runOnArchPlatforms[arch.value.trim()];
-      this.implicitImage(from.slice(flag.imageStart).trim(), at, { ...opts, source: 'action-implicit', input: 'arch+distro', platform }, combo, job);
+      this.implicitImage(
+        from.slice(flag.imageStart).trim(),
+        at,
+        { ...opts, source: 'action-implicit', input: 'arch+distro', platform },
+        combo,
+        job,
+      );
     }
   }
 
   // maturin-action picks its own container from `target` and `manylinux` when `container` is empty.
-  private maturinContainer(_step: StepModel, job: JobModel | undefined, withNode: YamlNode | null, opts: SiteOptions): void {
+  private maturinContainer(
+    _step: StepModel,
+    job: JobModel | undefined,
+    withNode: YamlNode | null,
+    opts: SiteOptions,
+  ): void {
     const targetNode = mapValue(this.doc, withNode, 'target');
     const manylinuxNode = mapValue(this.doc, withNode, 'manylinux');
     if (!isScalar(manylinuxNode)) return;
     for (const combo of this.combosOf(job)) {
-      const target = isScalar(targetNode) ? this.evaluate(scalarText(targetNode) ?? '', combo, job, opts.env) : { value: '' };
+      const target = isScalar(targetNode)
+        ? this.evaluate(scalarText(targetNode) ?? '', combo, job, opts.env)
+        : { value: '' };
       const manylinux = this.evaluate(scalarText(manylinuxNode) ?? '', combo, job, opts.env);
       if ('unknown' in target || 'unknown' in manylinux) {
         const node = 'unknown' in manylinux ? manylinuxNode : (targetNode as Scalar);
-        this.runtimeImage(node, 0, (scalarText(node) ?? '').length, `maturin-action chooses its container from it: ${'unknown' in manylinux ? manylinux.unknown : 'unknown' in target ? target.unknown : ''}`, opts);
+        this.runtimeImage(
+          node,
+          0,
+          (scalarText(node) ?? '').length,
+          `maturin-action chooses its container from it: ${'unknown' in manylinux ? manylinux.unknown : 'unknown' in target ? target.unknown : ''}`,
+          opts,
+        );
         return;
       }
       const image = maturinContainer(target.value.trim(), manylinux.value.trim());
-      if (image) this.implicitImage(image, isScalar(targetNode) ? targetNode : manylinuxNode, { ...opts, source: 'action-implicit', input: 'target+manylinux' }, combo, job);
+      if (image)
+        this.implicitImage(
+          image,
+          isScalar(targetNode) ? targetNode : manylinuxNode,
+          { ...opts, source: 'action-implicit', input: 'target+manylinux' },
+          combo,
+          job,
+        );
     }
   }
 
@@ -375,11 +463,23 @@ class Extractor extends ImageSites {
       const from = written.index + written[0].length - written[2].length;
       this.imageSite(optsNode, from, from + written[2].length, { ...opts, input: 'driver-opts' });
     } else {
-      this.implicitImage(buildkitDefaultImage, this.usesNode(step), { ...opts, source: 'action-implicit', input: 'driver-opts' }, undefined, undefined);
+      this.implicitImage(
+        buildkitDefaultImage,
+        this.usesNode(step),
+        { ...opts, source: 'action-implicit', input: 'driver-opts' },
+        undefined,
+        undefined,
+      );
     }
   }
 
-  private implicitImage(imageText: string, at: YamlNode, opts: SiteOptions, combo: Combination | undefined, job: JobModel | undefined): void {
+  private implicitImage(
+    imageText: string,
+    at: YamlNode,
+    opts: SiteOptions,
+    combo: Combination | undefined,
+    job: JobModel | undefined,
+  ): void {
     const span = nodeSpan(at);
     let matrix: MatrixBinding | undefined;
     if (combo && combo.entries.length > 0 && job) {
@@ -389,7 +489,6 @@ class Extractor extends ImageSites {
     const platform = this.platformIn(opts.platform, combo, job, opts.env);
     this.emit({ text: imageText, span, editable: false, platform, matrix, commentAt: commentAnchor(at) }, opts);
   }
-
 }
 
 /** `./path`, and GitHub's `$/path` (this repository at the same commit): local references, never pinned. */

@@ -41,7 +41,10 @@ function optionalString(value: unknown, max = 2048): boolean {
 }
 
 function optionalStrings(value: unknown): boolean {
-  return value === undefined || (Array.isArray(value) && value.length <= 1000 && value.every((s) => typeof s === 'string' && s.length <= 400));
+  return (
+    value === undefined ||
+    (Array.isArray(value) && value.length <= 1000 && value.every((s) => typeof s === 'string' && s.length <= 400))
+  );
 }
 
 /** Facts about an image, as the engine uses them; anything else is treated as no facts at all. */

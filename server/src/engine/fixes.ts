@@ -123,7 +123,11 @@ function jobIndex(text: string, model: DocumentModel): JobIndex {
   for (const job of model.jobs) {
     if (!index.byId.has(job.id)) index.byId.set(job.id, job);
     const v = job.needs?.value;
-    const names = isScalar(v) ? [scalarText(v)] : isSeq(v) ? seqItems(model.parsed.doc, v).map((i) => scalarText(i)) : [];
+    const names = isScalar(v)
+      ? [scalarText(v)]
+      : isSeq(v)
+        ? seqItems(model.parsed.doc, v).map((i) => scalarText(i))
+        : [];
     for (const name of new Set(names)) {
       if (name === undefined) continue;
       const list = index.neededBy.get(name) ?? [];
@@ -144,7 +148,6 @@ function jobIndex(text: string, model: DocumentModel): JobIndex {
 function jobOf(model: DocumentModel, ref: { job?: string }): JobModel | undefined {
   return ref.job === undefined ? undefined : jobIndex(model.parsed.text, model).byId.get(ref.job);
 }
-
 
 /** A GitHub expression string literal. */
 function exprString(s: string): string {
@@ -177,12 +180,18 @@ function skipCondition(ref: ImageReference): string | undefined {
 }
 
 /** The steps a reference is used in: every consumer of a matrix value, else its own step. */
-function stepsOf(model: DocumentModel, ref: { job?: string; stepIndex?: number; consumerSteps?: number[] }): { steps: StepModel[]; siblings: StepModel[] } | undefined {
+function stepsOf(
+  model: DocumentModel,
+  ref: { job?: string; stepIndex?: number; consumerSteps?: number[] },
+): { steps: StepModel[]; siblings: StepModel[] } | undefined {
   if (ref.stepIndex === undefined) return undefined;
   const siblings = ref.job === undefined ? model.actionSteps : jobOf(model, ref)?.steps;
   if (!siblings) return undefined;
   const indexes = ref.consumerSteps && ref.consumerSteps.length > 0 ? ref.consumerSteps : [ref.stepIndex];
-  const steps = [...new Set(indexes)].sort((a, b) => a - b).map((i) => siblings[i]).filter((s): s is StepModel => s !== undefined);
+  const steps = [...new Set(indexes)]
+    .sort((a, b) => a - b)
+    .map((i) => siblings[i])
+    .filter((s): s is StepModel => s !== undefined);
   return steps.length > 0 ? { steps, siblings } : undefined;
 }
 
@@ -198,7 +207,10 @@ function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix 
     const scalar = (v: string) => (flow ? JSON.stringify(v) : yamlScalar(v));
     if (step.ifNode !== undefined) {
       if (!step.ifNode || !isScalar(step.ifNode)) return undefined;
-      const old = (scalarText(step.ifNode) ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+      const old = (scalarText(step.ifNode) ?? '')
+        .trim()
+        .replace(/^\$\{\{([\s\S]*)\}\}$/, '$1')
+        .trim();
       const combined = old ? `\${{ (${old}) && ${cond} }}` : `\${{ ${cond} }}`;
       const span = nodeSpan(step.ifNode);
       edits.push({ start: span.start, end: span.end, newText: scalar(combined) });
@@ -216,19 +228,40 @@ function skipStep(text: string, model: DocumentModel, ref: ImageReference): Fix 
   return { title: `Skip ${which} for the matrix entry ${entryLabel(ref)}`, kind: 'skip-step', edits };
 }
 
-function removeStep(text: string, model: DocumentModel, ref: { job?: string; stepIndex?: number; consumerSteps?: number[] }): Fix | undefined {
+function removeStep(
+  text: string,
+  model: DocumentModel,
+  ref: { job?: string; stepIndex?: number; consumerSteps?: number[] },
+): Fix | undefined {
   const found = stepsOf(model, ref);
   if (!found || found.siblings.length <= found.steps.length) return undefined;
   if (found.steps.some((s) => anchorsUsedOutside(model.parsed.doc, s.span))) return undefined;
-  const names = found.steps.map((s) => scalarText(mapScalar(model, s, 'name')) ?? scalarText(mapScalar(model, s, 'uses')) ?? `step ${s.index + 1}`);
+  const names = found.steps.map(
+    (s) => scalarText(mapScalar(model, s, 'name')) ?? scalarText(mapScalar(model, s, 'uses')) ?? `step ${s.index + 1}`,
+  );
   const matrixNote = (ref as ImageReference).matrix ? ' (for every matrix entry)' : '';
-  const what = names.length > 1 ? `the ${names.length} steps ${names.map((n) => `'${n}'`).join(', ')}` : `the step '${names[0]}'`;
+  const what =
+    names.length > 1 ? `the ${names.length} steps ${names.map((n) => `'${n}'`).join(', ')}` : `the step '${names[0]}'`;
   // Later steps of the same job may read a removed step's outputs or outcome through `steps.<id>`.
   const job = ref.job === undefined ? undefined : jobOf(model, ref);
-  const scope = job ? job.span : { start: found.siblings[0].span.start, end: found.siblings[found.siblings.length - 1].span.end };
+  const scope = job
+    ? job.span
+    : { start: found.siblings[0].span.start, end: found.siblings[found.siblings.length - 1].span.end };
   const ids = found.steps.map((s) => scalarText(mapScalar(model, s, 'id'))).filter((id): id is string => !!id);
-  const left = ids.flatMap((id) => readersLeft(model, 'steps', id, (o) => o >= scope.start && o < scope.end, found.steps.map((s) => s.span)));
-  return { title: `Remove ${what}${matrixNote}${breakNote(text, left)}`, kind: 'remove-step', edits: found.steps.map((s) => removeItem(text, s.span)) };
+  const left = ids.flatMap((id) =>
+    readersLeft(
+      model,
+      'steps',
+      id,
+      (o) => o >= scope.start && o < scope.end,
+      found.steps.map((s) => s.span),
+    ),
+  );
+  return {
+    title: `Remove ${what}${matrixNote}${breakNote(text, left)}`,
+    kind: 'remove-step',
+    edits: found.steps.map((s) => removeItem(text, s.span)),
+  };
 }
 
 function mapScalar(model: DocumentModel, step: StepModel, key: string) {
@@ -240,7 +273,11 @@ function removeMatrixEntry(text: string, model: DocumentModel, ref: ImageReferen
   if (!m?.entrySpan || (m.listSize ?? 0) < 2 || anchorsUsedOutside(model.parsed.doc, m.entrySpan)) return undefined;
   // An entry of an anchored list is also an entry of every alias of that list: not only this matrix's.
   if (copiedByAlias(model.parsed.doc, m.entrySpan)) return undefined;
-  return { title: `Remove the matrix entry ${entryLabel(ref)}`, kind: 'remove-matrix-entry', edits: [removeItem(text, m.entrySpan)] };
+  return {
+    title: `Remove the matrix entry ${entryLabel(ref)}`,
+    kind: 'remove-matrix-entry',
+    edits: [removeItem(text, m.entrySpan)],
+  };
 }
 
 function removeJob(text: string, model: DocumentModel, ref: { job?: string }): Fix | undefined {
@@ -252,7 +289,10 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
   for (const other of jobIndex(text, model).neededBy.get(job.id) ?? []) {
     if (other === job || !other.needs) continue;
     const v = other.needs.value;
-    const needsSpan = { start: nodeSpan(other.needs.keyNode).start, end: v ? nodeSpan(v).end : nodeSpan(other.needs.keyNode).end };
+    const needsSpan = {
+      start: nodeSpan(other.needs.keyNode).start,
+      end: v ? nodeSpan(v).end : nodeSpan(other.needs.keyNode).end,
+    };
     if (isScalar(v) && scalarText(v) === job.id) {
       const e = removeLines(text, needsSpan);
       if (e) edits.push(e);
@@ -264,7 +304,8 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
         const e = removeLines(text, needsSpan);
         if (e) edits.push(e);
       } else {
-        for (const i of hit) edits.push(v.flow ? removeFlowItem(text, nodeSpan(i)) : removeItem(text, withDash(text, nodeSpan(i))));
+        for (const i of hit)
+          edits.push(v.flow ? removeFlowItem(text, nodeSpan(i)) : removeItem(text, withDash(text, nodeSpan(i))));
       }
     }
   }
@@ -272,7 +313,11 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
   const jobsFrom = model.jobs[0].span.start;
   const jobsTo = model.jobs[model.jobs.length - 1].span.end;
   const left = readersLeft(model, 'needs', job.id, (o) => o >= jobsFrom && o < jobsTo, [job.span]);
-  return { title: `Remove the job '${job.id}' (and it from other jobs' needs)${breakNote(text, left)}`, kind: 'remove-job', edits };
+  return {
+    title: `Remove the job '${job.id}' (and it from other jobs' needs)${breakNote(text, left)}`,
+    kind: 'remove-job',
+    edits,
+  };
 }
 
 interface ReaderLeft {
@@ -284,7 +329,13 @@ interface ReaderLeft {
  * Places inside `within` but outside `removed` that read `needs.<id>…` or `steps.<id>…` (the
  * contexts are case-insensitive, as GitHub's are): what a removal would leave reading nothing.
  */
-function readersLeft(model: DocumentModel, context: 'needs' | 'steps', id: string, within: (offset: number) => boolean, removed: readonly Span[]): ReaderLeft[] {
+function readersLeft(
+  model: DocumentModel,
+  context: 'needs' | 'steps',
+  id: string,
+  within: (offset: number) => boolean,
+  removed: readonly Span[],
+): ReaderLeft[] {
   const all = jobIndex(model.parsed.text, model).readers.get(`${context}:${id.toLowerCase()}`) ?? [];
   return all.filter((r) => within(r.offset) && !removed.some((s) => r.offset >= s.start && r.offset < s.end));
 }
@@ -300,7 +351,8 @@ function breakNote(text: string, left: readonly ReaderLeft[]): string {
 
 function switchOfficial(text: string, ref: ImageReference, prov: ImageProvenance | undefined): Fix | undefined {
   const image = ref.parsed;
-  if (!image || !ref.editable || !prov?.officialAlternative || prov.officialSupportsPlatform === false) return undefined;
+  if (!image || !ref.editable || !prov?.officialAlternative || prov.officialSupportsPlatform === false)
+    return undefined;
   if (text.slice(ref.span.start, ref.span.end) !== ref.text) return undefined;
   const tagPart = ref.text.slice(image.nameEnd, image.digestStart);
   const newText = `${prov.officialAlternative}${tagPart}`;
@@ -338,7 +390,10 @@ function ignoreFix(text: string, finding: Finding): Fix | undefined {
  * One fix per finding (the one `pick` chooses), identical fixes once, and none that overlaps a fix
  * already taken: the edits of "fix all", "pin all" and `check --fix`, sorted, with how many fixes they hold.
  */
-export function combineFixes(findings: readonly Finding[], pick: (finding: Finding) => Fix | undefined): { edits: TextEdit[]; count: number } {
+export function combineFixes(
+  findings: readonly Finding[],
+  pick: (finding: Finding) => Fix | undefined,
+): { edits: TextEdit[]; count: number } {
   const accepted: TextEdit[] = [];
   const seen = new Set<string>();
   let count = 0;
@@ -348,7 +403,9 @@ export function combineFixes(findings: readonly Finding[], pick: (finding: Findi
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue;
     seen.add(key);
-    const overlaps = fix.edits.some((e) => accepted.some((a) => (e.start < a.end && a.start < e.end) || (e.start === e.end && e.start === a.start)));
+    const overlaps = fix.edits.some((e) =>
+      accepted.some((a) => (e.start < a.end && a.start < e.end) || (e.start === e.end && e.start === a.start)),
+    );
     if (overlaps) continue;
     accepted.push(...fix.edits);
     count++;
@@ -386,9 +443,16 @@ export function suppressedRules(text: string, offset: number): string[] {
   const line = text.slice(lineStartOf(text, offset), lineEndOf(text, offset));
   const out: string[] = [];
   const own = SUPPRESS_RE.exec(line);
-  if (own) out.push(...own[1].split(',').map((s) => s.trim()).filter(Boolean));
+  if (own)
+    out.push(
+      ...own[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   const zizmor = ZIZMOR_RE.exec(line);
-  if (zizmor) for (const audit of zizmor[1].split(',')) out.push(...(foreignSuppressions[`zizmor:${audit.trim()}`] ?? []));
+  if (zizmor)
+    for (const audit of zizmor[1].split(',')) out.push(...(foreignSuppressions[`zizmor:${audit.trim()}`] ?? []));
   if (RATCHET_RE.test(line)) out.push(...foreignSuppressions['ratchet:exclude']);
   return out;
 }
@@ -423,8 +487,9 @@ function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | 
 function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction | undefined): Fix | undefined {
   if (!resolved) return undefined;
   const pinned = isFullCommitSha(ref.ref);
-  const commit = resolved.commentTagCommit && ref.commentVersion && pinned ? resolved.commentTagCommit : resolved.commit;
-  const tag = pinned ? ref.commentVersion : resolved.bestTag ?? ref.ref;
+  const commit =
+    resolved.commentTagCommit && ref.commentVersion && pinned ? resolved.commentTagCommit : resolved.commit;
+  const tag = pinned ? ref.commentVersion : (resolved.bestTag ?? ref.ref);
   if (commit === ref.ref) return undefined;
   // The commit and tag name are written into the file: each must be exactly that and nothing more.
   if (!isCommit(commit) || (resolved.bestTag !== undefined && !isRefName(resolved.bestTag))) return undefined;
@@ -445,7 +510,12 @@ function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction 
     }
   }
   const cached = resolved.fromCache ? ' (cached)' : '';
-  return { title: `Pin ${ref.owner}/${ref.repo} to commit ${shortCommitSha(commit)}${tag ? ` (${tag})` : ''}${cached}`, kind: 'pin-action', edits, safe: true };
+  return {
+    title: `Pin ${ref.owner}/${ref.repo} to commit ${shortCommitSha(commit)}${tag ? ` (${tag})` : ''}${cached}`,
+    kind: 'pin-action',
+    edits,
+    safe: true,
+  };
 }
 
 // Removing a job walks every other job's `needs:`; many findings share a job, so it is done once.
@@ -466,7 +536,13 @@ export interface FixFacts {
   resolvedAction?: ResolvedAction;
 }
 
-export function buildFixes(text: string, model: DocumentModel, finding: Finding, kinds: readonly FixKind[], facts: FixFacts): Fix[] {
+export function buildFixes(
+  text: string,
+  model: DocumentModel,
+  finding: Finding,
+  kinds: readonly FixKind[],
+  facts: FixFacts,
+): Fix[] {
   const prov = facts.provenance;
   const fixes: Fix[] = [];
   const ref = finding.reference;
@@ -500,7 +576,9 @@ export function buildFixes(text: string, model: DocumentModel, finding: Finding,
     }
     if (fix) fixes.push(fix);
   }
-  const preferred = fixes.find((f) => f.kind === 'pin-digest' || f.kind === 'pin-action' || f.kind === 'switch-official') ?? fixes.find((f) => f.kind !== 'ignore');
+  const preferred =
+    fixes.find((f) => f.kind === 'pin-digest' || f.kind === 'pin-action' || f.kind === 'switch-official') ??
+    fixes.find((f) => f.kind !== 'ignore');
   if (preferred) preferred.preferred = true;
   return fixes;
 }

@@ -7,7 +7,11 @@ import type { ImageParseResult, ParsedImage } from './types';
 export const DOCKER_HUB = 'docker.io';
 
 /** Hosts that all mean Docker Hub; the docker CLI writes `docker.io` for each. */
-export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+]);
 
 /** The tag a pull resolves: the written one, `latest` when neither tag nor digest is written, none for a digest alone. */
 export function effectiveTag(image: Pick<ParsedImage, 'tag' | 'digest'>): string | undefined {
@@ -84,7 +88,7 @@ function scan(text: string): ParsedImage {
 
   const at = text.indexOf('@');
   const digestStart = at < 0 ? text.length : at;
-  if (digestStart === 0) fail('missing repository name before \'@\'');
+  if (digestStart === 0) fail("missing repository name before '@'");
   // A tag's ':' is the last one after the last '/'; earlier colons belong to a registry port or IPv6 host.
   const lastSlash = text.lastIndexOf('/', digestStart - 1);
   const lastColon = text.lastIndexOf(':', digestStart - 1);
@@ -132,12 +136,22 @@ function scan(text: string): ParsedImage {
   if (nameLength > NAME_MAX) {
     fail(`repository name too long (${nameLength} characters with its registry, at most ${NAME_MAX})`);
   }
-  const canonical = formatImage({ writtenRegistry: registry, repository, tag: tag ?? (digest ? undefined : 'latest'), digest });
+  const canonical = formatImage({
+    writtenRegistry: registry,
+    repository,
+    tag: tag ?? (digest ? undefined : 'latest'),
+    digest,
+  });
   const shortRepository =
     hub && repository.startsWith('library/') && !repository.includes('/', 'library/'.length)
       ? repository.slice('library/'.length)
       : repository;
-  const familiar = formatImage({ writtenRegistry: hub ? undefined : registry, repository: shortRepository, tag, digest });
+  const familiar = formatImage({
+    writtenRegistry: hub ? undefined : registry,
+    repository: shortRepository,
+    tag,
+    digest,
+  });
   return { registry, writtenRegistry, repository, tag, digest, nameEnd, digestStart, canonical, familiar };
 }
 
@@ -149,9 +163,9 @@ function scanDomain(text: string, end: number): void {
     // The distribution grammar allows only hex digits and colons inside the brackets.
     while (i < end && (isHex(text[i]) || text[i] === ':')) i++;
     if (i < end && text[i] === '%') fail(`IPv6 zone identifiers are not allowed in a registry address (at ${i})`);
-    if (i >= end) fail('unterminated IPv6 address: missing \']\'');
+    if (i >= end) fail("unterminated IPv6 address: missing ']'");
     if (text[i] !== ']') unexpected(text, i);
-    if (i === 1) fail('empty IPv6 address \'[]\'');
+    if (i === 1) fail("empty IPv6 address '[]'");
     i++;
   } else {
     // Components are letters, digits and inner hyphens, joined by single dots.
@@ -242,13 +256,19 @@ function scanDigest(text: string, at: number): string {
     if (c >= 'A' && c <= 'F') upper = true;
   }
   const hexLength = text.length - colon - 1;
-  if (hexLength !== expected) fail(`invalid digest: ${algorithm} needs ${expected} hex characters (found ${hexLength})`);
+  if (hexLength !== expected)
+    fail(`invalid digest: ${algorithm} needs ${expected} hex characters (found ${hexLength})`);
   if (upper) fail('invalid digest: hex must be lowercase');
   return text.slice(start);
 }
 
 /** Writes `[registry/]repository[:tag][@digest]`. */
-export function formatImage(parts: { writtenRegistry?: string; repository: string; tag?: string; digest?: string }): string {
+export function formatImage(parts: {
+  writtenRegistry?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}): string {
   const name = parts.writtenRegistry ? `${parts.writtenRegistry}/${parts.repository}` : parts.repository;
   return name + (parts.tag ? `:${parts.tag}` : '') + (parts.digest ? `@${parts.digest}` : '');
 }

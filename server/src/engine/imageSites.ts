@@ -35,7 +35,9 @@ export interface SiteOptions {
 export function commentAnchor(node: YamlNode): number {
   const r = node.range;
   if (!r) return 0;
-  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') ? r[0] : Math.max(r[0], r[1] - 1);
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')
+    ? r[0]
+    : Math.max(r[0], r[1] - 1);
 }
 
 export class ImageSites {
@@ -51,11 +53,25 @@ export class ImageSites {
     return c && c.length > 0 ? c : [undefined];
   }
 
-  protected evaluate(template: string, combo: Combination | undefined, job: JobModel | undefined, env: EnvScope | undefined): Evaluated {
-    return evaluateParts(this.text, template, templateParts(template, 0), { combo, expansion: job?.matrix, scope: env });
+  protected evaluate(
+    template: string,
+    combo: Combination | undefined,
+    job: JobModel | undefined,
+    env: EnvScope | undefined,
+  ): Evaluated {
+    return evaluateParts(this.text, template, templateParts(template, 0), {
+      combo,
+      expansion: job?.matrix,
+      scope: env,
+    });
   }
 
-  protected platformIn(platform: string | undefined, combo: Combination | undefined, job: JobModel | undefined, env: EnvScope | undefined): string | undefined {
+  protected platformIn(
+    platform: string | undefined,
+    combo: Combination | undefined,
+    job: JobModel | undefined,
+    env: EnvScope | undefined,
+  ): string | undefined {
     return platformIn(this.text, platform, { combo, expansion: job?.matrix, scope: env });
   }
 
@@ -78,8 +94,12 @@ export class ImageSites {
     if (!text) return;
     const located = valueSpan(this.text, node, from + lead, from + lead + text.length);
     const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
-    this.emit({ text, span: located.span, editable: false, platform, commentAt: commentAnchor(node), runtimeValue: reason }, opts);
-    if (!this.model.unknown.some((u) => u.span.start === located.span.start)) this.model.unknown.push({ span: located.span, reason });
+    this.emit(
+      { text, span: located.span, editable: false, platform, commentAt: commentAnchor(node), runtimeValue: reason },
+      opts,
+    );
+    if (!this.model.unknown.some((u) => u.span.start === located.span.start))
+      this.model.unknown.push({ span: located.span, reason });
   }
 
   protected imageInWholeValue(node: Scalar, opts: SiteOptions): void {
@@ -88,19 +108,39 @@ export class ImageSites {
   }
 
   /** An image written in `node`'s value between `from` and `to` (possibly a template). */
-  protected imageSite(node: Scalar, from: number, to: number, opts: SiteOptions, combos?: Array<Combination | undefined>): void {
+  protected imageSite(
+    node: Scalar,
+    from: number,
+    to: number,
+    opts: SiteOptions,
+    combos?: Array<Combination | undefined>,
+  ): void {
     const raw = (scalarText(node) ?? '').slice(from, to);
     // A literal image with a platform that varies per combination is judged in each combination.
     if (!raw.includes('${{') && !opts.platform?.includes('${{')) {
       const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
-      this.imageValue(raw, (a, b) => valueSpan(this.text, node, from + a, from + b), { ...opts, platform }, undefined, undefined, node);
+      this.imageValue(
+        raw,
+        (a, b) => valueSpan(this.text, node, from + a, from + b),
+        { ...opts, platform },
+        undefined,
+        undefined,
+        node,
+      );
       return;
     }
     this.templateSite(node, from, to, templateParts(raw, from), opts, combos);
   }
 
   /** An image whose value is built from `parts` (offsets in the node's text), evaluated for each combination. */
-  protected templateSite(node: Scalar, from: number, to: number, parts: readonly ValuePart[], opts: SiteOptions, combos?: Array<Combination | undefined>): void {
+  protected templateSite(
+    node: Scalar,
+    from: number,
+    to: number,
+    parts: readonly ValuePart[],
+    opts: SiteOptions,
+    combos?: Array<Combination | undefined>,
+  ): void {
     const raw = scalarText(node) ?? '';
     const exprParts = parts.filter((p) => p.expression !== undefined);
     for (const combo of combos ?? this.combosOf(opts.job)) {
@@ -125,20 +165,46 @@ export class ImageSites {
       const onlyExpression = parts.length === 1 && exprParts.length === 1;
       const binding = (s: MatrixScalarSource) => (s.entry ? this.binding(s, s.entry, combo) : undefined);
       if (exprParts.length === 0 && parts.every((p) => p.unknown === undefined) && !r.structure) {
-        this.imageValue(value, (a, b) => valueSpan(this.text, node, from + a, from + b), site, undefined, undefined, node);
-      } else if (source && isScalar(source.node) && (onlyExpression || r.structure) && (scalarText(source.node) ?? '').includes(value.trim())) {
+        this.imageValue(
+          value,
+          (a, b) => valueSpan(this.text, node, from + a, from + b),
+          site,
+          undefined,
+          undefined,
+          node,
+        );
+      } else if (
+        source &&
+        isScalar(source.node) &&
+        (onlyExpression || r.structure) &&
+        (scalarText(source.node) ?? '').includes(value.trim())
+      ) {
         // The value is written in one scalar (a matrix value, an env literal): point at it, where the fix belongs.
         const mnode = source.node;
         const at = (scalarText(mnode) ?? '').indexOf(value);
         const shift = at > 0 && r.structure ? at : 0;
-        this.imageValue(value, (a, b) => valueSpan(this.text, mnode, shift + a, shift + b), site, vias, binding(source), mnode);
+        this.imageValue(
+          value,
+          (a, b) => valueSpan(this.text, mnode, shift + a, shift + b),
+          site,
+          vias,
+          binding(source),
+          mnode,
+        );
       } else if (source && isScalar(source.node)) {
         const snode = source.node;
         this.imageValue(value, () => ({ span: nodeSpan(snode), exact: false }), site, vias, binding(source), snode);
       } else {
         const whole = valueSpan(this.text, node, from, to).span;
         const entry = combo?.entries[combo.entries.length - 1];
-        this.imageValue(value, () => ({ span: whole, exact: false }), site, vias, combo ? this.binding(undefined, entry, combo) : undefined, node);
+        this.imageValue(
+          value,
+          () => ({ span: whole, exact: false }),
+          site,
+          vias,
+          combo ? this.binding(undefined, entry, combo) : undefined,
+          node,
+        );
       }
     }
   }
@@ -157,10 +223,23 @@ export class ImageSites {
     const platform = this.platformIn(opts.platform, undefined, opts.job, opts.env);
     for (const c of candidates) {
       if (c.kind === 'runtime') {
-        this.runtimeImage(node, part.start, part.end, 'the expression also gives a value known only when the workflow runs', opts);
+        this.runtimeImage(
+          node,
+          part.start,
+          part.end,
+          'the expression also gives a value known only when the workflow runs',
+          opts,
+        );
         continue;
       }
-      this.imageValue(c.text, (a, b) => valueSpan(this.text, node, at + c.start + a, at + c.start + b), { ...opts, platform }, undefined, undefined, node);
+      this.imageValue(
+        c.text,
+        (a, b) => valueSpan(this.text, node, at + c.start + a, at + c.start + b),
+        { ...opts, platform },
+        undefined,
+        undefined,
+        node,
+      );
     }
     return true;
   }
@@ -176,11 +255,17 @@ export class ImageSites {
 
   protected sourcesIn(span: Span): MatrixScalarSource[] {
     const out: MatrixScalarSource[] = [];
-    for (const job of this.model.jobs) for (const s of job.matrix.sources.values()) if (s.span.start >= span.start && s.span.end <= span.end) out.push(s);
+    for (const job of this.model.jobs)
+      for (const s of job.matrix.sources.values())
+        if (s.span.start >= span.start && s.span.end <= span.end) out.push(s);
     return out;
   }
 
-  protected binding(source: MatrixScalarSource | undefined, entry: MatrixEntry | undefined, combo: Combination | undefined): MatrixBinding | undefined {
+  protected binding(
+    source: MatrixScalarSource | undefined,
+    entry: MatrixEntry | undefined,
+    combo: Combination | undefined,
+  ): MatrixBinding | undefined {
     if (!combo) return undefined;
     const valueSpan0 = source?.span ?? entry?.span;
     if (!valueSpan0) return undefined;
@@ -223,9 +308,11 @@ export class ImageSites {
     if (text === '' || opts.noImageValues?.includes(text) || text === 'scratch') return;
     if (opts.builtTags && (opts.builtTags.has(text) || opts.builtTags.has(text.replace(/:[^/:]*$/, '')))) return;
     const located = spanOf(start, end);
-    this.emit({ text, span: located.span, editable: located.exact, platform, via, matrix, commentAt: commentAnchor(anchor) }, opts);
+    this.emit(
+      { text, span: located.span, editable: located.exact, platform, via, matrix, commentAt: commentAnchor(anchor) },
+      opts,
+    );
   }
-
 
   protected emit(
     found: {
@@ -245,7 +332,8 @@ export class ImageSites {
     const prior = this.seen.get(key);
     if (prior) {
       const step = opts.step?.index;
-      if (step !== undefined && prior.job === opts.job?.id && !prior.consumerSteps?.includes(step)) (prior.consumerSteps ??= []).push(step);
+      if (step !== undefined && prior.job === opts.job?.id && !prior.consumerSteps?.includes(step))
+        (prior.consumerSteps ??= []).push(step);
       for (const v of found.via ?? []) {
         prior.via ??= [];
         if (!prior.via.some((p) => p.span.start === v.span.start)) prior.via.push(v);

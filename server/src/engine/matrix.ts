@@ -160,7 +160,9 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
   let stepsCut = false;
   const excluded = (at: number[]) => {
     steps++;
-    return excludes.some((fields) => fields.every(([axis, v]) => partialEqual(v, axes[axis].cells[at[axis]].cell.plain)));
+    return excludes.some((fields) =>
+      fields.every(([axis, v]) => partialEqual(v, axes[axis].cells[at[axis]].cell.plain)),
+    );
   };
   const kept: number[][] = [];
   let total = 0;
@@ -223,16 +225,23 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
     }
     // An include item that matches no combination is a combination of its own; each is kept (their
     // number is bounded by the scalars read), so no include item is ever left out.
-    if (!merged) combos.push({ values: new Map(pairs.map((p) => [p.key, p.cell])), original: new Set(), entries: [entry] });
+    if (!merged)
+      combos.push({ values: new Map(pairs.map((p) => [p.key, p.cell])), original: new Set(), entries: [entry] });
     total += merged ? 0 : 1;
   });
 
   const at = lineSpanAt(text, nodeSpan(matrix).start);
   if (scalarsCutAt !== undefined) {
-    expansion.notChecked.push({ span: lineSpanAt(text, scalarsCutAt), message: `the matrix holds more than ${MAX_MATRIX_SCALARS} values; from here on its values are not checked` });
+    expansion.notChecked.push({
+      span: lineSpanAt(text, scalarsCutAt),
+      message: `the matrix holds more than ${MAX_MATRIX_SCALARS} values; from here on its values are not checked`,
+    });
   }
   if (stepsCut) {
-    expansion.notChecked.push({ span: at, message: `the matrix has too many combinations to walk (over ${MAX_EXPANSION_STEPS}); only the combinations walked and one per axis value reached are checked` });
+    expansion.notChecked.push({
+      span: at,
+      message: `the matrix has too many combinations to walk (over ${MAX_EXPANSION_STEPS}); only the combinations walked and one per axis value reached are checked`,
+    });
   } else if (total > MAX_COMBINATIONS) {
     expansion.notChecked.push({
       span: at,
@@ -254,7 +263,13 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
 }
 
 /** The first combination, in GitHub's order, with value `value` on axis `axis` that is not excluded. */
-function firstCombinationWith(axes: Axis[], axis: number, value: number, excluded: (at: number[]) => boolean, outOfTime: () => boolean): number[] | undefined {
+function firstCombinationWith(
+  axes: Axis[],
+  axis: number,
+  value: number,
+  excluded: (at: number[]) => boolean,
+  outOfTime: () => boolean,
+): number[] | undefined {
   const at = axes.map((_, i) => (i === axis ? value : 0));
   for (;;) {
     if (outOfTime()) return undefined;
@@ -340,7 +355,20 @@ function findClose(s: string, from: number): number {
   return -1;
 }
 
-export const knownContexts = ['matrix', 'github', 'env', 'vars', 'secrets', 'inputs', 'needs', 'steps', 'runner', 'job', 'jobs', 'strategy'];
+export const knownContexts = [
+  'matrix',
+  'github',
+  'env',
+  'vars',
+  'secrets',
+  'inputs',
+  'needs',
+  'steps',
+  'runner',
+  'job',
+  'jobs',
+  'strategy',
+];
 
 class TracingEvaluator extends Evaluator {
   unknownContext: string | undefined;
@@ -393,7 +421,12 @@ export interface KnownEnv {
 }
 
 /** Evaluates one expression against a matrix combination (and, when given, the `env` context). */
-export function evaluateExpression(expression: string, combination: Combination | undefined, expansion: MatrixExpansion, env?: KnownEnv): EvaluatedExpression {
+export function evaluateExpression(
+  expression: string,
+  combination: Combination | undefined,
+  expansion: MatrixExpansion,
+  env?: KnownEnv,
+): EvaluatedExpression {
   const expr = parseExpression(expression);
   if (!expr) return { known: false, reason: `cannot parse expression '${expression}'` };
   const ctx = new data.Dictionary();
@@ -406,17 +439,23 @@ export function evaluateExpression(expression: string, combination: Combination 
   } catch (e) {
     return { known: false, reason: errorMessage(e) };
   }
-  if (ev.unknownContext) return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
+  if (ev.unknownContext)
+    return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
   const runtime = runtimeMatrixReason(expression, combination, expansion);
   if (runtime) return { known: false, reason: runtime };
-  if (!combination && /\bmatrix\b/.test(expression)) return { known: false, reason: 'the job has no matrix the value could come from' };
+  if (!combination && /\bmatrix\b/.test(expression))
+    return { known: false, reason: 'the job has no matrix the value could come from' };
   const source = expansion.sources.get(result) ?? env?.sources.get(result);
   if (!result.primitive) return { known: true, value: '', source, structure: result };
   return { known: true, value: result.coerceString(), source };
 }
 
 /** Why a `matrix.*` value read by `expression` is known only at run time, if it is. */
-function runtimeMatrixReason(expression: string, combination: Combination | undefined, expansion: MatrixExpansion): string | undefined {
+function runtimeMatrixReason(
+  expression: string,
+  combination: Combination | undefined,
+  expansion: MatrixExpansion,
+): string | undefined {
   if (!/\bmatrix\b/.test(expression)) return undefined;
   if (expansion.dynamic) return `the matrix is computed when the workflow runs (${expansion.dynamic.trim()})`;
   if (expansion.dynamicKeys.size === 0) return undefined;
@@ -426,8 +465,8 @@ function runtimeMatrixReason(expression: string, combination: Combination | unde
     if (axis) return `the matrix's '${key}' values are computed when the workflow runs (${axis.trim()})`;
     // A key no written axis or include item gives may come from an include computed at run time.
     const include = expansion.dynamicKeys.get('include');
-    if (include && !combination?.context.get(key)) return `'matrix.${key}' may come from an include computed when the workflow runs (${include.trim()})`;
+    if (include && !combination?.context.get(key))
+      return `'matrix.${key}' may come from an include computed when the workflow runs (${include.trim()})`;
   }
   return undefined;
 }
-

@@ -6,13 +6,32 @@ import type { TextEdit } from './types';
 import { mapEntries, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** Where the config file may live, relative to the repository root, in the order they are tried. */
-export const policyFileNames = ['.github/workflow-provenance.yml', '.github/workflow-provenance.yaml', 'workflow-provenance.yml', 'workflow-provenance.yaml'];
+export const policyFileNames = [
+  '.github/workflow-provenance.yml',
+  '.github/workflow-provenance.yaml',
+  'workflow-provenance.yml',
+  'workflow-provenance.yaml',
+];
 
 const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
+const severityAliases: Record<string, RuleSetting> = {
+  information: 'info',
+  warn: 'warning',
+  none: 'off',
+  false: 'off',
+  note: 'info',
+};
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [], requireProvenance: [] };
+  return {
+    trustedImages: [],
+    trustedActions: [],
+    rules: {},
+    ignore: [],
+    imageInputs: [],
+    ownerAliases: [],
+    requireProvenance: [],
+  };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -47,7 +66,8 @@ export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; p
   const value = checkAgainstSchema(parsed.doc, parsed.doc.contents as YamlNode | null, problems);
   const policy: Partial<TrustPolicy> = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { policy, problems };
-  const strings = (v: PolicyValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()) : []);
+  const strings = (v: PolicyValue | undefined) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()) : [];
   if ('trusted-images' in value) policy.trustedImages = strings(value['trusted-images']);
   if ('trusted-actions' in value) policy.trustedActions = strings(value['trusted-actions']);
   if ('ignore' in value) policy.ignore = strings(value.ignore);
@@ -69,7 +89,11 @@ export function parsePolicyFile(text: string): { policy: Partial<TrustPolicy>; p
       if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
       const { action, input, 'platform-input': optionsInput } = item;
       if (typeof action !== 'string' || typeof input !== 'string') continue;
-      policy.imageInputs.push(typeof optionsInput === 'string' ? { action, input: input.trim(), optionsInput: optionsInput.trim() } : { action, input: input.trim() });
+      policy.imageInputs.push(
+        typeof optionsInput === 'string'
+          ? { action, input: input.trim(), optionsInput: optionsInput.trim() }
+          : { action, input: input.trim() },
+      );
     }
   }
   const required = value['require-provenance'];
@@ -96,7 +120,8 @@ function yamlString(s: string): string {
 export function addTrustedImageEdits(configText: string | undefined, pattern: string): TextEdit[] {
   const item = yamlString(pattern);
   const text = configText ?? '';
-  if (text.trim() === '') return [{ start: 0, end: text.length, newText: `# Workflow Provenance policy\ntrusted-images:\n  - ${item}\n` }];
+  if (text.trim() === '')
+    return [{ start: 0, end: text.length, newText: `# Workflow Provenance policy\ntrusted-images:\n  - ${item}\n` }];
   const parsed = parseYaml(text);
   const root = parsed.doc.contents as YamlNode | null;
   const entry = mapEntries(parsed.doc, root).find((e) => e.key === 'trusted-images');

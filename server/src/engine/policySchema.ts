@@ -23,8 +23,26 @@ export interface SchemaNode {
 }
 
 /** Keywords that constrain values, all of which `check` applies. Anything else must be an annotation. */
-export const understoodKeywords = ['$ref', 'type', 'properties', 'additionalProperties', 'required', 'items', 'enum', 'pattern', 'definitions'];
-export const annotationKeywords = ['$schema', '$id', 'title', 'description', 'markdownDescription', 'examples', 'default'];
+export const understoodKeywords = [
+  '$ref',
+  'type',
+  'properties',
+  'additionalProperties',
+  'required',
+  'items',
+  'enum',
+  'pattern',
+  'definitions',
+];
+export const annotationKeywords = [
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'markdownDescription',
+  'examples',
+  'default',
+];
 
 export const policySchema = schemaJson as SchemaNode;
 
@@ -73,7 +91,8 @@ function near(a: string, b: string): boolean {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length] <= 2;
@@ -95,16 +114,27 @@ function label(path: string): string {
  * mistaken parts left out (a wrong list item drops that item, a wrong key drops that key), so the rest
  * of the policy still applies.
  */
-export function checkAgainstSchema(doc: Document.Parsed, node: YamlNode | null, problems: SyntaxProblem[], schema: SchemaNode = policySchema): PolicyValue | undefined {
+export function checkAgainstSchema(
+  doc: Document.Parsed,
+  node: YamlNode | null,
+  problems: SyntaxProblem[],
+  schema: SchemaNode = policySchema,
+): PolicyValue | undefined {
   const walk = (n: YamlNode | null, s: SchemaNode, path: string, at: YamlNode | null): PolicyValue | undefined => {
     const rule = resolveRef(schema, s);
     const where = n ?? at;
-    const report = (message: string) => problems.push({ span: where ? nodeSpan(where) : { start: 0, end: 0 }, message });
+    const report = (message: string) =>
+      problems.push({ span: where ? nodeSpan(where) : { start: 0, end: 0 }, message });
     const actual = typeOf(n);
     if (rule.type) {
       const allowed = Array.isArray(rule.type) ? rule.type : [rule.type];
       if (!typeMatches(actual, allowed)) {
-        report(`${label(path)} must be ${allowed.filter((t) => t !== 'null').map((t) => typeWords[t]).join(' or ')}`);
+        report(
+          `${label(path)} must be ${allowed
+            .filter((t) => t !== 'null')
+            .map((t) => typeWords[t])
+            .join(' or ')}`,
+        );
         return undefined;
       }
     }
@@ -118,7 +148,10 @@ export function checkAgainstSchema(doc: Document.Parsed, node: YamlNode | null, 
           if (rule.additionalProperties === false) {
             const guess = known.find((k) => near(e.key, k));
             const hint = guess ? `did you mean '${guess}'?` : `expected ${known.join(', ')}`;
-            problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}'${path ? ` in ${path}` : ''} (${hint})` });
+            problems.push({
+              span: nodeSpan(e.keyNode),
+              message: `unknown key '${e.key}'${path ? ` in ${path}` : ''} (${hint})`,
+            });
           }
           continue;
         }
@@ -146,7 +179,11 @@ export function checkAgainstSchema(doc: Document.Parsed, node: YamlNode | null, 
       return undefined;
     }
     if (rule.pattern !== undefined && typeof value === 'string' && !patternOf(rule.pattern).test(value)) {
-      report(value.trim() === '' ? `${label(path)} must not be empty` : `${label(path)}: '${value}' is not ${rule.description ? rule.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) : `matching ${rule.pattern}`}`);
+      report(
+        value.trim() === ''
+          ? `${label(path)} must not be empty`
+          : `${label(path)}: '${value}' is not ${rule.description ? rule.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) : `matching ${rule.pattern}`}`,
+      );
       return undefined;
     }
     return value;

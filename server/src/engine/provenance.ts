@@ -2,10 +2,24 @@
 import { isFullCommitSha } from './commitSha';
 import type { ActionProvenance, AnalyzeOptions, ImageProvenance, ResolvedImage, TrustPolicy } from './api';
 import { DOCKER_HUB } from './imageReference';
-import { architectureNamespaces, namespacePlatform, officialPlatforms, platformsInclude } from './knowledge/officialImages';
+import {
+  architectureNamespaces,
+  namespacePlatform,
+  officialPlatforms,
+  platformsInclude,
+} from './knowledge/officialImages';
 import { globMatches } from './knowledge/trustedPublishers';
 import { defaultPolicy } from './policy';
-import { actionDefaultFor, communityCopyOf, firstNamespace, githubOwnerOf, kindPhrase, knownPublisher, ownerKey, ownNamespace } from './publishers';
+import {
+  actionDefaultFor,
+  communityCopyOf,
+  firstNamespace,
+  githubOwnerOf,
+  kindPhrase,
+  knownPublisher,
+  ownerKey,
+  ownNamespace,
+} from './publishers';
 import type { ActionReference, ImageReference, ParsedImage, Standing } from './types';
 
 const ECR_LIBRARY = 'public.ecr.aws';
@@ -13,10 +27,15 @@ const ECR_LIBRARY = 'public.ecr.aws';
 /** The official image name (`debian`) when the reference is an official image, else undefined. */
 export function officialName(image: ParsedImage): string | undefined {
   const segs = image.repository.split('/');
-  if (image.registry === DOCKER_HUB && segs.length === 2 && (segs[0] === 'library' || architectureNamespaces.has(segs[0]))) {
+  if (
+    image.registry === DOCKER_HUB &&
+    segs.length === 2 &&
+    (segs[0] === 'library' || architectureNamespaces.has(segs[0]))
+  ) {
     return segs[1];
   }
-  if (image.registry === ECR_LIBRARY && segs.length === 3 && segs[0] === 'docker' && segs[1] === 'library') return segs[2];
+  if (image.registry === ECR_LIBRARY && segs.length === 3 && segs[0] === 'docker' && segs[1] === 'library')
+    return segs[2];
   return undefined;
 }
 
@@ -44,34 +63,60 @@ function lastNameEnd(familiar: string): number {
 }
 
 /** Why the policy or the repository itself trusts the image, or undefined. */
-function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined, resolved?: ResolvedImage): string | undefined {
+function trustedBy(
+  image: ParsedImage,
+  policy: TrustPolicy,
+  owner: string | undefined,
+  resolved?: ResolvedImage,
+): string | undefined {
   const name = imageName(image);
   const short = familiarName(image);
-  for (const p of policy.trustedImages) if (globMatches(p, name) || globMatches(p, short)) return `the policy trusts ${p}`;
+  for (const p of policy.trustedImages)
+    if (globMatches(p, name) || globMatches(p, short)) return `the policy trusts ${p}`;
   const own = ownNamespace(image, owner, policy.ownerAliases);
   if (own) {
-    const spelled = owner && ownerKey(owner) === ownerKey(firstNamespace(image) ?? '') ? `the repository owner ${owner}` : 'an owner alias in the policy';
+    const spelled =
+      owner && ownerKey(owner) === ownerKey(firstNamespace(image) ?? '')
+        ? `the repository owner ${owner}`
+        : 'an owner alias in the policy';
     return `the repository's own namespace (${own}, ${spelled})`;
   }
   // The image says, in its own label, that it is built from one of this owner's repositories.
   const labelOwner = resolved?.sourceRepository ? githubOwnerOf(resolved.sourceRepository) : undefined;
-  if (owner && labelOwner && ownerKey(labelOwner) === ownerKey(owner)) return `the image's source label points at the repository owner's ${resolved?.sourceRepository}`;
+  if (owner && labelOwner && ownerKey(labelOwner) === ownerKey(owner))
+    return `the image's source label points at the repository owner's ${resolved?.sourceRepository}`;
   return undefined;
 }
 
 /** Who vouches for the image's publisher, from built-in knowledge, Docker Hub's answer, or the action that chose it. */
-export function vouchedFor(ref: ImageReference, image: ParsedImage, options: AnalyzeOptions): ImageProvenance['vouchedBy'] {
+export function vouchedFor(
+  ref: ImageReference,
+  image: ParsedImage,
+  options: AnalyzeOptions,
+): ImageProvenance['vouchedBy'] {
   const known = knownPublisher(image);
-  if (known) return { who: known.who, why: kindPhrase(known.kind), source: known.source === 'hub' ? `https://hub.docker.com/u/${firstNamespace(image)}` : known.source };
+  if (known)
+    return {
+      who: known.who,
+      why: kindPhrase(known.kind),
+      source: known.source === 'hub' ? `https://hub.docker.com/u/${firstNamespace(image)}` : known.source,
+    };
   const ns = image.registry === DOCKER_HUB ? firstNamespace(image) : undefined;
   const hub = ns ? options.resolved?.publishers?.get(ns.toLowerCase()) : undefined;
   if (ns && hub?.badge) {
     const why = hub.badge === 'verified_publisher' ? 'Docker Verified Publisher' : 'Docker-Sponsored Open Source';
-    return { who: hub.name || ns, why: `${why} (Docker Hub says so${hub.fromCache ? ', cached' : ''})`, source: `https://hub.docker.com/u/${ns}` };
+    return {
+      who: hub.name || ns,
+      why: `${why} (Docker Hub says so${hub.fromCache ? ', cached' : ''})`,
+      source: `https://hub.docker.com/u/${ns}`,
+    };
   }
   const byAction = actionDefaultFor(ref);
   if (byAction) {
-    return { who: byAction.publisher, why: `the default image of ${byAction.action} (${byAction.defaultImage}), chosen by the action's publisher for everyone who runs it` };
+    return {
+      who: byAction.publisher,
+      why: `the default image of ${byAction.action} (${byAction.defaultImage}), chosen by the action's publisher for everyone who runs it`,
+    };
   }
   return undefined;
 }
@@ -94,7 +139,9 @@ function trustPatternFor(ref: ImageReference): string | undefined {
 function registryPage(image: ParsedImage): string | undefined {
   const official = officialName(image);
   if (image.registry === DOCKER_HUB) {
-    return official && image.repository.startsWith('library/') ? `https://hub.docker.com/_/${official}` : `https://hub.docker.com/r/${image.repository}`;
+    return official && image.repository.startsWith('library/')
+      ? `https://hub.docker.com/_/${official}`
+      : `https://hub.docker.com/r/${image.repository}`;
   }
   // ghcr.io answers a browser with a redirect to the package's page on GitHub.
   if (image.registry === 'ghcr.io') return `https://ghcr.io/${image.repository}`;
@@ -104,7 +151,11 @@ function registryPage(image: ParsedImage): string | undefined {
   return undefined;
 }
 
-export function describeImage(ref: ImageReference, options: AnalyzeOptions = {}, policy?: TrustPolicy): ImageProvenance {
+export function describeImage(
+  ref: ImageReference,
+  options: AnalyzeOptions = {},
+  policy?: TrustPolicy,
+): ImageProvenance {
   const image = ref.parsed;
   if (ref.runtimeValue) return { standing: 'unknown', reason: `chosen when the workflow runs: ${ref.runtimeValue}` };
   if (!image) return { standing: 'unknown', reason: `not a valid image reference: ${ref.parseError ?? 'unparsable'}` };
@@ -134,7 +185,13 @@ export function describeImage(ref: ImageReference, options: AnalyzeOptions = {},
   const trust = trustedBy(image, pol, options.repositoryOwner, resolved);
   if (trust) return { standing: 'trusted', reason: trust, registryPage: page };
   const vouchedBy = vouchedFor(ref, image, options);
-  if (vouchedBy) return { standing: 'verified-publisher', reason: `vouched for by ${vouchedBy.who}: ${vouchedBy.why}`, registryPage: page, vouchedBy };
+  if (vouchedBy)
+    return {
+      standing: 'verified-publisher',
+      reason: `vouched for by ${vouchedBy.who}: ${vouchedBy.why}`,
+      registryPage: page,
+      vouchedBy,
+    };
   const alternative = communityCopyOf(image);
   const altPlatforms = alternative ? officialPlatforms(alternative, image.tag)?.platforms : undefined;
   const result: ImageProvenance = {
@@ -157,7 +214,10 @@ export function describeAction(ref: ActionReference, options: AnalyzeOptions = {
   const policy = options.policy;
   const trusted = policy?.trustedActions.find((p) => globMatches(p, name));
   const firstParty = ['actions', 'github'].includes(ref.owner.toLowerCase());
-  const owners = [...(options.repositoryOwner ? [options.repositoryOwner] : []), ...(policy?.ownerAliases ?? []).filter((a) => !a.includes('/'))];
+  const owners = [
+    ...(options.repositoryOwner ? [options.repositoryOwner] : []),
+    ...(policy?.ownerAliases ?? []).filter((a) => !a.includes('/')),
+  ];
   const own = owners.some((o) => ownerKey(o) === ownerKey(ref.owner));
   const standing: Standing = trusted ? 'trusted' : firstParty ? 'official' : own ? 'trusted' : 'community';
   const reason = trusted

@@ -13,16 +13,24 @@ export function requirementsFor(image: ParsedImage, policy: TrustPolicy): Proven
 /** Why `proof` does not satisfy `requirement`, or undefined when it does. */
 export function identityMismatch(proof: VerifiedProvenance, requirement: ProvenanceRequirement): string | undefined {
   // The issuer is compared exactly, as cosign's --certificate-oidc-issuer does: a pattern there invites mistakes.
-  if (requirement.issuer && proof.issuer !== requirement.issuer) return `issuer ${proof.issuer ?? 'none'} is not ${requirement.issuer}`;
-  if (requirement.subject && !(proof.subject && globMatches(requirement.subject, proof.subject))) return `signer ${proof.subject ?? 'none'} does not match ${requirement.subject}`;
-  if (requirement.repository && !(proof.sourceRepository && globMatches(requirement.repository, proof.sourceRepository))) {
+  if (requirement.issuer && proof.issuer !== requirement.issuer)
+    return `issuer ${proof.issuer ?? 'none'} is not ${requirement.issuer}`;
+  if (requirement.subject && !(proof.subject && globMatches(requirement.subject, proof.subject)))
+    return `signer ${proof.subject ?? 'none'} does not match ${requirement.subject}`;
+  if (
+    requirement.repository &&
+    !(proof.sourceRepository && globMatches(requirement.repository, proof.sourceRepository))
+  ) {
     return `source repository ${proof.sourceRepository ?? 'none'} does not match ${requirement.repository}`;
   }
   return undefined;
 }
 
 /** The first verified proof that satisfies every applicable requirement. */
-export function satisfyingProof(verdict: ProvenanceVerdict, requirements: ProvenanceRequirement[]): VerifiedProvenance | undefined {
+export function satisfyingProof(
+  verdict: ProvenanceVerdict,
+  requirements: ProvenanceRequirement[],
+): VerifiedProvenance | undefined {
   return verdict.verified.find((proof) => requirements.every((r) => identityMismatch(proof, r) === undefined));
 }
 
@@ -35,7 +43,12 @@ export function verdictSummary(verdict: ProvenanceVerdict): string {
       return verdict.rejected.find((r) => r.unverifiable)?.reason ?? 'signed, but cannot be verified here';
     case 'claimed': {
       const claim = verdict.claimed.find((c) => c.source) ?? verdict.claimed[0];
-      const what = claim.via === 'labels' ? 'image labels' : claim.via === 'buildkit-provenance' ? 'unsigned BuildKit provenance' : 'an unsigned attestation';
+      const what =
+        claim.via === 'labels'
+          ? 'image labels'
+          : claim.via === 'buildkit-provenance'
+            ? 'unsigned BuildKit provenance'
+            : 'an unsigned attestation';
       return `only claimed by ${what}${claim.source ? ` (source ${claim.source})` : ''}, not signed${rejectedNote(verdict)}`;
     }
     default:

@@ -88,13 +88,18 @@ export const ownerRegistries: readonly string[] = ['ghcr.io', 'docker.io', 'quay
  * When the image lives in one of the repository's own namespaces (its owner under any spelling, or a
  * policy alias), the namespace as written; `registry/namespace` aliases match that registry only.
  */
-export function ownNamespace(image: ParsedImage, owner: string | undefined, aliases: readonly string[]): string | undefined {
+export function ownNamespace(
+  image: ParsedImage,
+  owner: string | undefined,
+  aliases: readonly string[],
+): string | undefined {
   const ns = firstNamespace(image);
   if (!ns) return undefined;
   const key = ownerKey(ns);
   for (const alias of aliases) {
     const slash = alias.indexOf('/');
-    if (slash > 0 && alias.slice(0, slash).toLowerCase() === image.registry && ownerKey(alias.slice(slash + 1)) === key) return `${image.registry}/${ns}`;
+    if (slash > 0 && alias.slice(0, slash).toLowerCase() === image.registry && ownerKey(alias.slice(slash + 1)) === key)
+      return `${image.registry}/${ns}`;
   }
   if (!ownerRegistries.includes(image.registry)) return undefined;
   const names = [...(owner ? [owner] : []), ...aliases.filter((a) => !a.includes('/'))];
@@ -103,7 +108,9 @@ export function ownNamespace(image: ParsedImage, owner: string | undefined, alia
 
 /** `https://github.com/Owner/repo(.git)` (or `git+https`, `git@github.com:`) → `Owner`. */
 export function githubOwnerOf(sourceUrl: string): string | undefined {
-  const m = /^(?:git\+)?(?:https?:\/\/|git@)(?:www\.)?github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/[^/\s]+/.exec(sourceUrl.trim());
+  const m = /^(?:git\+)?(?:https?:\/\/|git@)(?:www\.)?github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/[^/\s]+/.exec(
+    sourceUrl.trim(),
+  );
   return m ? m[1] : undefined;
 }
 
@@ -132,8 +139,10 @@ export function actionDefaultFor(ref: ImageReference): ActionDefault | undefined
   for (const input of imageInputs) {
     if (input.action !== action || !input.defaultImage) continue;
     const defaultName = input.defaultImage.replace(/[:@].*$/, '');
-    const written = ref.parsed.registry === DOCKER_HUB ? ref.parsed.repository : `${ref.parsed.registry}/${ref.parsed.repository}`;
-    if (written === defaultName || written === `library/${defaultName}`) return { action: input.action, publisher, defaultImage: input.defaultImage };
+    const written =
+      ref.parsed.registry === DOCKER_HUB ? ref.parsed.repository : `${ref.parsed.registry}/${ref.parsed.repository}`;
+    if (written === defaultName || written === `library/${defaultName}`)
+      return { action: input.action, publisher, defaultImage: input.defaultImage };
   }
   return undefined;
 }
@@ -144,14 +153,27 @@ export function actionDefaultFor(ref: ImageReference): ActionDefault | undefined
  * official image's own tags (a version, or one of its variants) makes a copy.
  */
 const everydayNames: Readonly<Record<string, RegExp>> = {
-  docker: /^(latest|stable|edge|test|dind|dind-rootless|cli|git|windowsservercore(-[\w.]+)?|\d+(\.\d+)*(-(rc|beta|alpha)\.?\d*)?(-(dind|dind-rootless|cli|git|windowsservercore(-[\w.]+)?))?)$/,
+  docker:
+    /^(latest|stable|edge|test|dind|dind-rootless|cli|git|windowsservercore(-[\w.]+)?|\d+(\.\d+)*(-(rc|beta|alpha)\.?\d*)?(-(dind|dind-rootless|cli|git|windowsservercore(-[\w.]+)?))?)$/,
   registry: /^(latest|\d+(\.\d+)*)$/,
   'hello-world': /^(latest|linux|nanoserver.*)$/,
 };
 
 // Base systems that official images name in their own tags (`python:alpine`, `openjdk:oraclelinux8`):
 // a tag starting with one of these is a variant, not another image.
-const variantBases = new Set(['alpine', 'debian', 'ubuntu', 'busybox', 'oraclelinux', 'amazonlinux', 'fedora', 'centos', 'almalinux', 'rockylinux', 'photon']);
+const variantBases = new Set([
+  'alpine',
+  'debian',
+  'ubuntu',
+  'busybox',
+  'oraclelinux',
+  'amazonlinux',
+  'fedora',
+  'centos',
+  'almalinux',
+  'rockylinux',
+  'photon',
+]);
 
 /**
  * The official image the reference copies, decided from the whole name: the last segment names an

@@ -6,7 +6,15 @@ import * as path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
 import { literalSpan, literalText, type ShellPiece, wholeVariable, type WordContext, wordPieces } from './shellWords';
 import { type DockerfileScan, readWrittenDockerfile } from './writtenDockerfile';
-import { type CommandTool, FROM_OPTIONS, GLOBAL_OPTIONS, type OptionTable, PULL_OPTIONS, RUN_OPTIONS, WRAPPERS } from './shellOptions';
+import {
+  type CommandTool,
+  FROM_OPTIONS,
+  GLOBAL_OPTIONS,
+  type OptionTable,
+  PULL_OPTIONS,
+  RUN_OPTIONS,
+  WRAPPERS,
+} from './shellOptions';
 
 type SyntaxNode = TreeSitter.Node;
 
@@ -138,7 +146,15 @@ interface ScanState extends WordContext {
 
 function scanScript(shell: TreeSitter.Parser, script: string): ScriptScan {
   const masked = maskExpressions(script);
-  const state: ScanState = { script, masked, variables: new Map(), images: [], templates: [], builtTags: [], unresolved: 0 };
+  const state: ScanState = {
+    script,
+    masked,
+    variables: new Map(),
+    images: [],
+    templates: [],
+    builtTags: [],
+    unresolved: 0,
+  };
   const tree = shell.parse(masked);
   if (tree) {
     try {
@@ -171,8 +187,7 @@ function collect(tree: TreeSitter.Tree, state: ScanState): { commands: SyntaxNod
       if (type === 'command') {
         commands.push(cursor.currentNode);
         noteRead(cursor.currentNode, state);
-      }
-      else if (type === 'variable_assignment') noteAssignment(cursor.currentNode, state);
+      } else if (type === 'variable_assignment') noteAssignment(cursor.currentNode, state);
       else if (type === 'for_statement') {
         const variable = cursor.currentNode.childForFieldName('variable');
         if (variable) noteVariable(state, variable.text, variable.startIndex);
@@ -187,7 +202,13 @@ function collect(tree: TreeSitter.Tree, state: ScanState): { commands: SyntaxNod
   }
 }
 
-function noteVariable(state: ScanState, name: string, at: number, value?: { start: number; end: number }, valueNode?: SyntaxNode): void {
+function noteVariable(
+  state: ScanState,
+  name: string,
+  at: number,
+  value?: { start: number; end: number },
+  valueNode?: SyntaxNode,
+): void {
   const facts = state.variables.get(name);
   if (facts) facts.count++;
   else state.variables.set(name, { at, count: 1, value, valueNode, literals: [] });
@@ -201,7 +222,13 @@ function noteAssignment(node: SyntaxNode, state: ScanState): void {
   const settles = node.parent?.type !== 'command' && node.child(1)?.type === '=';
   const valueNode = node.childForFieldName('value');
   const value = settles && valueNode ? literalSpan(valueNode) : undefined;
-  noteVariable(state, name.text, node.startIndex, value && value.end > value.start ? value : undefined, settles && valueNode ? valueNode : undefined);
+  noteVariable(
+    state,
+    name.text,
+    node.startIndex,
+    value && value.end > value.start ? value : undefined,
+    settles && valueNode ? valueNode : undefined,
+  );
 }
 
 // `read` options that take a value; its other words name the variables it sets.
@@ -225,7 +252,11 @@ type SubcommandMeaning =
   | { kind: 'local'; operand: number };
 
 /** What a subcommand (after the tool's global options) does, or undefined for one that names no image. */
-function subcommand(tool: CommandTool, first: string, second: string | undefined): { step: SubcommandMeaning; length: number } | undefined {
+function subcommand(
+  tool: CommandTool,
+  first: string,
+  second: string | undefined,
+): { step: SubcommandMeaning; length: number } | undefined {
   const image = (verb: string, options: OptionTable, length: number): { step: SubcommandMeaning; length: number } => ({
     // `podman pull` accepts several images; docker and nerdctl take one.
     step: { kind: 'image', verb, options, many: tool === 'podman' && verb === 'pull' },
@@ -246,10 +277,12 @@ function subcommand(tool: CommandTool, first: string, second: string | undefined
   if (first === 'container' && (second === 'run' || second === 'create')) return image(second, RUN_OPTIONS, 2);
   if (first === 'image' && second === 'pull') return image('pull', PULL_OPTIONS, 2);
   if (first === 'commit' || first === 'import') return { step: { kind: 'local', operand: 1 }, length: 1 };
-  if ((first === 'container' && second === 'commit') || (first === 'image' && second === 'import')) return { step: { kind: 'local', operand: 1 }, length: 2 };
+  if ((first === 'container' && second === 'commit') || (first === 'image' && second === 'import'))
+    return { step: { kind: 'local', operand: 1 }, length: 2 };
   if (first === 'image' && second === 'build') return { step: { kind: 'build' }, length: 2 };
   if (first === 'image' && second === 'tag') return { step: { kind: 'local', operand: 1 }, length: 2 };
-  if ((first === 'buildx' || first === 'builder') && (second === 'build' || second === 'b')) return { step: { kind: 'build' }, length: 2 };
+  if ((first === 'buildx' || first === 'builder') && (second === 'build' || second === 'b'))
+    return { step: { kind: 'build' }, length: 2 };
   return undefined;
 }
 
@@ -291,7 +324,9 @@ function platformValue(args: SyntaxNode[], i: number, state: ScanState): ShellPi
 
 /** Pieces that are all text, joined; undefined when any piece expands a variable. */
 function piecesText(pieces: readonly ShellPiece[], state: ScanState): string | undefined {
-  return pieces.every((p) => p.kind === 'text') ? pieces.map((p) => state.script.slice(p.start, p.end)).join('') : undefined;
+  return pieces.every((p) => p.kind === 'text')
+    ? pieces.map((p) => state.script.slice(p.start, p.end)).join('')
+    : undefined;
 }
 
 /** A word's written shape, variables as `${NAME}`: two words of one shape name the same image. */
@@ -373,7 +408,13 @@ function readCommand(command: SyntaxNode, state: ScanState): void {
   for (const node of images) reportImage(node, tool, step.verb, platform, state);
 }
 
-function reportImage(node: SyntaxNode, tool: Tool, verb: string, platformPieces: ShellPiece[] | undefined, state: ScanState): void {
+function reportImage(
+  node: SyntaxNode,
+  tool: Tool,
+  verb: string,
+  platformPieces: ShellPiece[] | undefined,
+  state: ScanState,
+): void {
   const platform = platformPieces && piecesText(platformPieces, state);
   const platformFacts = platformPieces === undefined ? {} : platform !== undefined ? { platform } : { platformPieces };
   let span = literalSpan(node);
@@ -384,11 +425,25 @@ function reportImage(node: SyntaxNode, tool: Tool, verb: string, platformPieces:
     if (facts && facts.count === 1 && facts.value && facts.at < node.startIndex) {
       span = facts.value;
       viaVariable = variable;
-    } else if (variable !== undefined && facts && facts.count > 1 && facts.literals.length === facts.count && facts.at < node.startIndex) {
+    } else if (
+      variable !== undefined &&
+      facts &&
+      facts.count > 1 &&
+      facts.literals.length === facts.count &&
+      facts.at < node.startIndex
+    ) {
       // `if …; then image=a; else image=b; fi`: every literal the variable can hold is an image it may run.
       for (const value of facts.literals) {
         if (value.end <= value.start || /\s/.test(state.masked.slice(value.start, value.end))) continue;
-        state.images.push({ start: value.start, end: value.end, text: state.script.slice(value.start, value.end), tool, verb, viaVariable: variable, ...platformFacts });
+        state.images.push({
+          start: value.start,
+          end: value.end,
+          text: state.script.slice(value.start, value.end),
+          tool,
+          verb,
+          viaVariable: variable,
+          ...platformFacts,
+        });
       }
       return;
     }
@@ -401,12 +456,28 @@ function reportImage(node: SyntaxNode, tool: Tool, verb: string, platformPieces:
     const quoted = node.type === 'string' && node.endIndex - node.startIndex >= 2;
     const start = quoted ? node.startIndex + 1 : node.startIndex;
     const end = quoted ? node.endIndex - 1 : node.endIndex;
-    state.templates.push({ start, end, text: state.script.slice(start, end), tool, verb, pieces, shape: shapeOf(pieces, state), ...platformFacts });
+    state.templates.push({
+      start,
+      end,
+      text: state.script.slice(start, end),
+      tool,
+      verb,
+      pieces,
+      shape: shapeOf(pieces, state),
+      ...platformFacts,
+    });
     return;
   }
   // An empty word or one with blanks (a half-typed quote running to the end of the script) is no image.
   if (span.end <= span.start || /\s/.test(state.masked.slice(span.start, span.end))) return;
-  const image: ScriptImage = { start: span.start, end: span.end, text: state.script.slice(span.start, span.end), tool, verb, ...platformFacts };
+  const image: ScriptImage = {
+    start: span.start,
+    end: span.end,
+    text: state.script.slice(span.start, span.end),
+    tool,
+    verb,
+    ...platformFacts,
+  };
   if (viaVariable !== undefined) image.viaVariable = viaVariable;
   state.images.push(image);
 }

@@ -7,7 +7,30 @@ export type CommandTool = 'docker' | 'podman' | 'nerdctl' | 'buildah';
 
 // Commands that run their arguments as another command, with the options of each that take a value.
 export const WRAPPERS: Record<string, { valued: Set<string>; skipAssignments?: boolean; operands?: number }> = {
-  sudo: { valued: new Set(['-u', '--user', '-g', '--group', '-C', '--close-from', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout']) },
+  sudo: {
+    valued: new Set([
+      '-u',
+      '--user',
+      '-g',
+      '--group',
+      '-C',
+      '--close-from',
+      '-D',
+      '--chdir',
+      '-h',
+      '--host',
+      '-p',
+      '--prompt',
+      '-r',
+      '--role',
+      '-t',
+      '--type',
+      '-U',
+      '--other-user',
+      '-T',
+      '--command-timeout',
+    ]),
+  },
   doas: { valued: new Set(['-u', '-C']) },
   env: { valued: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']), skipAssignments: true },
   exec: { valued: new Set(['-a']) },

@@ -43,7 +43,8 @@ export function literalSpan(node: SyntaxNode): { start: number; end: number } | 
     case 'string': {
       const parts = node.namedChildren;
       if (parts.length === 0) return { start: node.startIndex + 1, end: node.startIndex + 1 };
-      if (parts.length === 1 && parts[0].type === 'string_content') return { start: parts[0].startIndex, end: parts[0].endIndex };
+      if (parts.length === 1 && parts[0].type === 'string_content')
+        return { start: parts[0].startIndex, end: parts[0].endIndex };
       return undefined;
     }
     default:
@@ -73,7 +74,8 @@ export function wholeVariable(node: SyntaxNode): string | undefined {
     return parts.length === 1 ? wholeVariable(parts[0]) : undefined;
   }
   // Exactly `$` name or `${` name `}`: anything more (`${#x}`, `${!x}`, `${x:-y}`) computes another value.
-  const plain = (node.type === 'simple_expansion' && node.childCount === 2) || (node.type === 'expansion' && node.childCount === 3);
+  const plain =
+    (node.type === 'simple_expansion' && node.childCount === 2) || (node.type === 'expansion' && node.childCount === 3);
   const name = node.child(1);
   return plain && name?.type === 'variable_name' ? name.text : undefined;
 }
@@ -91,7 +93,9 @@ export function wordPieces(node: SyntaxNode, context: WordContext, depth = 0): S
       return node.namedChildren.flatMap((part) => wordPieces(part, context, depth + 1));
     case 'string':
       return node.namedChildren.flatMap((part) =>
-        part.type === 'string_content' ? [{ kind: 'text' as const, start: part.startIndex, end: part.endIndex }] : wordPieces(part, context, depth + 1),
+        part.type === 'string_content'
+          ? [{ kind: 'text' as const, start: part.startIndex, end: part.endIndex }]
+          : wordPieces(part, context, depth + 1),
       );
     case 'simple_expansion':
     case 'expansion': {

@@ -4,7 +4,14 @@
 import { data } from '@actions/expressions';
 import type { Scalar } from 'yaml';
 import { type EnvScope, envNamesIn, envValues, findVariable } from './envFlow';
-import { type Combination, evaluateExpression, type MatrixExpansion, type MatrixScalarSource, noMatrix, splitTemplate } from './matrix';
+import {
+  type Combination,
+  evaluateExpression,
+  type MatrixExpansion,
+  type MatrixScalarSource,
+  noMatrix,
+  splitTemplate,
+} from './matrix';
 import type { ScriptImageTemplate } from './shellImages';
 import type { ShellPiece } from './shellWords';
 import type { ImageSource, Span } from './types';
@@ -19,7 +26,12 @@ export interface ValuePart {
 }
 
 export type Evaluated =
-  | { value: string; sources: Array<MatrixScalarSource | undefined>; sites: Array<{ span: Span; expression: string }>; structure?: data.ExpressionData }
+  | {
+      value: string;
+      sources: Array<MatrixScalarSource | undefined>;
+      sites: Array<{ span: Span; expression: string }>;
+      structure?: data.ExpressionData;
+    }
   | { unknown: string };
 
 /** What a value is evaluated against: a matrix combination and the env variables in force. */
@@ -35,7 +47,13 @@ const notInFile = 'is not set in this file (an earlier step or the runner sets i
  * Evaluates the parts of a value written in `raw` (the text of `node`, in the document `text`); the
  * sites of the expressions and of the env values they read are returned, as the path by which it arrives.
  */
-export function evaluateParts(text: string, raw: string, parts: readonly ValuePart[], context: ValueContext, node?: Scalar): Evaluated {
+export function evaluateParts(
+  text: string,
+  raw: string,
+  parts: readonly ValuePart[],
+  context: ValueContext,
+  node?: Scalar,
+): Evaluated {
   let value = '';
   const sources: Array<MatrixScalarSource | undefined> = [];
   const sites: Array<{ span: Span; expression: string }> = [];
@@ -63,7 +81,11 @@ export function evaluateParts(text: string, raw: string, parts: readonly ValuePa
     if (r.structure) structure = r.structure;
     value += r.value;
     sources.push(r.source);
-    if (node) sites.unshift({ span: valueSpan(text, node, part.start, part.end).span, expression: raw.slice(part.start, part.end) });
+    if (node)
+      sites.unshift({
+        span: valueSpan(text, node, part.start, part.end).span,
+        expression: raw.slice(part.start, part.end),
+      });
   }
   return { value, sources, sites, structure };
 }
@@ -78,7 +100,8 @@ export function shellParts(script: string, image: ScriptImageTemplate, env: EnvS
   return image.pieces.flatMap((piece): ValuePart[] => {
     if (piece.kind === 'text') return templateParts(script.slice(piece.start, piece.end), piece.start);
     if (piece.kind === 'dynamic') return [{ start: piece.start, end: piece.end, unknown: piece.reason }];
-    if (env.variables.has(piece.name)) return [{ start: piece.start, end: piece.end, expression: `env['${piece.name}']` }];
+    if (env.variables.has(piece.name))
+      return [{ start: piece.start, end: piece.end, expression: `env['${piece.name}']` }];
     return [{ start: piece.start, end: piece.end, unknown: `$${piece.name} ${notInFile}` }];
   });
 }
@@ -97,7 +120,9 @@ export function piecesTemplate(script: string, pieces: readonly ShellPiece[], en
 /** The platform a value asks for in one combination: undefined unless it is known and reads as one. */
 export function platformIn(text: string, platform: string | undefined, context: ValueContext): string | undefined {
   if (platform === undefined) return undefined;
-  const r = platform.includes('${{') ? evaluateParts(text, platform, templateParts(platform, 0), context) : { value: platform };
+  const r = platform.includes('${{')
+    ? evaluateParts(text, platform, templateParts(platform, 0), context)
+    : { value: platform };
   if ('unknown' in r) return undefined;
   const p = r.value.trim();
   return isPlatform(p) ? p : undefined;
@@ -109,7 +134,10 @@ function isPlatform(p: string): boolean {
 }
 
 /** The image an object value names: a `container:` or `services:` mapping's `image`. */
-export function structureImage(value: data.ExpressionData, source: ImageSource): { value: string; cell?: data.ExpressionData } | undefined {
+export function structureImage(
+  value: data.ExpressionData,
+  source: ImageSource,
+): { value: string; cell?: data.ExpressionData } | undefined {
   if (source !== 'container' && source !== 'service') return undefined;
   if (!(value instanceof data.Dictionary)) return undefined;
   const cell = value.get('image');

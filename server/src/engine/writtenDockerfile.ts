@@ -32,8 +32,8 @@ export function readWrittenDockerfile(statement: SyntaxNode, state: DockerfileSc
   const redirects = statement.childrenForFieldName('redirect');
   const heredoc = redirects.find((node) => node.type === 'heredoc_redirect');
   if (!body || body.type !== 'command' || !heredoc) return;
-  const args = [body.childForFieldName('name')?.firstNamedChild, ...body.childrenForFieldName('argument')].map((node) =>
-    node ? literalText(node, state) : undefined,
+  const args = [body.childForFieldName('name')?.firstNamedChild, ...body.childrenForFieldName('argument')].map(
+    (node) => (node ? literalText(node, state) : undefined),
   );
   const program = args[0] === undefined ? '' : path.posix.basename(args[0]);
   // In `cat <<EOF > Dockerfile` the file redirect sits inside the heredoc redirect.

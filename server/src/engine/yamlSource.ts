@@ -1,7 +1,20 @@
 // YAML with exact source positions. The engine reads the document tree and never re-serialises it;
 // every position it reports is an offset into the original text.
 import { withShortExcerpts } from './errorMessage';
-import { Composer, Document, isAlias, isMap, isScalar, isSeq, Parser, Scalar, visit, YAMLMap, YAMLSeq, YAMLParseError } from 'yaml';
+import {
+  Composer,
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Parser,
+  Scalar,
+  visit,
+  YAMLMap,
+  YAMLSeq,
+  YAMLParseError,
+} from 'yaml';
 import type { CST, Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from './api';
 import type { Span } from './types';
@@ -42,7 +55,12 @@ export function parseYaml(text: string): ParsedYaml {
   const notChecked: SyntaxProblem[] =
     first === undefined
       ? []
-      : [{ span: lineSpanAt(text, first), message: `collections nested deeper than ${MAX_NESTING} levels; what lies below this point is not checked` }];
+      : [
+          {
+            span: lineSpanAt(text, first),
+            message: `collections nested deeper than ${MAX_NESTING} levels; what lies below this point is not checked`,
+          },
+        ];
   // The library's own duplicate-key check compares each key with every earlier one (quadratic: a
   // 10,000-job workflow took seconds); keys are checked below with a set per mapping instead.
   const composer = new Composer({ uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false });
@@ -50,7 +68,13 @@ export function parseYaml(text: string): ParsedYaml {
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;
     else {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
       break;
     }
   }
@@ -127,7 +151,11 @@ function blankDeepText(text: string, limit: number): { text: string; cuts: numbe
           flow++;
           depth++;
         } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-        else if ((c === '-' || c === '?' || c === ':') && (i + 1 === lineEnd || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r')) depth++;
+        else if (
+          (c === '-' || c === '?' || c === ':') &&
+          (i + 1 === lineEnd || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r')
+        )
+          depth++;
         if (depth > limit) {
           cuts.push(i);
           blanks.push({ start: i, end: lineEnd });
@@ -159,7 +187,8 @@ function pruneDeepNesting(tokens: CST.Token[], limit: number): number[] {
   while (stack.length > 0) {
     const { holder, field, depth } = stack.pop() as Slot;
     const token = holder[field];
-    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue;
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection'))
+      continue;
     if (depth >= limit) {
       cut.push(token.offset);
       holder[field] = { type: 'scalar', offset: token.offset, indent: token.indent, source: '' };
@@ -222,7 +251,8 @@ function aliasesOf(doc: Document.Parsed): Array<{ source: string; offset: number
 /** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
 export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
   const inside = new Set<string>();
-  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
+  for (const [name, defs] of anchorsOf(doc))
+    if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
   if (inside.size === 0) return false;
   return aliasesOf(doc).some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
 }
@@ -234,7 +264,8 @@ export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
 export function copiedByAlias(doc: Document.Parsed, span: Span): boolean {
   const around = new Set<string>();
   for (const [name, defs] of anchorsOf(doc)) {
-    if (defs.some((d) => d.node.range && d.node.range[0] <= span.start && span.end <= d.node.range[1])) around.add(name);
+    if (defs.some((d) => d.node.range && d.node.range[0] <= span.start && span.end <= d.node.range[1]))
+      around.add(name);
   }
   return around.size > 0 && aliasesOf(doc).some((a) => around.has(a.source));
 }

@@ -35,12 +35,16 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 
 function sameRange(a: Range, b: Range): boolean {
   return (
-    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
   );
 }
 
 function intersects(a: Range, b: Range): boolean {
-  const before = (p: Range['start'], q: Range['start']): boolean => p.line < q.line || (p.line === q.line && p.character < q.character);
+  const before = (p: Range['start'], q: Range['start']): boolean =>
+    p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
@@ -52,7 +56,9 @@ function findingOf(snapshot: DocumentSnapshot, diagnostic: Diagnostic): Finding 
     if (finding && finding.rule === data.rule) return finding;
   }
   // The diagnostic was computed on an older version: find the same rule at the same place now.
-  return snapshot.analysis.findings.find((f) => f.rule === diagnostic.code && sameRange(toRange(snapshot.index, f.span), diagnostic.range));
+  return snapshot.analysis.findings.find(
+    (f) => f.rule === diagnostic.code && sameRange(toRange(snapshot.index, f.span), diagnostic.range),
+  );
 }
 
 export function codeActions(input: CodeActionInput): CodeAction[] {

@@ -58,10 +58,21 @@ export class Commands {
     }
     const files = Object.keys(changes).length;
     if (files > 0) {
-      const applied = await this.ctx.connection.workspace.applyEdit({ label: 'Pin images and actions', edit: { changes } });
-      if (!applied.applied) return { pinned: 0, files: 0, message: `The editor did not apply the pins${applied.failureReason ? `: ${applied.failureReason}` : ''}.` };
+      const applied = await this.ctx.connection.workspace.applyEdit({
+        label: 'Pin images and actions',
+        edit: { changes },
+      });
+      if (!applied.applied)
+        return {
+          pinned: 0,
+          files: 0,
+          message: `The editor did not apply the pins${applied.failureReason ? `: ${applied.failureReason}` : ''}.`,
+        };
     }
-    const message = pinned > 0 ? `Pinned ${pinned} reference(s) in ${files} file(s).` : 'Nothing to pin: every reference is pinned, or none could be looked up.';
+    const message =
+      pinned > 0
+        ? `Pinned ${pinned} reference(s) in ${files} file(s).`
+        : 'Nothing to pin: every reference is pinned, or none could be looked up.';
     return { pinned, files, message };
   }
 
@@ -73,12 +84,16 @@ export class Commands {
     const uri = open?.uri ?? pathToFileURL(configPath).href;
     let text: string | undefined = open?.getText();
     // Synchronous on purpose: code actions are answered from one consistent view of the file.
-    if (text === undefined && folder.configPath) text = readTextOrUndefined(configPath, new CheckedFolder(repositoryRoot(folder.path) ?? folder.path));
+    if (text === undefined && folder.configPath)
+      text = readTextOrUndefined(configPath, new CheckedFolder(repositoryRoot(folder.path) ?? folder.path));
     const edits = lspEdits(new LineIndex(text ?? ''), addTrustedImageEdits(text, pattern));
     if (text === undefined) {
       if (!this.ctx.capabilities.createFiles) return undefined;
       return {
-        documentChanges: [CreateFile.create(uri, { ignoreIfExists: true }), TextDocumentEdit.create({ uri, version: null }, edits)],
+        documentChanges: [
+          CreateFile.create(uri, { ignoreIfExists: true }),
+          TextDocumentEdit.create({ uri, version: null }, edits),
+        ],
       };
     }
     if (this.ctx.capabilities.documentChanges) {

@@ -56,7 +56,13 @@ export function lspEdits(index: LineIndex, edits: readonly TextEdit[]): LspTextE
 
 /** A diagnostic about the whole file (at its start) rather than a place in it. */
 export function fileDiagnostic(code: string, severity: DiagnosticSeverity, message: string): Diagnostic {
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: diagnosticSource, code, message };
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity,
+    source: diagnosticSource,
+    code,
+    message,
+  };
 }
 
 export class RuleDocs {
@@ -78,7 +84,9 @@ export interface DiagnosticInput {
 
 /** The pattern "Trust publisher" would add for a finding's image, as the analysis judged it. */
 export function trustPatternOf(analysis: Analysis, finding: Finding): string | undefined {
-  return finding.reference.kind === 'image' ? analysis.provenance.images.get(finding.reference)?.trustPattern : undefined;
+  return finding.reference.kind === 'image'
+    ? analysis.provenance.images.get(finding.reference)?.trustPattern
+    : undefined;
 }
 
 export function findingDiagnostics(input: DiagnosticInput): Diagnostic[] {
@@ -104,7 +112,8 @@ export function findingDiagnostics(input: DiagnosticInput): Diagnostic[] {
     return diagnostic;
   });
   for (const problem of analysis.syntaxErrors) out.push(problemDiagnostic(index, problem, yamlSyntaxCode));
-  for (const problem of analysis.notChecked) out.push({ ...problemDiagnostic(index, problem, notCheckedCode), severity: DiagnosticSeverity.Warning });
+  for (const problem of analysis.notChecked)
+    out.push({ ...problemDiagnostic(index, problem, notCheckedCode), severity: DiagnosticSeverity.Warning });
   return out;
 }
 

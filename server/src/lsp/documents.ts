@@ -91,13 +91,24 @@ export class DocumentChecker {
       ({ diagnostics, snapshot } = this.judge(uri, key, version, text));
     } catch (error) {
       this.ctx.logError(`check ${key}`, error);
-      diagnostics = [fileDiagnostic('check-failed', DiagnosticSeverity.Error, `This file could not be checked: ${errorMessage(error)}`)];
+      diagnostics = [
+        fileDiagnostic(
+          'check-failed',
+          DiagnosticSeverity.Error,
+          `This file could not be checked: ${errorMessage(error)}`,
+        ),
+      ];
     }
     this.files.set(key, { key, uri, diagnostics, snapshot });
     this.ctx.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics });
   }
 
-  private judge(uri: string, key: string, version: number | null, text: string): { diagnostics: Diagnostic[]; snapshot?: DocumentSnapshot } {
+  private judge(
+    uri: string,
+    key: string,
+    version: number | null,
+    text: string,
+  ): { diagnostics: Diagnostic[]; snapshot?: DocumentSnapshot } {
     const folder = this.folders.folderFor(key);
     if (!folder.settings.enable) return { diagnostics: [] };
     if (text.length > maxAnalysedChars) {
@@ -109,14 +120,25 @@ export class DocumentChecker {
     const took = performance.now() - started;
     if (folder.settings.online) this.ctx.facts.want?.(uri, snapshot.analysis);
     if (took > slowAnalysisMs) this.ctx.log(`Analysing ${key} took ${Math.round(took)} ms.`);
-    return { diagnostics: findingDiagnostics({ uri, version, index: snapshot.index, analysis: snapshot.analysis, docs: this.docs }), snapshot };
+    return {
+      diagnostics: findingDiagnostics({
+        uri,
+        version,
+        index: snapshot.index,
+        analysis: snapshot.analysis,
+        docs: this.docs,
+      }),
+      snapshot,
+    };
   }
 
   documentChanged(document: TextDocument, immediately: boolean): void {
     const key = keyOf(document.uri);
     const delayMs = immediately ? 0 : this.debounceMs;
     if (this.folders.configFolderOf(key)) {
-      this.schedule(key, delayMs, () => this.ctx.guardAsync('config', async () => void (await this.recheckWorkspace('config file edited'))));
+      this.schedule(key, delayMs, () =>
+        this.ctx.guardAsync('config', async () => void (await this.recheckWorkspace('config file edited'))),
+      );
       return;
     }
     if (!isAnalyzablePath(pathForEngine(document.uri))) return;
@@ -166,7 +188,8 @@ export class DocumentChecker {
     if (!this.files.has(key)) return;
     // A closed file that is still on disk inside the workspace stays in the Problems panel.
     const inWorkspace = this.folders.folderFor(key) !== this.folders.loose;
-    const text = inWorkspace && document.uri.startsWith('file:') ? readClosedFile(key, this.folders.folderFor(key)) : undefined;
+    const text =
+      inWorkspace && document.uri.startsWith('file:') ? readClosedFile(key, this.folders.folderFor(key)) : undefined;
     if (text === undefined) this.forget(key);
     else this.check(pathToFileURL(key).href, key, null, text);
     this.changed();

@@ -9,7 +9,14 @@ import type { AnalyzeOptions, SyntaxProblem, TrustPolicy } from '../engine/api';
 import { type ServerContext, keyOf } from './context';
 import { configProblemCode, problemDiagnostic } from './convert';
 import { configFileNames, readSettings, type Settings, settingsPolicy } from './settings';
-import { CheckedFolder, findPolicyFile, quotePath, readCheckedFile, repositoryOwner, repositoryRoot } from '../workspace';
+import {
+  CheckedFolder,
+  findPolicyFile,
+  quotePath,
+  readCheckedFile,
+  repositoryOwner,
+  repositoryRoot,
+} from '../workspace';
 
 export interface FolderState {
   uri: string;
@@ -68,7 +75,14 @@ export class Folders {
   async load(): Promise<LoadedFolders> {
     const folders: FolderState[] = [];
     for (const folder of this.workspaceFolders) folders.push(await this.loadFolder(folder));
-    const loose = folderState('', '', await this.fetchSettings(undefined, this.loose.settings), undefined, undefined, []);
+    const loose = folderState(
+      '',
+      '',
+      await this.fetchSettings(undefined, this.loose.settings),
+      undefined,
+      undefined,
+      [],
+    );
     return { folders, loose };
   }
 
@@ -87,7 +101,10 @@ export class Folders {
   folderFor(key: string): FolderState {
     let best: FolderState | undefined;
     for (const folder of this.folders) {
-      if (key === folder.path || key.startsWith(folder.path.endsWith(path.sep) ? folder.path : folder.path + path.sep)) {
+      if (
+        key === folder.path ||
+        key.startsWith(folder.path.endsWith(path.sep) ? folder.path : folder.path + path.sep)
+      ) {
         if (!best || folder.path.length > best.path.length) best = folder;
       }
     }
@@ -96,12 +113,19 @@ export class Folders {
 
   /** The folder whose config file is (or would be) at `key`, if it is one. */
   configFolderOf(key: string): FolderState | undefined {
-    return this.folders.find((f) => f.configPath === key || configFileNames.some((name) => path.join(f.path, name) === key));
+    return this.folders.find(
+      (f) => f.configPath === key || configFileNames.some((name) => path.join(f.path, name) === key),
+    );
   }
 
   analysisOptions(folder: FolderState, key: string, uri: string): AnalyzeOptions {
     // With `online` off nothing is looked up and no online fact is used.
-    return { path: key, policy: folder.policy, repositoryOwner: folder.owner, resolved: folder.settings.online ? this.ctx.facts.factsFor(uri) : undefined };
+    return {
+      path: key,
+      policy: folder.policy,
+      repositoryOwner: folder.owner,
+      resolved: folder.settings.online ? this.ctx.facts.factsFor(uri) : undefined,
+    };
   }
 
   configDiagnosticLists(): Diagnostic[][] {
@@ -111,7 +135,10 @@ export class Folders {
   private async fetchSettings(scopeUri: string | undefined, current: Settings): Promise<Settings> {
     if (!this.ctx.capabilities.configuration) return current;
     try {
-      const value: unknown = await this.ctx.connection.workspace.getConfiguration({ scopeUri, section: 'workflowProvenance' });
+      const value: unknown = await this.ctx.connection.workspace.getConfiguration({
+        scopeUri,
+        section: 'workflowProvenance',
+      });
       return readSettings(value);
     } catch (error) {
       this.ctx.logError('workspace/configuration', error);
@@ -136,9 +163,12 @@ export class Folders {
     const onDisk = folder.uri.startsWith('file:');
     const owner = onDisk && this.trusted ? repositoryOwner(repositoryRoot(folderPath)) : undefined;
     // An open, unsaved policy buffer counts before any file on disk.
-    const configPath = configFileNames.map((name) => path.join(folderPath, name)).find((p) => this.ctx.openDocumentAt(p)) ?? (onDisk ? findPolicyFile(folderPath, folderPath) : undefined);
+    const configPath =
+      configFileNames.map((name) => path.join(folderPath, name)).find((p) => this.ctx.openDocumentAt(p)) ??
+      (onDisk ? findPolicyFile(folderPath, folderPath) : undefined);
     const configText = configPath === undefined ? undefined : this.readConfigText(configPath, folderPath);
-    if (configPath !== undefined && configText !== undefined && configPath !== previous?.configPath) this.ctx.log(`Policy file for ${quotePath(folderPath)}: ${quotePath(configPath)}.`);
+    if (configPath !== undefined && configText !== undefined && configPath !== previous?.configPath)
+      this.ctx.log(`Policy file for ${quotePath(folderPath)}: ${quotePath(configPath)}.`);
     let configPolicy: Partial<TrustPolicy> | undefined;
     let problems: SyntaxProblem[] = [];
     if (configPath !== undefined && configText !== undefined) {
@@ -147,14 +177,24 @@ export class Folders {
         configPolicy = parsed.policy;
         problems = parsed.problems;
       } else {
-        problems = [{ span: { start: 0, end: 0 }, message: 'not applied in Restricted Mode: trust the workspace to use this policy' }];
+        problems = [
+          {
+            span: { start: 0, end: 0 },
+            message: 'not applied in Restricted Mode: trust the workspace to use this policy',
+          },
+        ];
       }
     }
     this.publishConfigProblems(folderPath, configPath, configText ?? '', problems);
     return folderState(folder.uri, folderPath, settings, owner, configPath, problems, configPolicy);
   }
 
-  private publishConfigProblems(folderPath: string, configPath: string | undefined, text: string, problems: SyntaxProblem[]): void {
+  private publishConfigProblems(
+    folderPath: string,
+    configPath: string | undefined,
+    text: string,
+    problems: SyntaxProblem[],
+  ): void {
     // Clear what was published for this folder's config files before, wherever it was.
     for (const name of configFileNames) {
       const p = path.join(folderPath, name);

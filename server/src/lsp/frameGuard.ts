@@ -3,7 +3,13 @@
 // message (the server goes deaf); here such a frame is answered with a JSON-RPC parse error and
 // skipped up to the next header, so the messages after it are served as usual.
 import { Transform, type TransformCallback } from 'node:stream';
-import { type Connection, createConnection, ErrorCodes, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  type Connection,
+  createConnection,
+  ErrorCodes,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 
 /** Longer headers are not LSP headers (two short fields in practice). */
 const MAX_HEADER_BYTES = 8 * 1024;
@@ -18,9 +24,11 @@ export function announcedLength(header: string): number | { problem: string } {
   const field = header.split('\r\n').find((line) => LENGTH_FIELD.test(line));
   if (!field) return { problem: 'a message header without Content-Length' };
   const value = field.slice(field.indexOf(':') + 1).trim();
-  if (!/^\d{1,10}$/.test(value)) return { problem: `a message header with an invalid Content-Length (${JSON.stringify(value.slice(0, 20))})` };
+  if (!/^\d{1,10}$/.test(value))
+    return { problem: `a message header with an invalid Content-Length (${JSON.stringify(value.slice(0, 20))})` };
   const length = Number(value);
-  if (length > MAX_BODY_BYTES) return { problem: `a message of ${length} bytes, over the ${MAX_BODY_BYTES}-byte limit` };
+  if (length > MAX_BODY_BYTES)
+    return { problem: `a message of ${length} bytes, over the ${MAX_BODY_BYTES}-byte limit` };
   return length;
 }
 
@@ -98,7 +106,11 @@ export class FrameGuard extends Transform {
 export function guardedStdioConnection(): Connection {
   const writer = new StreamMessageWriter(process.stdout);
   const guard = new FrameGuard((problem) => {
-    void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `skipped ${problem}` } } as Parameters<StreamMessageWriter['write']>[0]);
+    void writer.write({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: ErrorCodes.ParseError, message: `skipped ${problem}` },
+    } as Parameters<StreamMessageWriter['write']>[0]);
   });
   process.stdin.pipe(guard);
   const connection = createConnection(new StreamMessageReader(guard), writer);

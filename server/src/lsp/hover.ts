@@ -3,7 +3,14 @@
 import { isFullCommitSha, shortCommitSha } from '../engine/commitSha';
 import { effectiveTag, shortDigest } from '../engine/imageReference';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
-import type { ActionProvenance, Analysis, ImageProvenance, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
+import type {
+  ActionProvenance,
+  Analysis,
+  ImageProvenance,
+  ResolvedAction,
+  ResolvedFacts,
+  ResolvedImage,
+} from '../engine/api';
 import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
 import { provenanceMarkdown } from './provenanceHover';
 
@@ -15,7 +22,8 @@ export interface HoverTarget {
   end: number;
 }
 
-const within = (offset: number, span: { start: number; end: number }): boolean => span.start <= offset && offset <= span.end;
+const within = (offset: number, span: { start: number; end: number }): boolean =>
+  span.start <= offset && offset <= span.end;
 
 /** The narrowest reference whose text (or matrix consumption site) covers `offset`. */
 export function referencesAt(analysis: Analysis, offset: number): HoverTarget | undefined {
@@ -58,7 +66,12 @@ export function hoverMarkdown(target: HoverTarget, analysis: Analysis, resolved:
       return imageMarkdown(reference, findings, provenance ?? { standing: 'unknown', reason: 'not judged' }, resolved);
     }
     const provenance = analysis.provenance.actions.get(reference);
-    return actionMarkdown(reference, findings, provenance ?? { standing: 'unknown', pinned: false, reason: 'not judged' }, resolved?.actions.get(resolvedActionKey(reference)));
+    return actionMarkdown(
+      reference,
+      findings,
+      provenance ?? { standing: 'unknown', pinned: false, reason: 'not judged' },
+      resolved?.actions.get(resolvedActionKey(reference)),
+    );
   });
   const hidden = target.references.length - shown.length;
   if (hidden > 0) parts.push(`_…and ${hidden} more matrix ${hidden === 1 ? 'combination' : 'combinations'}._`);
@@ -66,7 +79,9 @@ export function hoverMarkdown(target: HoverTarget, analysis: Analysis, resolved:
 }
 
 function sameReference(a: Reference, b: Reference): boolean {
-  return a === b || (a.kind === b.kind && a.text === b.text && a.span.start === b.span.start && a.span.end === b.span.end);
+  return (
+    a === b || (a.kind === b.kind && a.text === b.text && a.span.start === b.span.start && a.span.end === b.span.end)
+  );
 }
 
 const standingLabels: Record<Standing, string> = {
@@ -94,7 +109,12 @@ function findingList(findings: Finding[]): string {
   return `**Findings:** ${findings.map((f) => `${code(f.rule)} (${f.severity})`).join(' · ')}`;
 }
 
-function imageMarkdown(image: ImageReference, findings: Finding[], provenance: ImageProvenance, facts: ResolvedFacts | undefined): string {
+function imageMarkdown(
+  image: ImageReference,
+  findings: Finding[],
+  provenance: ImageProvenance,
+  facts: ResolvedFacts | undefined,
+): string {
   // The verdict first (VS Code shows the diagnostics above the hover and cuts long hovers at the bottom),
   // then where the value comes from, then the parts of the reference.
   const out: string[] = [];
@@ -104,8 +124,10 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
     const platforms = provenance.officialPlatforms ?? [];
     const list = platforms.length > 0 ? ` (publishes ${platforms.map(shortPlatform).join(', ')})` : '';
     let line = `**Official alternative:** ${code(provenance.officialAlternative)}`;
-    if (image.platform && provenance.officialSupportsPlatform === false) line += ` has no ${code(image.platform)}, so it cannot replace this image here${list}`;
-    else if (image.platform && provenance.officialSupportsPlatform === true) line += ` publishes ${code(image.platform)}: switching to it is offered`;
+    if (image.platform && provenance.officialSupportsPlatform === false)
+      line += ` has no ${code(image.platform)}, so it cannot replace this image here${list}`;
+    else if (image.platform && provenance.officialSupportsPlatform === true)
+      line += ` publishes ${code(image.platform)}: switching to it is offered`;
     else line += `${list}`;
     out.push(line);
   } else if (provenance.standing === 'official' && provenance.officialPlatforms?.length) {
@@ -127,7 +149,11 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
     const namespace = slash >= 0 ? p.repository.slice(0, slash) : '';
     const name = slash >= 0 ? p.repository.slice(slash + 1) : p.repository;
     const publisher =
-      p.registry === 'docker.io' && namespace === 'library' ? '`library` (Docker Official Images)' : namespace ? code(namespace) : '—';
+      p.registry === 'docker.io' && namespace === 'library'
+        ? '`library` (Docker Official Images)'
+        : namespace
+          ? code(namespace)
+          : '—';
     out.push(
       '| Registry | Publisher | Repository | Tag | Digest |\n|:--|:--|:--|:--|:--|\n' +
         `| ${code(p.registry)} | ${cell(publisher)} | ${code(name)} | ${p.tag ? code(p.tag) : '—'} | ${
@@ -144,7 +170,9 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
 }
 
 function vouchedMarkdown(vouched: NonNullable<ImageProvenance['vouchedBy']>): string {
-  const source = vouched.source ? ` (source: ${vouched.source.startsWith('https://') ? `[${vouched.source}](${vouched.source})` : cell(vouched.source)})` : '';
+  const source = vouched.source
+    ? ` (source: ${vouched.source.startsWith('https://') ? `[${vouched.source}](${vouched.source})` : cell(vouched.source)})`
+    : '';
   return `**Who vouches:** ${cell(vouched.who)}, ${cell(vouched.why)}${source}`;
 }
 
@@ -157,19 +185,23 @@ function resolvedImageMarkdown(image: ImageReference, resolved: ResolvedImage): 
   const lines: string[] = [];
   const tag = image.parsed ? effectiveTag(image.parsed) : 'latest';
   const seen = `${resolved.fromCache ? 'cached; ' : ''}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`;
-  lines.push(`**Resolved online** (${seen}): ${tag ? `${code(`:${tag}`)} → ` : ''}${code(shortDigest(resolved.digest))}`);
-  if (image.parsed?.digest && image.parsed.digest !== resolved.digest) lines.push(`- pinned ${code(shortDigest(image.parsed.digest))}: the tag has moved since`);
+  lines.push(
+    `**Resolved online** (${seen}): ${tag ? `${code(`:${tag}`)} → ` : ''}${code(shortDigest(resolved.digest))}`,
+  );
+  if (image.parsed?.digest && image.parsed.digest !== resolved.digest)
+    lines.push(`- pinned ${code(shortDigest(image.parsed.digest))}: the tag has moved since`);
   if (resolved.platforms.length > 0) lines.push(`- platforms: ${resolved.platforms.map(code).join(', ')}`);
   if (resolved.created) lines.push(`- built: ${resolved.created}`);
   if (resolved.sourceRepository) lines.push(`- source (image label): ${resolved.sourceRepository}`);
   if (resolved.signatures === undefined) lines.push('- signatures and attestations: looking them up…');
   else {
     lines.push(`- signatures: ${resolved.signatures.length ? resolved.signatures.map(code).join(', ') : 'none found'}`);
-    lines.push(`- attestations: ${resolved.attestations?.length ? resolved.attestations.map(code).join(', ') : 'none found'}`);
+    lines.push(
+      `- attestations: ${resolved.attestations?.length ? resolved.attestations.map(code).join(', ') : 'none found'}`,
+    );
   }
   return lines.join('\n');
 }
-
 
 function actionMarkdown(
   action: ActionReference,
@@ -192,13 +224,20 @@ function actionMarkdown(
     let line = `**Resolved online** (${cached}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}): commit ${code(shortCommitSha(resolved.commit))}`;
     if (resolved.bestTag) line += `, tagged ${code(resolved.bestTag)}`;
     if (action.commentVersion && resolved.commentTagCommit) {
-      line += resolved.commentTagCommit === action.ref ? `; ${code(action.commentVersion)} points here` : `; ${code(action.commentVersion)} points at ${code(shortCommitSha(resolved.commentTagCommit))}`;
+      line +=
+        resolved.commentTagCommit === action.ref
+          ? `; ${code(action.commentVersion)} points here`
+          : `; ${code(action.commentVersion)} points at ${code(shortCommitSha(resolved.commentTagCommit))}`;
     }
     out.push(line);
   }
-  out.push(`**${description.standing === 'trusted' ? 'Trusted by policy' : capitalise(description.standing)}**: ${description.reason}`);
+  out.push(
+    `**${description.standing === 'trusted' ? 'Trusted by policy' : capitalise(description.standing)}**: ${description.reason}`,
+  );
   out.push(findingList(findings));
-  out.push(`[Open ${code(`${action.owner}/${action.repo}`)} on GitHub](https://github.com/${action.owner}/${action.repo})`);
+  out.push(
+    `[Open ${code(`${action.owner}/${action.repo}`)} on GitHub](https://github.com/${action.owner}/${action.repo})`,
+  );
   return out.join('\n\n');
 }
 

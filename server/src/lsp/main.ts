@@ -32,7 +32,11 @@ if (args.includes('--version')) {
   process.stdout.write(`${process.env.WORKFLOW_PROVENANCE_VERSION ?? TOOL_VERSION}\n`);
   process.exit(0);
 }
-if (args.includes('--help') || args.includes('-h') || !args.some((a) => /^--(stdio|node-ipc|socket|pipe|clientProcessId)\b/.test(a))) {
+if (
+  args.includes('--help') ||
+  args.includes('-h') ||
+  !args.some((a) => /^--(stdio|node-ipc|socket|pipe|clientProcessId)\b/.test(a))
+) {
   process.stderr.write(`${usage}\n`);
   process.exit(args.includes('--help') || args.includes('-h') ? 0 : 2);
 }

@@ -43,7 +43,11 @@ export interface OnlineConfiguration {
 export class OnlineFacts implements FactsProvider {
   private resolver: OnlineResolver;
   private options: ResolverOptions;
-  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>(), publishers: new Map() };
+  private readonly facts: ResolvedFacts = {
+    images: new Map<string, ResolvedImage>(),
+    actions: new Map<string, ResolvedAction>(),
+    publishers: new Map(),
+  };
   private readonly failed = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
@@ -90,7 +94,9 @@ export class OnlineFacts implements FactsProvider {
     if (typeof raw.timeoutMs === 'number' && raw.timeoutMs > 0) changes.timeoutMs = raw.timeoutMs;
     if (raw.registryUrls && typeof raw.registryUrls === 'object') {
       changes.registryUrls = Object.fromEntries(
-        Object.entries(raw.registryUrls as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && /^https?:\/\//.test(e[1])),
+        Object.entries(raw.registryUrls as Record<string, unknown>).filter(
+          (e): e is [string, string] => typeof e[1] === 'string' && /^https?:\/\//.test(e[1]),
+        ),
       );
     }
     const instances = Array.isArray(raw.sigstoreTrustedRoots) ? this.trustRoots(raw.sigstoreTrustedRoots) : undefined;
@@ -149,7 +155,12 @@ export class OnlineFacts implements FactsProvider {
       const key = resolvedActionKey(action);
       this.interest(key, uri);
       if (!this.facts.actions.has(key) && fresh(key)) {
-        this.queuedActions.set(key, { owner: action.owner, repo: action.repo, ref: action.ref, commentVersion: action.commentVersion });
+        this.queuedActions.set(key, {
+          owner: action.owner,
+          repo: action.repo,
+          ref: action.ref,
+          commentVersion: action.commentVersion,
+        });
       }
     }
     if ((this.queuedImages.size > 0 || this.queuedActions.size > 0) && !this.timer) {

@@ -14,7 +14,8 @@ export function provenanceMarkdown(verdict: ProvenanceVerdict, code: (text: stri
   const lines = [`**Provenance: ${headings[verdict.status]}**`];
   for (const proof of verdict.verified.slice(0, 2)) lines.push(...verifiedLines(proof, code));
   for (const claim of verdict.claimed) lines.push(`- ${claimLine(claim, code)}`);
-  for (const rejected of verdict.rejected.slice(0, 3)) lines.push(`- ${rejected.unverifiable ? 'not verifiable here' : 'rejected'} (${rejected.via}): ${rejected.reason}`);
+  for (const rejected of verdict.rejected.slice(0, 3))
+    lines.push(`- ${rejected.unverifiable ? 'not verifiable here' : 'rejected'} (${rejected.via}): ${rejected.reason}`);
   if (verdict.rejected.length > 3) lines.push(`- …and ${verdict.rejected.length - 3} more rejected`);
   lines.push(`- looked at: ${verdict.examined.join(', ') || 'nothing'}`);
   return lines.join('\n');
@@ -23,23 +24,41 @@ export function provenanceMarkdown(verdict: ProvenanceVerdict, code: (text: stri
 function verifiedLines(proof: VerifiedProvenance, code: (text: string) => string): string[] {
   const lines: string[] = [];
   if (proof.subject) lines.push(`- built by ${code(proof.subject)}`);
-  if (proof.sourceRepository) lines.push(`- source ${code(proof.sourceRepository)}${proof.sourceCommit ? ` at commit ${code(proof.sourceCommit.slice(0, 12))}` : ''}`);
-  const context = [proof.issuer ? `issuer ${code(proof.issuer)}` : '', proof.trigger ? `trigger ${code(proof.trigger)}` : '', proof.runnerEnvironment ? `${proof.runnerEnvironment} runner` : '']
+  if (proof.sourceRepository)
+    lines.push(
+      `- source ${code(proof.sourceRepository)}${proof.sourceCommit ? ` at commit ${code(proof.sourceCommit.slice(0, 12))}` : ''}`,
+    );
+  const context = [
+    proof.issuer ? `issuer ${code(proof.issuer)}` : '',
+    proof.trigger ? `trigger ${code(proof.trigger)}` : '',
+    proof.runnerEnvironment ? `${proof.runnerEnvironment} runner` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   if (context) lines.push(`- ${context}`);
-  const what = proof.kind === 'attestation' ? `attestation${proof.predicateType ? ` ${code(proof.predicateType)}` : ''}` : 'signature';
-  lines.push(`- ${what} (${proof.via}) verified by ${proof.trustedBy}${proof.signedAt ? `, logged ${proof.signedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : ''}`);
+  const what =
+    proof.kind === 'attestation'
+      ? `attestation${proof.predicateType ? ` ${code(proof.predicateType)}` : ''}`
+      : 'signature';
+  lines.push(
+    `- ${what} (${proof.via}) verified by ${proof.trustedBy}${proof.signedAt ? `, logged ${proof.signedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : ''}`,
+  );
   return lines;
 }
 
 function claimLine(claim: ClaimedProvenance, code: (text: string) => string): string {
   const parts: string[] = [];
   if (claim.builder) parts.push(`builder ${code(claim.builder)}`);
-  if (claim.source) parts.push(`source ${code(claim.source)}${claim.revision ? ` at ${code(claim.revision.slice(0, 12))}` : ''}`);
+  if (claim.source)
+    parts.push(`source ${code(claim.source)}${claim.revision ? ` at ${code(claim.revision.slice(0, 12))}` : ''}`);
   else if (claim.revision) parts.push(`revision ${code(claim.revision.slice(0, 12))}`);
   if (claim.predicateType) parts.push(code(claim.predicateType));
   if (claim.sbom) parts.push('SBOM present');
-  const what = claim.via === 'labels' ? 'image labels (unsigned)' : claim.via === 'buildkit-provenance' ? 'BuildKit provenance (unsigned)' : 'attestation (unsigned)';
+  const what =
+    claim.via === 'labels'
+      ? 'image labels (unsigned)'
+      : claim.via === 'buildkit-provenance'
+        ? 'BuildKit provenance (unsigned)'
+        : 'attestation (unsigned)';
   return `${what}: ${parts.join(', ') || 'no details'}`;
 }

@@ -65,8 +65,20 @@ export class WorkflowProvenanceServer {
     this.folders = new Folders(this.ctx);
     const recheck = (reason: string) => this.workspace.recheck(reason);
     const reportStatus = () => this.workspace.reportStatus();
-    this.documents = new DocumentChecker(this.ctx, this.folders, new RuleDocs(options.docsDir), options.debounceMs, reportStatus, recheck);
-    this.workspace = new WorkspaceCheck(this.ctx, this.folders, this.documents, (status) => void connection.sendNotification(typed(statusNotification), status));
+    this.documents = new DocumentChecker(
+      this.ctx,
+      this.folders,
+      new RuleDocs(options.docsDir),
+      options.debounceMs,
+      reportStatus,
+      recheck,
+    );
+    this.workspace = new WorkspaceCheck(
+      this.ctx,
+      this.folders,
+      this.documents,
+      (status) => void connection.sendNotification(typed(statusNotification), status),
+    );
     this.commands = new Commands(this.ctx, this.folders, this.documents, recheck, reportStatus);
   }
 
@@ -81,7 +93,9 @@ export class WorkflowProvenanceServer {
         this.codeActions(params.textDocument.uri, params.range, params.context.diagnostics, params.context.only),
       ),
     );
-    c.onExecuteCommand((params) => ctx.guardPromise('executeCommand', null, () => this.commands.execute(params.command, params.arguments ?? [])));
+    c.onExecuteCommand((params) =>
+      ctx.guardPromise('executeCommand', null, () => this.commands.execute(params.command, params.arguments ?? [])),
+    );
     c.onDidChangeConfiguration((params) =>
       ctx.guardAsync('didChangeConfiguration', async () => {
         if (!ctx.capabilities.configuration) {
@@ -92,10 +106,14 @@ export class WorkflowProvenanceServer {
       }),
     );
     c.onDidChangeWatchedFiles((params) =>
-      ctx.guardAsync('didChangeWatchedFiles', () => this.workspace.watchedFilesChanged(params.changes.map((ch) => ({ uri: ch.uri, type: ch.type })))),
+      ctx.guardAsync('didChangeWatchedFiles', () =>
+        this.workspace.watchedFilesChanged(params.changes.map((ch) => ({ uri: ch.uri, type: ch.type }))),
+      ),
     );
     ctx.documents.onDidOpen((e) => ctx.guardVoid('didOpen', () => this.documents.documentChanged(e.document, true)));
-    ctx.documents.onDidChangeContent((e) => ctx.guardVoid('didChange', () => this.documents.documentChanged(e.document, false)));
+    ctx.documents.onDidChangeContent((e) =>
+      ctx.guardVoid('didChange', () => this.documents.documentChanged(e.document, false)),
+    );
     ctx.documents.onDidClose((e) => ctx.guardAsync('didClose', () => this.documents.documentClosed(e.document)));
     c.onNotification(typed(workspaceTrustedNotification), () =>
       ctx.guardAsync('workspaceTrusted', async () => {
@@ -111,7 +129,9 @@ export class WorkflowProvenanceServer {
         await this.workspace.recheck('online settings changed');
       }),
     );
-    ctx.facts.onDidChange((uris) => ctx.guardVoid('facts', () => uris.forEach((uri) => this.documents.refreshUri(uri))));
+    ctx.facts.onDidChange((uris) =>
+      ctx.guardVoid('facts', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
+    );
     ctx.documents.listen(c);
     c.listen();
   }
@@ -127,12 +147,14 @@ export class WorkflowProvenanceServer {
       dynamicWatchers: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       workspaceFolders: caps.workspace?.workspaceFolders === true,
       documentChanges: workspaceEdit?.documentChanges === true,
-      createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
+      createFiles:
+        workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
     };
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.folders.trusted = init.workspaceTrusted !== false;
     this.ctx.facts.setWorkspaceTrusted?.(this.folders.trusted);
-    if (init.online && typeof init.online === 'object') this.ctx.facts.configure?.(init.online as Record<string, unknown>);
+    if (init.online && typeof init.online === 'object')
+      this.ctx.facts.configure?.(init.online as Record<string, unknown>);
     this.folders.workspaceFolders =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(keyOf(params.rootUri)) }] : []);
@@ -158,14 +180,19 @@ export class WorkflowProvenanceServer {
     const c = this.connection;
     // A client that refuses a registration still gets the workspace checked.
     if (this.ctx.capabilities.dynamicConfiguration) {
-      await c.client.register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' }).catch((e) => this.ctx.logError('register', e));
+      await c.client
+        .register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' })
+        .catch((e) => this.ctx.logError('register', e));
     }
     await this.workspace.watchFiles();
     if (this.ctx.capabilities.workspaceFolders) {
       c.workspace.onDidChangeWorkspaceFolders((e) =>
         this.ctx.guardAsync('didChangeWorkspaceFolders', async () => {
           const removed = new Set(e.removed.map((f) => f.uri));
-          this.folders.workspaceFolders = [...this.folders.workspaceFolders.filter((f) => !removed.has(f.uri)), ...e.added];
+          this.folders.workspaceFolders = [
+            ...this.folders.workspaceFolders.filter((f) => !removed.has(f.uri)),
+            ...e.added,
+          ];
           await this.workspace.recheck('workspace folders changed');
         }),
       );
@@ -184,7 +211,8 @@ export class WorkflowProvenanceServer {
     if (!target) return null;
     const resolved = this.folders.analysisOptions(folder, key, uri).resolved;
     if (folder.settings.online) {
-      for (const r of target.references) if (r.kind === 'image' && r.parsed) this.ctx.facts.wantDetails?.(uri, r.parsed);
+      for (const r of target.references)
+        if (r.kind === 'image' && r.parsed) this.ctx.facts.wantDetails?.(uri, r.parsed);
       this.workspace.reportStatus();
     }
     return {
@@ -203,6 +231,12 @@ export class WorkflowProvenanceServer {
     if (!snapshot) return [];
     const folder = this.folders.folderFor(keyOf(uri));
     if (!folder.settings.enable) return [];
-    return codeActions({ snapshot, range, diagnostics, only, trustEdit: (pattern) => this.commands.trustEdit(folder, pattern) });
+    return codeActions({
+      snapshot,
+      range,
+      diagnostics,
+      only,
+      trustEdit: (pattern) => this.commands.trustEdit(folder, pattern),
+    });
   }
 }

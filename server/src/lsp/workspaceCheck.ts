@@ -16,7 +16,12 @@ import { findWorkflowFiles, quotePath } from '../workspace';
 const filesPerSlice = 8;
 
 /** What the server watches on disk: workflows, action metadata, policy files and git remotes (owners). */
-const watchedGlobs = ['**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}', '**/workflow-provenance.{yml,yaml}', '**/.git/config'];
+const watchedGlobs = [
+  '**/.github/workflows/*.{yml,yaml}',
+  '**/action.{yml,yaml}',
+  '**/workflow-provenance.{yml,yaml}',
+  '**/.git/config',
+];
 
 export class WorkspaceCheck {
   /** Bumped by each workspace check, so an older one still running stops. */
@@ -38,7 +43,9 @@ export class WorkspaceCheck {
   async watchFiles(): Promise<void> {
     if (!this.ctx.capabilities.dynamicWatchers) return;
     await this.ctx.connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: watchedGlobs.map((globPattern) => ({ globPattern })) })
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: watchedGlobs.map((globPattern) => ({ globPattern })),
+      })
       .catch((e) => this.ctx.logError('register', e));
   }
 
@@ -132,7 +139,12 @@ export class WorkspaceCheck {
     const lookups = this.ctx.facts.pendingLookups();
     const state = this.state === 'idle' && lookups > 0 ? 'resolving' : this.state;
     const withheld = this.ctx.facts.withheldRegistries?.() ?? [];
-    const status: StatusParams = { state, ...this.totals(), lookups, ...(withheld.length > 0 ? { withheldRegistries: withheld } : {}) };
+    const status: StatusParams = {
+      state,
+      ...this.totals(),
+      lookups,
+      ...(withheld.length > 0 ? { withheldRegistries: withheld } : {}),
+    };
     const serialised = JSON.stringify(status);
     if (serialised === this.lastStatus) return;
     this.lastStatus = serialised;

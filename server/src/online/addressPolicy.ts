@@ -20,7 +20,8 @@ const systemLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, 
 function ipv4Kind(ip: string): AddressKind {
   const [a, b] = ip.split('.').map(Number);
   if (a === 127 || a === 0) return 'loopback'; // 0.0.0.0 reaches the local machine on Linux
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return 'private';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+    return 'private';
   if (a === 169 && b === 254) return 'link-local';
   if (a >= 224) return 'reserved'; // multicast, the old class E and broadcast
   return 'public';
@@ -43,7 +44,10 @@ function ipv6Groups(ip: string): number[] {
 
 /** What kind of place an IP address is (RFC 1918, 6598, 3927, 4193, 4291, 6052). */
 export function addressKind(ip: string): AddressKind {
-  const bare = ip.replace(/^\[|\]$/g, '').toLowerCase().replace(/%.*$/, '');
+  const bare = ip
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/%.*$/, '');
   if (isIP(bare) === 4) return ipv4Kind(bare);
   if (isIP(bare) !== 6) return 'reserved';
   const g = ipv6Groups(bare);
@@ -84,7 +88,9 @@ export class OutboundPolicy {
   /** The addresses to connect to, or why the URL is refused. */
   async check(target: URL): Promise<{ addresses: ResolvedAddress[] } | { refused: string }> {
     const homeKind = await this.homeKind();
-    const refuse = (why: string) => ({ refused: `${new URL(this.homeOrigin).host} sent the checker to ${target.protocol}//${target.host}, ${why}; not followed` });
+    const refuse = (why: string) => ({
+      refused: `${new URL(this.homeOrigin).host} sent the checker to ${target.protocol}//${target.host}, ${why}; not followed`,
+    });
     if (target.protocol !== 'https:' && target.protocol !== 'http:') return refuse('which is not http(s)');
     if (target.username || target.password) return refuse('with credentials in the URL');
     if (target.protocol === 'http:' && homeKind !== 'loopback') return refuse('over plain http');

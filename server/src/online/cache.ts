@@ -55,9 +55,15 @@ const VALUE_SHAPES: Record<FactKind, (value: unknown) => boolean> = {
     isList(v.attestations, isShortText) &&
     (v.created === undefined || isShortText(v.created)) &&
     (v.sourceRepository === undefined || isShortText(v.sourceRepository)),
-  'action-refs': (v) => isList(v, (r) => isObject(r) && isRefName(r.name) && isCommit(r.oid) && (r.peeled === undefined || isCommit(r.peeled))),
+  'action-refs': (v) =>
+    isList(
+      v,
+      (r) => isObject(r) && isRefName(r.name) && isCommit(r.oid) && (r.peeled === undefined || isCommit(r.peeled)),
+    ),
   'hub-namespace': (v) =>
-    isObject(v) && (v.badge === undefined || v.badge === 'verified_publisher' || v.badge === 'open_source') && (v.name === undefined || isShortText(v.name)),
+    isObject(v) &&
+    (v.badge === undefined || v.badge === 'verified_publisher' || v.badge === 'open_source') &&
+    (v.name === undefined || isShortText(v.name)),
 };
 
 function isList(value: unknown, item: (v: unknown) => boolean): boolean {
@@ -76,7 +82,8 @@ function isValidEntry(key: string, entry: unknown): entry is Entry {
 
 /** `$XDG_CACHE_HOME/workflow-provenance`, or `~/.cache/workflow-provenance`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const base =
+    env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
   return join(base, 'workflow-provenance');
 }
 

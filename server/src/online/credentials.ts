@@ -47,7 +47,10 @@ interface DockerConfig {
 
 /** `host[:port]` a config key names (scheme and path dropped; Docker Hub's aliases as `docker.io`). */
 function serverKey(key: string): string {
-  const host = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0].toLowerCase();
+  const host = key
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .split('/')[0]
+    .toLowerCase();
   return DOCKER_HUB_NAMES.has(host) ? 'docker.io' : host;
 }
 
@@ -130,7 +133,8 @@ export class CredentialStore {
 
   constructor(options: CredentialOptions = {}) {
     this.env = options.env ?? process.env;
-    this.configPath = options.dockerConfigPath === undefined ? defaultDockerConfigPath(this.env) : options.dockerConfigPath;
+    this.configPath =
+      options.dockerConfigPath === undefined ? defaultDockerConfigPath(this.env) : options.dockerConfigPath;
     this.helperTimeoutMs = options.helperTimeoutMs ?? 10_000;
     for (const [name, credentials] of Object.entries(options.credentials ?? {})) {
       this.explicit.set(serverKey(name), { origins: boundOrigins(name), credentials });
@@ -150,7 +154,11 @@ export class CredentialStore {
     const helper = this.dockerConfig().helpers.get(key) ?? this.dockerConfig().defaultHelper;
     if (!helper || !boundOrigins(key).includes(url.origin)) return undefined;
     let answer = this.asked.get(`${helper} ${key}`);
-    if (!answer) this.asked.set(`${helper} ${key}`, (answer = this.askHelper(helper, key === 'docker.io' ? DOCKER_HUB_SERVER : key)));
+    if (!answer)
+      this.asked.set(
+        `${helper} ${key}`,
+        (answer = this.askHelper(helper, key === 'docker.io' ? DOCKER_HUB_SERVER : key)),
+      );
     return answer;
   }
 
@@ -173,7 +181,10 @@ export class CredentialStore {
         (error, stdout) => {
           if (error) {
             // Helpers answer "credentials not found" with a failure status; that is not worth a note.
-            if (!/not found/i.test(stdout)) this.problems.push(`docker-credential-${helper} get for ${server} failed: ${error.killed ? `no answer within ${this.helperTimeoutMs} ms` : error.message.split('\n')[0]}`);
+            if (!/not found/i.test(stdout))
+              this.problems.push(
+                `docker-credential-${helper} get for ${server} failed: ${error.killed ? `no answer within ${this.helperTimeoutMs} ms` : error.message.split('\n')[0]}`,
+              );
             resolve(undefined);
             return;
           }

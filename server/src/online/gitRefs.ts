@@ -23,7 +23,6 @@ export interface GitRef {
   peeled?: string;
 }
 
-
 export class GitRefsClient {
   private readonly baseUrl: string;
   private readonly token?: string;
@@ -57,7 +56,10 @@ export class GitRefsClient {
     });
     checkStatus(response, what);
     if (response.headers.get('content-type') !== 'application/x-git-upload-pack-advertisement') {
-      throw new OnlineError('bad-response', `${what}: not a smart-HTTP git server (content type ${response.headers.get('content-type') ?? 'none'})`);
+      throw new OnlineError(
+        'bad-response',
+        `${what}: not a smart-HTTP git server (content type ${response.headers.get('content-type') ?? 'none'})`,
+      );
     }
     const lines: string[] = [];
     for (const line of readPktLines(response.body, what)) {
@@ -66,7 +68,8 @@ export class GitRefsClient {
       lines.push(line);
     }
     if (lines[0] === 'version 2\n') return this.lsRefsV2(repoUrl, what);
-    if (this.protocol === 'v2') throw new OnlineError('bad-response', `${what}: the server does not speak git protocol v2`);
+    if (this.protocol === 'v2')
+      throw new OnlineError('bad-response', `${what}: the server does not speak git protocol v2`);
     return parseAdvertisementV0(lines, what);
   }
 
@@ -75,7 +78,8 @@ export class GitRefsClient {
     // Like registry credentials, the token never travels in clear except to this machine.
     const url = new URL(this.baseUrl);
     const safe = url.protocol === 'https:' || isLoopbackHost(url.hostname);
-    if (this.token && safe) headers.Authorization = `Basic ${Buffer.from(`x-access-token:${this.token}`).toString('base64')}`;
+    if (this.token && safe)
+      headers.Authorization = `Basic ${Buffer.from(`x-access-token:${this.token}`).toString('base64')}`;
     return headers;
   }
 
@@ -132,8 +136,13 @@ function parseAdvertisementV0(lines: string[], what: string): GitRef[] {
 function checkStatus(response: HttpResponse, what: string): void {
   if (response.status === 200) return;
   if (response.status === 404) throw new OnlineError('not-found', `repository ${what} not found`, 404);
-  if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `repository ${what} needs credentials`, response.status);
-  throw new OnlineError(response.status >= 500 ? 'server-error' : 'bad-response', `git server answered ${response.status} for ${what}`, response.status);
+  if (response.status === 401 || response.status === 403)
+    throw new OnlineError('unauthorized', `repository ${what} needs credentials`, response.status);
+  throw new OnlineError(
+    response.status >= 500 ? 'server-error' : 'bad-response',
+    `git server answered ${response.status} for ${what}`,
+    response.status,
+  );
 }
 
 function pkt(text: string): string {
@@ -171,8 +180,15 @@ export function bestVersionTag(tags: string[]): string | undefined {
   for (const tag of tags) {
     const match = VERSION.exec(tag);
     if (!match) continue;
-    const parts = match.slice(1).filter((p) => p !== undefined).map(Number);
-    if (!best || parts.length > best.parts.length || (parts.length === best.parts.length && compareParts(parts, best.parts) > 0)) {
+    const parts = match
+      .slice(1)
+      .filter((p) => p !== undefined)
+      .map(Number);
+    if (
+      !best ||
+      parts.length > best.parts.length ||
+      (parts.length === best.parts.length && compareParts(parts, best.parts) > 0)
+    ) {
       best = { tag, parts };
     }
   }
@@ -212,7 +228,9 @@ export function answerRef(refs: GitRef[], ref: string, commentVersion?: string):
     }
   }
   if (!commit) return undefined;
-  const tagsHere = refs.filter((r) => r.name.startsWith('refs/tags/') && commitOf(r) === commit).map((r) => r.name.slice('refs/tags/'.length));
+  const tagsHere = refs
+    .filter((r) => r.name.startsWith('refs/tags/') && commitOf(r) === commit)
+    .map((r) => r.name.slice('refs/tags/'.length));
   const answer: RefAnswer = { commit };
   const best = bestVersionTag(tagsHere);
   if (best) answer.bestTag = best;

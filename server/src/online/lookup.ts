@@ -9,7 +9,8 @@ export function referencesOf(analyses: Analysis[]): { images: ParsedImage[]; act
   const actions: ActionLookup[] = [];
   for (const a of analyses) {
     for (const i of a.images) if (i.parsed) images.push(i.parsed);
-    for (const r of a.actions) if (r.ref) actions.push({ owner: r.owner, repo: r.repo, ref: r.ref, commentVersion: r.commentVersion });
+    for (const r of a.actions)
+      if (r.ref) actions.push({ owner: r.owner, repo: r.repo, ref: r.ref, commentVersion: r.commentVersion });
   }
   return { images, actions };
 }
@@ -24,6 +25,8 @@ export function describeErrors(facts: ResolvedAll): string | undefined {
   if (facts.errors.size === 0) return undefined;
   const byCode = new Map<string, string[]>();
   for (const [key, e] of facts.errors) byCode.set(e.code, [...(byCode.get(e.code) ?? []), key]);
-  const parts = [...byCode].map(([code, keys]) => `${code}: ${keys.length} (${keys.slice(0, 2).join(', ')}${keys.length > 2 ? ', …' : ''})`);
+  const parts = [...byCode].map(
+    ([code, keys]) => `${code}: ${keys.length} (${keys.slice(0, 2).join(', ')}${keys.length > 2 ? ', …' : ''})`,
+  );
   return `${facts.errors.size} look-up(s) failed, cached facts used where there were any; ${parts.join('; ')}`;
 }

@@ -27,31 +27,35 @@ export function pinnedRequest(
   }) as unknown as LookupFunction;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: init.method, headers: init.headers, lookup, signal: init.signal }, (res: IncomingMessage) => {
-      const headers = toHeaders(res.headers);
-      if (init.method === 'HEAD') {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.alloc(0) });
-        return;
-      }
-      const declared = Number(res.headers['content-length'] ?? NaN);
-      if (declared > init.maxBytes) {
-        res.destroy();
-        reject(new BodyTooLarge());
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      res.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > init.maxBytes) {
+    const req = send(
+      url,
+      { method: init.method, headers: init.headers, lookup, signal: init.signal },
+      (res: IncomingMessage) => {
+        const headers = toHeaders(res.headers);
+        if (init.method === 'HEAD') {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.alloc(0) });
+          return;
+        }
+        const declared = Number(res.headers['content-length'] ?? NaN);
+        if (declared > init.maxBytes) {
           res.destroy();
           reject(new BodyTooLarge());
-        } else chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > init.maxBytes) {
+            res.destroy();
+            reject(new BodyTooLarge());
+          } else chunks.push(chunk);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

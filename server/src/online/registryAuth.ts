@@ -114,7 +114,11 @@ export class RegistryAuth {
     return `${origin} ${challenge.realm} ${challenge.service ?? ''} ${scope}`;
   }
 
-  private async fetchToken(origin: string, challenge: { realm: string; service?: string }, scopes: string[]): Promise<CachedToken> {
+  private async fetchToken(
+    origin: string,
+    challenge: { realm: string; service?: string },
+    scopes: string[],
+  ): Promise<CachedToken> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     for (const scope of scopes) url.searchParams.append('scope', scope);
@@ -125,19 +129,35 @@ export class RegistryAuth {
       if (credentials) headers.Authorization = basic(credentials);
     }
     this.tokenRequests++;
-    const response = await this.transport.request(url.href, { headers, maxBytes: MAX_TOKEN_ANSWER_BYTES, namedBy: origin });
-    if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `token service ${url.host} refused ${scope}`, response.status);
-    if (response.status !== 200) throw new OnlineError(response.status >= 500 ? 'server-error' : 'bad-response', `token service ${url.host} answered ${response.status}`, response.status);
+    const response = await this.transport.request(url.href, {
+      headers,
+      maxBytes: MAX_TOKEN_ANSWER_BYTES,
+      namedBy: origin,
+    });
+    if (response.status === 401 || response.status === 403)
+      throw new OnlineError('unauthorized', `token service ${url.host} refused ${scope}`, response.status);
+    if (response.status !== 200)
+      throw new OnlineError(
+        response.status >= 500 ? 'server-error' : 'bad-response',
+        `token service ${url.host} answered ${response.status}`,
+        response.status,
+      );
     let json: unknown;
     try {
       json = JSON.parse(response.body.toString('utf8'));
     } catch {
-      throw new OnlineError('bad-response', `token from ${url.host} is not valid JSON (${response.body.length} bytes received)`);
+      throw new OnlineError(
+        'bad-response',
+        `token from ${url.host} is not valid JSON (${response.body.length} bytes received)`,
+      );
     }
     const value = isObject(json) ? (json.token ?? json.access_token) : undefined;
-    if (typeof value !== 'string' || !value) throw new OnlineError('bad-response', `token service ${url.host} sent no token`);
-    if (value.length > MAX_TOKEN_CHARS || !TOKEN_TEXT.test(value)) throw new OnlineError('bad-response', `token service ${url.host} sent something that is not a token`);
-    const expiresIn = isObject(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60;
+    if (typeof value !== 'string' || !value)
+      throw new OnlineError('bad-response', `token service ${url.host} sent no token`);
+    if (value.length > MAX_TOKEN_CHARS || !TOKEN_TEXT.test(value))
+      throw new OnlineError('bad-response', `token service ${url.host} sent something that is not a token`);
+    const expiresIn =
+      isObject(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60;
     const issued = isObject(json) && typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
     const start = Number.isNaN(issued) ? Date.now() : Math.min(issued, Date.now());
     // A margin so a token is not sent in its last seconds.

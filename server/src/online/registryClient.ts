@@ -19,7 +19,12 @@ export const MEDIA_TYPES = {
 } as const;
 
 // Registries answer HEAD of an index with 404 unless Accept names the index types (distribution 2.8 does).
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+].join(', ');
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const IMAGE_TYPES = new Set<string>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
 const SOURCE_LABEL = 'org.opencontainers.image.source';
@@ -101,7 +106,9 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.transport = options.transport ?? new Transport(options);
-    this.registryUrls = Object.fromEntries(Object.entries(options.registryUrls ?? {}).map(([k, v]) => [registryName(k), v.replace(/\/+$/, '')]));
+    this.registryUrls = Object.fromEntries(
+      Object.entries(options.registryUrls ?? {}).map(([k, v]) => [registryName(k), v.replace(/\/+$/, '')]),
+    );
     this.credentials = new CredentialStore(options);
     this.auth = new RegistryAuth(this.transport, this.credentials, this.inFlight);
     this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
@@ -121,9 +128,20 @@ export class RegistryClient {
   async getManifest(registry: string, repository: string, reference: string): Promise<FetchedManifest> {
     const key = `manifest ${registryName(registry)}/${repository}@${reference}`;
     return this.inFlight.run(key, async () => {
-      const response = await this.call(registry, repository, `manifests/${reference}`, 'GET', MANIFEST_ACCEPT, this.maxManifestBytes);
+      const response = await this.call(
+        registry,
+        repository,
+        `manifests/${reference}`,
+        'GET',
+        MANIFEST_ACCEPT,
+        this.maxManifestBytes,
+      );
       this.expectOk(response, registry, repository, reference);
-      return parseManifest(response, referenceText(registry, repository, reference), DIGEST.test(reference) ? reference : undefined);
+      return parseManifest(
+        response,
+        referenceText(registry, repository, reference),
+        DIGEST.test(reference) ? reference : undefined,
+      );
     });
   }
 
@@ -132,9 +150,11 @@ export class RegistryClient {
     const response = await this.call(registry, repository, `blobs/${digest}`, 'GET', '*/*', this.maxBlobBytes);
     this.expectOk(response, registry, repository, digest);
     const actual = sha256(response.body);
-    if (actual !== digest) throw new OnlineError('bad-response', `config blob of ${registry}/${repository} does not match its digest`);
+    if (actual !== digest)
+      throw new OnlineError('bad-response', `config blob of ${registry}/${repository} does not match its digest`);
     const json = parseJson(response.body, `config blob of ${registry}/${repository}`);
-    if (!isObject(json)) throw new OnlineError('bad-response', `config blob of ${registry}/${repository} is not a JSON object`);
+    if (!isObject(json))
+      throw new OnlineError('bad-response', `config blob of ${registry}/${repository} is not a JSON object`);
     return json as ImageConfig;
   }
 
@@ -142,7 +162,12 @@ export class RegistryClient {
    * Platforms and config facts for a fetched manifest (BuildKit attestation manifests listed). The config
    * is best effort: what fails is listed in `problems` and the rest is still returned.
    */
-  async describe(registry: string, repository: string, manifest: FetchedManifest, want = { config: true }): Promise<DescribedImage> {
+  async describe(
+    registry: string,
+    repository: string,
+    manifest: FetchedManifest,
+    want = { config: true },
+  ): Promise<DescribedImage> {
     const problems: string[] = [];
     const platforms: string[] = [];
     const attestations: string[] = [];
@@ -157,7 +182,8 @@ export class RegistryClient {
         const platform = formatPlatform(entry.platform);
         if (!platform || platform.startsWith('unknown/')) continue;
         if (!platforms.includes(platform)) platforms.push(platform);
-        if (!chosen || (platform === 'linux/amd64' && formatPlatform(chosen.platform) !== 'linux/amd64')) chosen = entry;
+        if (!chosen || (platform === 'linux/amd64' && formatPlatform(chosen.platform) !== 'linux/amd64'))
+          chosen = entry;
       }
       if (chosen && want.config) {
         try {
@@ -196,7 +222,11 @@ export class RegistryClient {
    * The referrers of a digest: the referrers API, or its tag-schema fallback (`sha256-<hex>`) where the
    * API is missing. `via` says which answered.
    */
-  async listReferrers(registry: string, repository: string, digest: string): Promise<{ referrers: Descriptor[]; via: string }> {
+  async listReferrers(
+    registry: string,
+    repository: string,
+    digest: string,
+  ): Promise<{ referrers: Descriptor[]; via: string }> {
     const name = registryName(registry);
     // Whether a registry has the API is learnt once: later look-ups wait for the first answer.
     const probe = this.referrersProbe.get(name);
@@ -205,8 +235,19 @@ export class RegistryClient {
     else this.referrersProbe.set(name, new Promise<void>((resolve) => (release = resolve)));
     try {
       if (!this.noReferrersApi.has(name)) {
-        const response = await this.call(registry, repository, `referrers/${digest}`, 'GET', MEDIA_TYPES.ociIndex, this.maxManifestBytes);
-        if (response.status === 200) return { referrers: parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [], via: 'referrers API' };
+        const response = await this.call(
+          registry,
+          repository,
+          `referrers/${digest}`,
+          'GET',
+          MEDIA_TYPES.ociIndex,
+          this.maxManifestBytes,
+        );
+        if (response.status === 200)
+          return {
+            referrers: parseManifest(response, `referrers of ${registry}/${repository}@${digest}`).manifests ?? [],
+            via: 'referrers API',
+          };
         if (response.status !== 404) this.expectOk(response, registry, repository, `referrers/${digest}`);
         // A registry with the API answers 200 with an empty index, so 404 means it has none.
         this.noReferrersApi.add(name);
@@ -220,18 +261,31 @@ export class RegistryClient {
   }
 
   /** A manifest by tag or digest, or undefined when the registry has none by that name. */
-  async getManifestIfPresent(registry: string, repository: string, reference: string, maxBytes = this.maxManifestBytes): Promise<FetchedManifest | undefined> {
+  async getManifestIfPresent(
+    registry: string,
+    repository: string,
+    reference: string,
+    maxBytes = this.maxManifestBytes,
+  ): Promise<FetchedManifest | undefined> {
     const response = await this.call(registry, repository, `manifests/${reference}`, 'GET', MANIFEST_ACCEPT, maxBytes);
     if (response.status === 404) return undefined;
     this.expectOk(response, registry, repository, reference);
-    return parseManifest(response, referenceText(registry, repository, reference), DIGEST.test(reference) ? reference : undefined);
+    return parseManifest(
+      response,
+      referenceText(registry, repository, reference),
+      DIGEST.test(reference) ? reference : undefined,
+    );
   }
 
   /** A blob, refused beyond `maxBytes` and checked against its digest. */
   async getBlob(registry: string, repository: string, digest: string, maxBytes: number): Promise<Buffer> {
     const response = await this.call(registry, repository, `blobs/${digest}`, 'GET', '*/*', maxBytes);
     this.expectOk(response, registry, repository, digest);
-    if (sha256(response.body) !== digest) throw new OnlineError('bad-response', `blob ${digest.slice(0, 19)}… of ${registry}/${repository} does not match its digest`);
+    if (sha256(response.body) !== digest)
+      throw new OnlineError(
+        'bad-response',
+        `blob ${digest.slice(0, 19)}… of ${registry}/${repository} does not match its digest`,
+      );
     return response.body;
   }
 
@@ -265,12 +319,23 @@ export class RegistryClient {
   }
 
   /** One API call with authentication: reuses a token for the scope, or answers a 401 challenge once. */
-  private async call(registry: string, repository: string, path: string, method: 'GET' | 'HEAD', accept: string, maxBytes: number): Promise<HttpResponse> {
+  private async call(
+    registry: string,
+    repository: string,
+    path: string,
+    method: 'GET' | 'HEAD',
+    accept: string,
+    maxBytes: number,
+  ): Promise<HttpResponse> {
     const name = registryName(registry);
     const url = `${this.baseUrl(name)}/v2/${repository}/${path}`;
     const scope = `repository:${repository}:pull`;
     const send = (authorization: string | undefined) =>
-      this.transport.request(url, { method, maxBytes, headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) } });
+      this.transport.request(url, {
+        method,
+        maxBytes,
+        headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) },
+      });
     // Until a registry has answered once, its challenge is unknown: the first request goes alone, so the
     // others can fetch a token first instead of each collecting a 401.
     const firstContact = this.firstContact.get(name);
@@ -297,15 +362,27 @@ export class RegistryClient {
   ): Promise<HttpResponse> {
     const origin = this.originOf(name);
     if (!this.auth.learn(origin, response.headers.get('www-authenticate'))) {
-      throw new OnlineError('unauthorized', `${name} refused ${repository} without a usable WWW-Authenticate challenge`, 401);
+      throw new OnlineError(
+        'unauthorized',
+        `${name} refused ${repository} without a usable WWW-Authenticate challenge`,
+        401,
+      );
     }
     const fresh = await this.auth.authorization(origin, scope, true);
     if (!fresh || fresh === known) {
-      throw new OnlineError('unauthorized', `${name} requires credentials for ${repository}${(await this.auth.hasCredentials(origin)) ? ' (the configured ones were refused)' : ''}`, 401);
+      throw new OnlineError(
+        'unauthorized',
+        `${name} requires credentials for ${repository}${(await this.auth.hasCredentials(origin)) ? ' (the configured ones were refused)' : ''}`,
+        401,
+      );
     }
     response = await send(fresh);
     if (response.status === 401) {
-      throw new OnlineError('unauthorized', `${name} refused access to ${repository}${(await this.auth.hasCredentials(origin)) ? '' : ' (no credentials configured for it)'}`, 401);
+      throw new OnlineError(
+        'unauthorized',
+        `${name} refused access to ${repository}${(await this.auth.hasCredentials(origin)) ? '' : ' (no credentials configured for it)'}`,
+        401,
+      );
     }
     return response;
   }
@@ -331,10 +408,25 @@ export class RegistryClient {
     if (response.status === 200) return;
     const what = referenceText(registry, repository, reference);
     if (response.status === 404) throw new OnlineError('not-found', `${what} not found`, 404);
-    if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `${registryName(registry)} refused access to ${repository}`, response.status);
-    if (response.status === 429) throw new OnlineError('rate-limited', `${hostOf(response.url)} is rate limiting requests`, 429);
-    if (response.status >= 500) throw new OnlineError('server-error', `${hostOf(response.url)} answered ${response.status} for ${what}`, response.status);
-    throw new OnlineError('bad-response', `${hostOf(response.url)} answered ${response.status} for ${what}`, response.status);
+    if (response.status === 401 || response.status === 403)
+      throw new OnlineError(
+        'unauthorized',
+        `${registryName(registry)} refused access to ${repository}`,
+        response.status,
+      );
+    if (response.status === 429)
+      throw new OnlineError('rate-limited', `${hostOf(response.url)} is rate limiting requests`, 429);
+    if (response.status >= 500)
+      throw new OnlineError(
+        'server-error',
+        `${hostOf(response.url)} answered ${response.status} for ${what}`,
+        response.status,
+      );
+    throw new OnlineError(
+      'bad-response',
+      `${hostOf(response.url)} answered ${response.status} for ${what}`,
+      response.status,
+    );
   }
 }
 
@@ -350,7 +442,9 @@ function referenceText(registry: string, repository: string, reference: string):
   return `${registry}/${repository}${DIGEST.test(reference) ? '@' : ':'}${reference}`;
 }
 
-export function formatPlatform(platform: { os?: string; architecture?: string; variant?: string } | undefined): string | undefined {
+export function formatPlatform(
+  platform: { os?: string; architecture?: string; variant?: string } | undefined,
+): string | undefined {
   if (!platform?.os || !platform.architecture) return undefined;
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
@@ -367,7 +461,10 @@ function parseManifest(response: HttpResponse, what: string, expectedDigest?: st
   // Some registries label manifests plain `application/json`; the document's own mediaType then decides.
   const mediaType = generic ? declared : contentType;
   if (!mediaType || !(INDEX_TYPES.has(mediaType) || IMAGE_TYPES.has(mediaType))) {
-    throw new OnlineError('bad-response', `${what} is not an image manifest or index (media type ${mediaType ?? 'none'})`);
+    throw new OnlineError(
+      'bad-response',
+      `${what} is not an image manifest or index (media type ${mediaType ?? 'none'})`,
+    );
   }
   const digest = sha256(response.body);
   const header = response.headers.get('docker-content-digest');
@@ -376,7 +473,8 @@ function parseManifest(response: HttpResponse, what: string, expectedDigest?: st
   }
   const annotations = isObject(json.annotations) ? stringValues(json.annotations) : undefined;
   if (INDEX_TYPES.has(mediaType)) {
-    if (!Array.isArray(json.manifests)) throw new OnlineError('bad-response', `${what} is an index without a manifests list`);
+    if (!Array.isArray(json.manifests))
+      throw new OnlineError('bad-response', `${what} is an index without a manifests list`);
     const manifests = json.manifests.filter(isDescriptor);
     return { digest, mediaType, manifests, ...(annotations ? { annotations } : {}) };
   }
@@ -408,4 +506,3 @@ function parseJson(body: Buffer, what: string): unknown {
 function sha256(body: Buffer): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
-

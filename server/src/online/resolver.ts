@@ -121,13 +121,27 @@ export class OnlineResolver {
     this.registry = new RegistryClient({ ...options, transport: this.transport });
     const mirrored = Object.keys(options.registryUrls ?? {}).some((name) => registryName(name) === 'docker.io');
     if (options.hubApiUrl || !mirrored) this.hub = new DockerHubNamespaces(this.transport, options.hubApiUrl);
-    this.git = new GitRefsClient({ baseUrl: options.gitBaseUrl, token: options.gitToken, protocol: options.gitProtocol, transport: this.transport });
+    this.git = new GitRefsClient({
+      baseUrl: options.gitBaseUrl,
+      token: options.gitToken,
+      protocol: options.gitProtocol,
+      transport: this.transport,
+    });
     this.now = options.now ?? Date.now;
-    this.cache = new FactCache({ dir: options.cacheDir, ttlMs: { ...DEFAULT_TTL_MS, ...options.ttlMs }, now: this.now });
+    this.cache = new FactCache({
+      dir: options.cacheDir,
+      ttlMs: { ...DEFAULT_TTL_MS, ...options.ttlMs },
+      now: this.now,
+    });
     this.details = options.details ?? true;
     this.instances = options.sigstoreInstances ?? [publicGoodInstance()];
     // Verdicts are cached per set of trust roots: adding a root must not leave an old "unverifiable" behind.
-    this.instancesId = this.instances.map((i) => `${i.name}:${i.material.certificateAuthorities.length}:${i.material.tlogs.map((t) => t.logID.toString('hex').slice(0, 8)).join(',')}`).join(';');
+    this.instancesId = this.instances
+      .map(
+        (i) =>
+          `${i.name}:${i.material.certificateAuthorities.length}:${i.material.tlogs.map((t) => t.logID.toString('hex').slice(0, 8)).join(',')}`,
+      )
+      .join(';');
     this.evidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, ...options.evidenceLimits };
   }
 
@@ -137,13 +151,20 @@ export class OnlineResolver {
    */
   async resolveImage(image: ParsedImage, options: LookupOptions = {}): Promise<ResolvedImage | ResolveError> {
     const details = options.details ?? this.details;
-    const result = await this.guard(() => this.inFlight.run(`image ${imageKey(image)} ${details}`, () => this.lookupImage(image, details)));
+    const result = await this.guard(() =>
+      this.inFlight.run(`image ${imageKey(image)} ${details}`, () => this.lookupImage(image, details)),
+    );
     this.saveCache();
     return result;
   }
 
   /** The commit `owner/repo@ref` points at, its most specific version tag, and where a `# vX.Y.Z` comment's tag points. */
-  async resolveAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction | ResolveError> {
+  async resolveAction(
+    owner: string,
+    repo: string,
+    ref: string,
+    commentVersion?: string,
+  ): Promise<ResolvedAction | ResolveError> {
     const result = await this.guard(() => this.lookupAction(owner, repo, ref, commentVersion));
     this.saveCache();
     return result;
@@ -161,10 +182,12 @@ export class OnlineResolver {
       if (seen.has(key)) continue;
       seen.add(key);
       work.push(
-        this.guard(() => this.inFlight.run(`image ${key} ${details}`, () => this.lookupImage(image, details))).then((result) => {
-          if (isResolveError(result)) facts.errors.set(key, result);
-          else facts.images.set(key, result);
-        }),
+        this.guard(() => this.inFlight.run(`image ${key} ${details}`, () => this.lookupImage(image, details))).then(
+          (result) => {
+            if (isResolveError(result)) facts.errors.set(key, result);
+            else facts.images.set(key, result);
+          },
+        ),
       );
     }
     for (const action of actions) {
@@ -172,10 +195,12 @@ export class OnlineResolver {
       if (seen.has(key)) continue;
       seen.add(key);
       work.push(
-        this.guard(() => this.lookupAction(action.owner, action.repo, action.ref, action.commentVersion)).then((result) => {
-          if (isResolveError(result)) facts.errors.set(key, result);
-          else facts.actions.set(key, result);
-        }),
+        this.guard(() => this.lookupAction(action.owner, action.repo, action.ref, action.commentVersion)).then(
+          (result) => {
+            if (isResolveError(result)) facts.errors.set(key, result);
+            else facts.actions.set(key, result);
+          },
+        ),
       );
     }
     for (const namespace of this.namespacesToAsk(images)) {
@@ -197,7 +222,8 @@ export class OnlineResolver {
     if (!this.hub) return out;
     for (const image of images) {
       const ns = image.registry === 'docker.io' ? firstNamespace(image)?.toLowerCase() : undefined;
-      if (!ns || ns === 'library' || architectureNamespaces.has(ns) || !isHubNamespace(ns) || knownPublisher(image)) continue;
+      if (!ns || ns === 'library' || architectureNamespaces.has(ns) || !isHubNamespace(ns) || knownPublisher(image))
+        continue;
       out.add(ns);
     }
     return out;
@@ -206,9 +232,12 @@ export class OnlineResolver {
   /** Whether Docker Hub shows a Verified Publisher or Sponsored Open Source badge on the namespace. */
   async resolvePublisher(namespace: string): Promise<ResolvedPublisher> {
     const hub = this.hub;
-    if (!hub) throw new OnlineError('network', 'Docker Hub is reached through a mirror; its namespaces are not looked up');
+    if (!hub)
+      throw new OnlineError('network', 'Docker Hub is reached through a mirror; its namespaces are not looked up');
     const ns = namespace.toLowerCase();
-    const fact = await this.inFlight.run(`hub ${ns}`, () => this.cached<NamespaceFact>('hub-namespace', ns, async () => ({ value: await hub.lookUp(ns), keep: true })));
+    const fact = await this.inFlight.run(`hub ${ns}`, () =>
+      this.cached<NamespaceFact>('hub-namespace', ns, async () => ({ value: await hub.lookUp(ns), keep: true })),
+    );
     const resolved: ResolvedPublisher = { namespace: ns, fetchedAt: new Date(fact.storedAt).toISOString() };
     if (fact.value.badge) resolved.badge = fact.value.badge;
     // Names from the cache file are cleaned again: the file is not trusted more than the network.
@@ -225,12 +254,16 @@ export class OnlineResolver {
       const registry = registryName(image.registry);
       const tag = effectiveTag(image);
       const tagFresh = !tag || this.cache.get('image-tag', `${registry}/${image.repository}:${tag}`)?.fresh;
-      const digest = image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
-      const digestFresh = digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest, details))?.fresh;
+      const digest =
+        image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
+      const digestFresh =
+        digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest, details))?.fresh;
       if (tagFresh && digestFresh) continue;
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
-    await Promise.all([...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)));
+    await Promise.all(
+      [...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)),
+    );
   }
 
   /** Docker credential helpers that failed (timed out, answered nonsense), worth telling the user. */
@@ -269,19 +302,31 @@ export class OnlineResolver {
       current = { value: { digest: image.digest as string }, storedAt: this.now(), fromCache: false };
     }
     const pulled = image.digest ?? current.value.digest;
-    const described = await this.cached<ImageFacts>('image-digest', this.digestKey(registry, repository, pulled, details), async () => {
-      const manifest = fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
-      const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: details });
-      if (details) {
-        const evidence = await collectEvidence(this.registry, registry, repository, manifest, { source: facts.sourceRepository, revision: facts.revision }, this.evidenceLimits);
-        facts.signatures.push(...evidence.signatures);
-        facts.attestations.push(...evidence.attestations);
-        facts.provenance = judgeEvidence(evidence, manifest.digest, this.instances);
-        problems.push(...evidence.problems);
-      }
-      // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
-      return { value: facts, keep: problems.length === 0 };
-    });
+    const described = await this.cached<ImageFacts>(
+      'image-digest',
+      this.digestKey(registry, repository, pulled, details),
+      async () => {
+        const manifest =
+          fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
+        const { facts, problems } = await this.registry.describe(registry, repository, manifest, { config: details });
+        if (details) {
+          const evidence = await collectEvidence(
+            this.registry,
+            registry,
+            repository,
+            manifest,
+            { source: facts.sourceRepository, revision: facts.revision },
+            this.evidenceLimits,
+          );
+          facts.signatures.push(...evidence.signatures);
+          facts.attestations.push(...evidence.attestations);
+          facts.provenance = judgeEvidence(evidence, manifest.digest, this.instances);
+          problems.push(...evidence.problems);
+        }
+        // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
+        return { value: facts, keep: problems.length === 0 };
+      },
+    );
     const facts = described.value;
     const resolved: ResolvedImage = {
       digest: current.value.digest,
@@ -304,9 +349,17 @@ export class OnlineResolver {
     return `${registry}/${repository}@${digest}${details ? ` roots=${this.instancesId}` : ' without-details'}`;
   }
 
-  private async lookupAction(owner: string, repo: string, ref: string, commentVersion?: string): Promise<ResolvedAction> {
+  private async lookupAction(
+    owner: string,
+    repo: string,
+    ref: string,
+    commentVersion?: string,
+  ): Promise<ResolvedAction> {
     const refs = await this.inFlight.run(`refs ${this.git.base} ${owner}/${repo}`, () =>
-      this.cached<GitRef[]>('action-refs', `${this.git.base} ${owner}/${repo}`.toLowerCase(), async () => ({ value: await this.git.listRefs(owner, repo), keep: true })),
+      this.cached<GitRef[]>('action-refs', `${this.git.base} ${owner}/${repo}`.toLowerCase(), async () => ({
+        value: await this.git.listRefs(owner, repo),
+        keep: true,
+      })),
     );
     const answer = answerRef(refs.value, ref, commentVersion);
     if (!answer) throw new OnlineError('not-found', `${owner}/${repo} has no tag or branch named ${ref}`);
@@ -321,7 +374,11 @@ export class OnlineResolver {
    * A fact from the cache while fresh; otherwise fetched, and stored when `keep`. When fetching fails for
    * any reason but absence, a stale cached fact is used instead (marked as cached).
    */
-  private async cached<T>(kind: FactKind, key: string, fetch: (stale: T | undefined) => Promise<{ value: T; keep: boolean }>): Promise<Timed<T>> {
+  private async cached<T>(
+    kind: FactKind,
+    key: string,
+    fetch: (stale: T | undefined) => Promise<{ value: T; keep: boolean }>,
+  ): Promise<Timed<T>> {
     const hit = this.cache.get<T>(kind, key);
     if (hit?.fresh) {
       this.cacheHits++;

@@ -106,7 +106,9 @@ export class Transport {
       } catch (error) {
         failure = error instanceof OnlineError ? error : new OnlineError('network', describe(error));
       }
-      const retryable = response ? response.status === 429 || response.status >= 500 : failure?.code === 'network' && !isRefused(failure);
+      const retryable = response
+        ? response.status === 429 || response.status >= 500
+        : failure?.code === 'network' && !isRefused(failure);
       if (!retryable || attempt >= this.maxAttempts) {
         if (failure) throw failure;
         return response as HttpResponse;
@@ -115,7 +117,11 @@ export class Transport {
       const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
       if (retryAfter !== undefined) {
         if (retryAfter > this.maxRetryAfterMs) {
-          throw new OnlineError('rate-limited', `${hostOf(url)} asks to retry after ${Math.ceil(retryAfter / 1000)} s`, response?.status);
+          throw new OnlineError(
+            'rate-limited',
+            `${hostOf(url)} asks to retry after ${Math.ceil(retryAfter / 1000)} s`,
+            response?.status,
+          );
         }
         delay = Math.max(delay, retryAfter);
       }
@@ -166,14 +172,25 @@ export class Transport {
   }
 
   /** One exchange; with `addresses`, connected to those (already checked) rather than resolving again. */
-  private async once(url: string, method: string, headers: Record<string, string>, body: string | undefined, maxBytes: number, addresses?: ResolvedAddress[]): Promise<HttpResponse> {
+  private async once(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    maxBytes: number,
+    addresses?: ResolvedAddress[],
+  ): Promise<HttpResponse> {
     const release = await this.slots.acquire();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
       this.counts.requests++;
       if (addresses) {
-        const answer = await pinnedRequest(new URL(url), { method, headers, body, maxBytes, signal: controller.signal }, addresses);
+        const answer = await pinnedRequest(
+          new URL(url),
+          { method, headers, body, maxBytes, signal: controller.signal },
+          addresses,
+        );
         return { ...answer, url };
       }
       const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
@@ -188,7 +205,8 @@ export class Transport {
     } catch (error) {
       if (error instanceof OnlineError) throw error;
       if (error instanceof BodyTooLarge) throw tooLarge(url, maxBytes);
-      if (controller.signal.aborted) throw new OnlineError('timeout', `${hostOf(url)} did not answer within ${this.timeoutMs} ms`);
+      if (controller.signal.aborted)
+        throw new OnlineError('timeout', `${hostOf(url)} did not answer within ${this.timeoutMs} ms`);
       throw new OnlineError('network', `${hostOf(url)}: ${describe(error)}`);
     } finally {
       clearTimeout(timer);

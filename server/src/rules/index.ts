@@ -15,7 +15,18 @@ import { untrustedImage } from './untrusted-image';
 import { unverifiedImage } from './unverified-image';
 
 export const ruleSet: RuleSet = {
-  images: [invalidImageReference, runtimeImage, unsupportedPlatform, communityImage, untrustedImage, mutableTag, staleDigest, provenanceMismatch, unverifiedImage, unpinnedImage],
+  images: [
+    invalidImageReference,
+    runtimeImage,
+    unsupportedPlatform,
+    communityImage,
+    untrustedImage,
+    mutableTag,
+    staleDigest,
+    provenanceMismatch,
+    unverifiedImage,
+    unpinnedImage,
+  ],
   actions: [unpinnedAction, actionRefMismatch],
 };
 export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions];

@@ -10,6 +10,9 @@ export const invalidImageReference: ImageRule = {
   docPath: 'docs/rules/invalid-image-reference.md',
   check(ref) {
     if (ref.parsed || ref.runtimeValue) return undefined;
-    return { message: `'${ref.text.length > 80 ? `${ref.text.slice(0, 80)}…` : ref.text}' is not a valid image reference: ${ref.parseError ?? 'unparsable'}`, fixes: ['ignore'] };
+    return {
+      message: `'${ref.text.length > 80 ? `${ref.text.slice(0, 80)}…` : ref.text}' is not a valid image reference: ${ref.parseError ?? 'unparsable'}`,
+      fixes: ['ignore'],
+    };
   },
 };

@@ -17,11 +17,17 @@ export const provenanceMismatch: ImageRule = {
     if (requirements.length === 0 || satisfyingProof(verdict, requirements)) return undefined;
     const wanted = requirements.map((r) => r.image).join(', ');
     if (verdict.verified.length === 0) {
-      return { message: `the policy requires verified provenance for ${wanted}, but ${ref.text} has none: ${verdictSummary(verdict)}`, fixes: ['ignore'] };
+      return {
+        message: `the policy requires verified provenance for ${wanted}, but ${ref.text} has none: ${verdictSummary(verdict)}`,
+        fixes: ['ignore'],
+      };
     }
     // Signed, but not by whom the policy names: say who did sign, and which constraint failed.
     const proof = verdict.verified[0];
     const reason = requirements.map((r) => identityMismatch(proof, r)).find((m) => m !== undefined);
-    return { message: `${ref.text} is signed, but not as the policy requires for ${wanted}: ${reason}`, fixes: ['ignore'] };
+    return {
+      message: `${ref.text} is signed, but not as the policy requires for ${wanted}: ${reason}`,
+      fixes: ['ignore'],
+    };
   },
 };

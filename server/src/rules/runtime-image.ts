@@ -6,7 +6,8 @@ export const runtimeImage: ImageRule = {
   defaultSeverity: 'info',
   securitySeverity: 3.0,
   precision: 'medium',
-  summary: 'The image is chosen only when the workflow runs (inputs, vars, secrets, outputs), so nothing here can vouch for it.',
+  summary:
+    'The image is chosen only when the workflow runs (inputs, vars, secrets, outputs), so nothing here can vouch for it.',
   docPath: 'docs/rules/runtime-image.md',
   check(ref) {
     if (!ref.runtimeValue) return undefined;

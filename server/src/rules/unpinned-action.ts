@@ -13,7 +13,10 @@ export const unpinnedAction: ActionRule = {
     if (isFullCommitSha(ref.ref)) return undefined;
     const what = ref.reusableWorkflow ? 'reusable workflow' : 'action';
     if (ref.ref === '') {
-      return { message: `${ref.text} has no @ref: GitHub cannot run the ${what} without one; pin a full commit SHA`, fixes: ['ignore'] };
+      return {
+        message: `${ref.text} has no @ref: GitHub cannot run the ${what} without one; pin a full commit SHA`,
+        fixes: ['ignore'],
+      };
     }
     return {
       message: `${ref.text} is not pinned: its owner can move '${ref.ref}' to other code; pin the ${what} to a full commit SHA`,

@@ -10,6 +10,9 @@ export const unpinnedImage: ImageRule = {
   docPath: 'docs/rules/unpinned-image.md',
   check(ref) {
     if (!ref.parsed || ref.parsed.digest) return undefined;
-    return { message: `${ref.text} is not pinned by digest: the tag can be re-pushed with other contents`, fixes: ['pin-digest', 'ignore'] };
+    return {
+      message: `${ref.text} is not pinned by digest: the tag can be re-pushed with other contents`,
+      fixes: ['pin-digest', 'ignore'],
+    };
   },
 };

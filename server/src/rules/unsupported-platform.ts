@@ -25,7 +25,10 @@ export const unsupportedPlatform: ImageRule = {
     if (!platforms) return undefined;
     const published = platforms;
     // `--platform linux/amd64,linux/arm64` (buildx) asks for each of them.
-    const missing = ref.platform.split(',').map((p) => p.trim()).filter((p) => p && !platformsInclude(published, p));
+    const missing = ref.platform
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p && !platformsInclude(published, p));
     if (missing.length === 0) return undefined;
     return {
       message: `${ref.text} is not published for ${missing.map(normalizePlatform).join(', ')}; it publishes ${platformList(platforms)}${from}`,

@@ -7,7 +7,8 @@ export const unverifiedImage: ImageRule = {
   defaultSeverity: 'info',
   securitySeverity: 3.0,
   precision: 'high',
-  summary: 'No Sigstore signature or attestation verifies the digest in use, so nothing proves where the image comes from.',
+  summary:
+    'No Sigstore signature or attestation verifies the digest in use, so nothing proves where the image comes from.',
   docPath: 'docs/rules/unverified-image.md',
   online: true,
   check(ref, { resolvedImage, policy }) {

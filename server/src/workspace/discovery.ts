@@ -32,7 +32,10 @@ export interface Discovery {
  * inside `root` (a link to `/` must not walk the disk, nor one to `~` read a stranger's home); each
  * real file or folder is taken once, so a link back up the tree cannot repeat or loop.
  */
-export async function findWorkflowFiles(root: string, limits: DiscoveryLimits = defaultDiscoveryLimits): Promise<Discovery> {
+export async function findWorkflowFiles(
+  root: string,
+  limits: DiscoveryLimits = defaultDiscoveryLimits,
+): Promise<Discovery> {
   const folder = new CheckedFolder(root);
   const files: string[] = [];
   const skipped: Skipped[] = [];
@@ -78,13 +81,18 @@ export async function findWorkflowFiles(root: string, limits: DiscoveryLimits = 
         isFolder = stats?.isDirectory() ?? false;
         isFile = stats?.isFile() ?? false;
         realPath = target;
-        if (!isFolder && !isFile && isAnalyzablePath(full)) skipped.push({ path: full, reason: 'it is not a regular file' });
+        if (!isFolder && !isFile && isAnalyzablePath(full))
+          skipped.push({ path: full, reason: 'it is not a regular file' });
       } else if (!isFolder && !isFile && isAnalyzablePath(full)) {
         skipped.push({ path: full, reason: 'it is not a regular file' });
       }
       if (isFolder) {
         if (!skippedFolders.has(entry.name)) queue.push(full);
-      } else if (isFile && isAnalyzablePath(full) && firstTime(entry.isSymbolicLink() ? realPath : await fs.realpath(full).catch(() => full))) {
+      } else if (
+        isFile &&
+        isAnalyzablePath(full) &&
+        firstTime(entry.isSymbolicLink() ? realPath : await fs.realpath(full).catch(() => full))
+      ) {
         files.push(full);
         if (files.length >= limits.maxFiles) {
           skipped.push({ path: root, reason: `found ${limits.maxFiles} files; the rest is not checked` });

@@ -25,7 +25,8 @@ export class CheckedFolder {
   /** Why the real path `real` may not be read from this folder, or undefined when it may. */
   refusal(real: string): string | undefined {
     const rel = path.relative(this.real, real);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return `it is a symlink to ${quotePath(real)}, outside the checked folder`;
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      return `it is a symlink to ${quotePath(real)}, outside the checked folder`;
     if (rel.split(path.sep).includes('.git')) return 'it is a symlink into .git';
     return undefined;
   }
@@ -62,7 +63,8 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { skipped: `it is ${kindOf(stats)}, not a regular file` };
-    if (stats.size > maxFileBytes) return { skipped: `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit` };
+    if (stats.size > maxFileBytes)
+      return { skipped: `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit` };
     // Read at most one byte past the limit: a file growing while it is read is still bounded.
     const buffer = Buffer.alloc(Math.min(stats.size, maxFileBytes) + 1);
     let length = 0;
@@ -71,7 +73,13 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
       if (n === 0) break;
       length += n;
       // More bytes than its size said: it grew while being read.
-      if (length === buffer.length) return { skipped: length > maxFileBytes ? `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit` : 'it changed while it was read' };
+      if (length === buffer.length)
+        return {
+          skipped:
+            length > maxFileBytes
+              ? `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit`
+              : 'it changed while it was read',
+        };
     }
     const bytes = buffer.subarray(0, length);
     return { bytes, text: bytes.toString('utf8') };

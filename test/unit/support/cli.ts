@@ -8,7 +8,12 @@ import { projectRoot } from './engine';
 export const cliPath = join(projectRoot(), 'dist/cli.js');
 
 export function runCli(args: string[], cwd = projectRoot(), env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', timeout: 60000, env: { ...process.env, GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined, ...env } });
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -38,7 +38,12 @@ export function corpusFiles(): CorpusFile[] | undefined {
 }
 
 function spanProblem(what: string, span: Span, length: number): string | undefined {
-  const ok = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start <= span.end && span.end <= length;
+  const ok =
+    Number.isInteger(span.start) &&
+    Number.isInteger(span.end) &&
+    span.start >= 0 &&
+    span.start <= span.end &&
+    span.end <= length;
   return ok ? undefined : `${what} [${span.start}, ${span.end}) outside [0, ${length}]`;
 }
 

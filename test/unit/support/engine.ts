@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { analyze, applyEdits, LineIndex, loadEngine, mergePolicies, type AnalyzeOptions, type Finding, type TrustPolicy } from '../../../server/src/engine';
+import {
+  analyze,
+  applyEdits,
+  LineIndex,
+  loadEngine,
+  mergePolicies,
+  type AnalyzeOptions,
+  type Finding,
+  type TrustPolicy,
+} from '../../../server/src/engine';
 
 let loaded: Promise<void> | undefined;
 export function ready(): Promise<void> {
@@ -22,7 +31,10 @@ export function lineOf(text: string, offset: number): number {
 }
 
 export function rulesAt(text: string, findings: Finding[], line: number): string[] {
-  return findings.filter((f) => lineOf(text, f.span.start) === line).map((f) => f.rule).sort();
+  return findings
+    .filter((f) => lineOf(text, f.span.start) === line)
+    .map((f) => f.rule)
+    .sort();
 }
 
 export function only(findings: Finding[], rule: string): Finding[] {
@@ -59,6 +71,9 @@ export function projectRoot(): string {
 /** Parses fixed text: no YAML error, and its plain value for comparing what changed. */
 export function reparses(text: string): Record<string, unknown> {
   const doc = parseDocument(text);
-  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+  );
   return doc.toJS() as Record<string, unknown>;
 }

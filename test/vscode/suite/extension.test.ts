@@ -21,7 +21,11 @@ function withCode(uri: vscode.Uri, code: string): vscode.Diagnostic[] {
 }
 
 /** Polls `probe` until it returns something other than undefined. */
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -45,7 +49,10 @@ async function openWorkflow(name: string): Promise<vscode.TextDocument> {
 }
 
 async function communityDiagnostic(document: vscode.TextDocument): Promise<vscode.Diagnostic> {
-  return waitFor(`a community-image diagnostic in ${document.uri.path}`, () => withCode(document.uri, 'community-image')[0]);
+  return waitFor(
+    `a community-image diagnostic in ${document.uri.path}`,
+    () => withCode(document.uri, 'community-image')[0],
+  );
 }
 
 suite('Workflow Provenance in VS Code', () => {
@@ -57,7 +64,12 @@ suite('Workflow Provenance in VS Code', () => {
 
   test('activates and registers its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['workflowProvenance.recheck', 'workflowProvenance.showOutput', 'workflowProvenance.openRuleDoc', 'workflowProvenance.pinAll']) {
+    for (const id of [
+      'workflowProvenance.recheck',
+      'workflowProvenance.showOutput',
+      'workflowProvenance.openRuleDoc',
+      'workflowProvenance.pinAll',
+    ]) {
       assert.ok(commands.includes(id), `command ${id} is registered`);
     }
     // The status bar item runs this command when clicked.
@@ -70,7 +82,8 @@ suite('Workflow Provenance in VS Code', () => {
     assert.equal(document.getText(diagnostic.range), COMMUNITY_IMAGE);
     assert.equal(diagnostic.source, 'workflow-provenance');
     assert.ok(
-      diagnostic.severity === vscode.DiagnosticSeverity.Warning || diagnostic.severity === vscode.DiagnosticSeverity.Error,
+      diagnostic.severity === vscode.DiagnosticSeverity.Warning ||
+        diagnostic.severity === vscode.DiagnosticSeverity.Error,
       `a community image is a warning or an error, got severity ${diagnostic.severity}`,
     );
   });
@@ -100,18 +113,28 @@ suite('Workflow Provenance in VS Code', () => {
       diagnostic.range,
     );
     const quickFixes = actions.filter(
-      (a): a is vscode.CodeAction => 'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind),
+      (a): a is vscode.CodeAction =>
+        'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind),
     );
     assert.ok(quickFixes.length > 0, `quick fixes offered, got: ${actions.map((a) => a.title).join(' | ')}`);
     const preferred = quickFixes.find((a) => a.isPreferred);
-    assert.ok(preferred?.edit, `one quick fix is preferred and carries an edit: ${quickFixes.map((a) => a.title).join(' | ')}`);
+    assert.ok(
+      preferred?.edit,
+      `one quick fix is preferred and carries an edit: ${quickFixes.map((a) => a.title).join(' | ')}`,
+    );
     try {
       assert.ok(await vscode.workspace.applyEdit(preferred.edit), 'the edit applies');
       assert.equal(document.getText(), original.replace(COMMUNITY_IMAGE, 'debian:trixie'));
-      await waitFor('the community-image diagnostic to go away', () => (withCode(document.uri, 'community-image').length === 0 ? true : undefined));
+      await waitFor('the community-image diagnostic to go away', () =>
+        withCode(document.uri, 'community-image').length === 0 ? true : undefined,
+      );
     } finally {
       const restore = new vscode.WorkspaceEdit();
-      restore.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original);
+      restore.replace(
+        document.uri,
+        new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+        original,
+      );
       await vscode.workspace.applyEdit(restore);
       await document.save();
     }
@@ -119,8 +142,14 @@ suite('Workflow Provenance in VS Code', () => {
 
   test('files never opened are checked too, with the matrix site as related information', async () => {
     const uri = workflowUri('run-on-arch.yml');
-    const unpinned = await waitFor('an unpinned-action diagnostic in the unopened run-on-arch.yml', () => withCode(uri, 'unpinned-action')[0]);
-    const community = await waitFor('a community-image diagnostic in run-on-arch.yml', () => withCode(uri, 'community-image')[0]);
+    const unpinned = await waitFor(
+      'an unpinned-action diagnostic in the unopened run-on-arch.yml',
+      () => withCode(uri, 'unpinned-action')[0],
+    );
+    const community = await waitFor(
+      'a community-image diagnostic in run-on-arch.yml',
+      () => withCode(uri, 'community-image')[0],
+    );
     const document = await vscode.workspace.openTextDocument(uri);
     assert.equal(document.getText(unpinned.range), 'actions/checkout@v4');
     assert.equal(document.getText(community.range), COMMUNITY_IMAGE);
@@ -136,7 +165,10 @@ suite('Workflow Provenance in VS Code', () => {
     const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: ${COMMUNITY_IMAGE}\n    steps:\n      - run: echo\n`;
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     try {
-      await waitFor('a community-image diagnostic in the workflow written to disk', () => withCode(uri, 'community-image')[0]);
+      await waitFor(
+        'a community-image diagnostic in the workflow written to disk',
+        () => withCode(uri, 'community-image')[0],
+      );
     } finally {
       await vscode.workspace.fs.delete(uri);
     }
@@ -148,7 +180,9 @@ suite('Workflow Provenance in VS Code', () => {
     const config = vscode.workspace.getConfiguration('workflowProvenance');
     try {
       await config.update('rules', { 'community-image': 'off' }, vscode.ConfigurationTarget.Global);
-      await waitFor('community-image diagnostics to disappear', () => (withCode(document.uri, 'community-image').length === 0 ? true : undefined));
+      await waitFor('community-image diagnostics to disappear', () =>
+        withCode(document.uri, 'community-image').length === 0 ? true : undefined,
+      );
     } finally {
       await config.update('rules', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -157,8 +191,14 @@ suite('Workflow Provenance in VS Code', () => {
 
   test('re-check and rule documentation commands work', async () => {
     await vscode.commands.executeCommand('workflowProvenance.recheck');
-    assert.ok(withCode(workflowUri('loong64-container.yml'), 'community-image').length > 0, 'findings survive a re-check');
-    const page = await vscode.commands.executeCommand<vscode.Uri | undefined>('workflowProvenance.openRuleDoc', 'community-image');
+    assert.ok(
+      withCode(workflowUri('loong64-container.yml'), 'community-image').length > 0,
+      'findings survive a re-check',
+    );
+    const page = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'workflowProvenance.openRuleDoc',
+      'community-image',
+    );
     assert.ok(page, 'openRuleDoc returns the page it opened');
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(page));
     assert.match(text, /community-image|community image/i);

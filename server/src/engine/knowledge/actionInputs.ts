@@ -25,7 +25,12 @@ export interface ImageInput {
 export const imageInputs: readonly ImageInput[] = [
   { action: 'uraimo/run-on-arch-action', input: 'base_image', mayCarryPlatform: true, noImageValues: ['none'] },
   { action: 'addnab/docker-run-action', input: 'image', optionsInput: 'options' },
-  { action: 'docker/setup-qemu-action', input: 'image', defaultImage: 'tonistiigi/binfmt:latest', vouchesForDefaults: true },
+  {
+    action: 'docker/setup-qemu-action',
+    input: 'image',
+    defaultImage: 'tonistiigi/binfmt:latest',
+    vouchesForDefaults: true,
+  },
   { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'], vouchesForDefaults: true },
   { action: 'docker/setup-buildx-action', input: 'driver-opts', vouchesForDefaults: true },
 ];

@@ -24,7 +24,13 @@ const unionByImage = new Map<string, string[]>();
 for (const line of officialImagePlatforms.split('\n')) {
   const colon = line.indexOf(':');
   if (colon < 0) continue;
-  unionByImage.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim().split(/\s+/));
+  unionByImage.set(
+    line.slice(0, colon).trim(),
+    line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/),
+  );
 }
 
 interface TagFamily {
@@ -42,9 +48,21 @@ const bookworm = ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le'];
 const tagFamilies: TagFamily[] = [
   { image: 'debian', tags: ['trixie*', '13', '13-*', '13.*', 'latest', 'stable', 'stable-*'], architectures: all8 },
   { image: 'debian', tags: ['bookworm*', '12', '12-*', '12.*', 'oldstable', 'oldstable-*'], architectures: bookworm },
-  { image: 'debian', tags: ['bullseye*', '11', '11-*', '11.*', 'oldoldstable', 'oldoldstable-*'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386'] },
-  { image: 'debian', tags: ['forky*', 'testing*', 'sid*', 'unstable*', 'experimental*', 'rc-buggy*'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'] },
-  { image: 'ubuntu', tags: ['22.04*', 'jammy*', '24.04*', 'noble*', '26.04*', 'resolute*', 'latest', '26.10*', 'devel*'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'ppc64le', 'riscv64', 's390x'] },
+  {
+    image: 'debian',
+    tags: ['bullseye*', '11', '11-*', '11.*', 'oldoldstable', 'oldoldstable-*'],
+    architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386'],
+  },
+  {
+    image: 'debian',
+    tags: ['forky*', 'testing*', 'sid*', 'unstable*', 'experimental*', 'rc-buggy*'],
+    architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'],
+  },
+  {
+    image: 'ubuntu',
+    tags: ['22.04*', 'jammy*', '24.04*', 'noble*', '26.04*', 'resolute*', 'latest', '26.10*', 'devel*'],
+    architectures: ['amd64', 'arm32v7', 'arm64v8', 'ppc64le', 'riscv64', 's390x'],
+  },
   { image: 'alpine', tags: ['edge', '3.24*', '3', 'latest', '3.23*', '3.22*', '3.21*'], architectures: alpineArchs },
   { image: 'python', tags: ['*windowsservercore*'], architectures: ['windows-amd64'] },
   { image: 'python', tags: ['*-trixie', '*-slim-trixie'], architectures: all8 },
@@ -59,13 +77,25 @@ const tagFamilies: TagFamily[] = [
   { image: 'node', tags: ['22-bookworm*'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'ppc64le'] },
   { image: 'node', tags: ['22-bullseye*'], architectures: ['amd64', 'arm32v7', 'arm64v8'] },
   { image: 'node', tags: ['22', '22-trixie*'], architectures: ['amd64', 'arm64v8', 'ppc64le', 's390x'] },
-  { image: 'rust', tags: ['*trixie*', 'latest', 'slim'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'] },
+  {
+    image: 'rust',
+    tags: ['*trixie*', 'latest', 'slim'],
+    architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'],
+  },
   { image: 'rust', tags: ['*bookworm*'], architectures: bookworm },
   { image: 'rust', tags: ['*bullseye*'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386'] },
   { image: 'rust', tags: ['*alpine3.2*'], architectures: ['amd64', 'arm64v8', 'ppc64le'] },
-  { image: 'golang', tags: ['*-trixie'], architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'] },
+  {
+    image: 'golang',
+    tags: ['*-trixie'],
+    architectures: ['amd64', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'],
+  },
   { image: 'golang', tags: ['*-bookworm'], architectures: bookworm },
-  { image: 'golang', tags: ['*-alpine3.23', '*-alpine3.24'], architectures: ['amd64', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'] },
+  {
+    image: 'golang',
+    tags: ['*-alpine3.23', '*-alpine3.24'],
+    architectures: ['amd64', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'],
+  },
 ];
 
 function globMatch(pattern: string, text: string): boolean {

@@ -46,7 +46,8 @@ export function globMatches(pattern: string, name: string): boolean {
   let next = new Uint8Array(m + 1);
   const close = (set: Uint8Array) => {
     // A star may match nothing: being before it means being after it too.
-    for (let i = 0; i < m; i++) if (set[i] && (tokens[i].kind === 'segment' || tokens[i].kind === 'any')) set[i + 1] = 1;
+    for (let i = 0; i < m; i++)
+      if (set[i] && (tokens[i].kind === 'segment' || tokens[i].kind === 'any')) set[i + 1] = 1;
   };
   active[0] = 1;
   close(active);

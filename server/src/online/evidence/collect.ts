@@ -68,7 +68,14 @@ export async function collectEvidence(
   labels: ImageLabels,
   limits: EvidenceLimits = DEFAULT_EVIDENCE_LIMITS,
 ): Promise<CollectedEvidence> {
-  const out: CollectedEvidence = { signatures: [], attestations: [], candidates: [], claimed: [], examined: [], problems: [] };
+  const out: CollectedEvidence = {
+    signatures: [],
+    attestations: [],
+    candidates: [],
+    claimed: [],
+    examined: [],
+    problems: [],
+  };
   const guard = async (what: string, work: () => Promise<void>): Promise<void> => {
     try {
       await work();
@@ -87,11 +94,23 @@ export async function collectEvidence(
   // Requests finish in any order; the list reads the same every time.
   const rank = (e: string) => ['referrers', 'cosign tag', 'BuildKit', 'image labels'].findIndex((p) => e.startsWith(p));
   out.examined.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  if (labels.source || labels.revision) out.claimed.push({ via: 'labels', ...(labels.source ? { source: labels.source } : {}), ...(labels.revision ? { revision: labels.revision } : {}) });
+  if (labels.source || labels.revision)
+    out.claimed.push({
+      via: 'labels',
+      ...(labels.source ? { source: labels.source } : {}),
+      ...(labels.revision ? { revision: labels.revision } : {}),
+    });
   return out;
 }
 
-async function readReferrers(client: RegistryClient, registry: string, repository: string, digest: string, limits: EvidenceLimits, out: CollectedEvidence): Promise<void> {
+async function readReferrers(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  digest: string,
+  limits: EvidenceLimits,
+  out: CollectedEvidence,
+): Promise<void> {
   const { referrers, via } = await client.listReferrers(registry, repository, digest);
   out.examined.push(via.replace(/(sha256-[0-9a-f]{12})[0-9a-f]+/, '$1…'));
   let read = 0;
@@ -112,22 +131,36 @@ async function readReferrers(client: RegistryClient, registry: string, repositor
       break;
     }
     if (!isBundle) {
-      out.claimed.push({ via: 'unsigned-attestation', ...(referrer.annotations?.[PREDICATE_ANNOTATION] ? { predicateType: referrer.annotations[PREDICATE_ANNOTATION] } : {}) });
+      out.claimed.push({
+        via: 'unsigned-attestation',
+        ...(referrer.annotations?.[PREDICATE_ANNOTATION]
+          ? { predicateType: referrer.annotations[PREDICATE_ANNOTATION] }
+          : {}),
+      });
       continue;
     }
     out.candidates.push(await readBundleReferrer(client, registry, repository, digest, referrer, limits));
   }
 }
 
-async function readBundleReferrer(client: RegistryClient, registry: string, repository: string, digest: string, referrer: Descriptor, limits: EvidenceLimits): Promise<Candidate> {
+async function readBundleReferrer(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  digest: string,
+  referrer: Descriptor,
+  limits: EvidenceLimits,
+): Promise<Candidate> {
   const via = 'referrer';
   try {
     const artifact = await client.getManifestIfPresent(registry, repository, referrer.digest, 64 * 1024);
     if (!artifact) return { via, problem: `the referrer ${referrer.digest.slice(0, 19)}… is listed but missing` };
-    if (artifact.subject && artifact.subject.digest !== digest) return { via, problem: 'the referrer is about another manifest (its subject differs)' };
+    if (artifact.subject && artifact.subject.digest !== digest)
+      return { via, problem: 'the referrer is about another manifest (its subject differs)' };
     const layer = (artifact.layers ?? []).find((l) => SIGSTORE_BUNDLE.test(l.mediaType ?? '')) ?? artifact.layers?.[0];
     if (!layer) return { via, problem: 'the referrer has no bundle layer' };
-    if (layer.size !== undefined && layer.size > limits.maxBundleBytes) return { via, problem: `the bundle is ${layer.size} bytes, over the ${limits.maxBundleBytes}-byte limit` };
+    if (layer.size !== undefined && layer.size > limits.maxBundleBytes)
+      return { via, problem: `the bundle is ${layer.size} bytes, over the ${limits.maxBundleBytes}-byte limit` };
     const body = await client.getBlob(registry, repository, layer.digest, limits.maxBundleBytes);
     const json = parseJson(body);
     if (json === undefined) return { via, problem: 'the bundle is not JSON' };
@@ -137,7 +170,15 @@ async function readBundleReferrer(client: RegistryClient, registry: string, repo
   }
 }
 
-async function readCosignTag(client: RegistryClient, registry: string, repository: string, tag: string, kind: 'sig' | 'att', limits: EvidenceLimits, out: CollectedEvidence): Promise<void> {
+async function readCosignTag(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  tag: string,
+  kind: 'sig' | 'att',
+  limits: EvidenceLimits,
+  out: CollectedEvidence,
+): Promise<void> {
   out.examined.push(`cosign tag ${tag.slice(0, 19)}….${kind}`);
   const manifest = await client.getManifestIfPresent(registry, repository, tag, 256 * 1024);
   if (!manifest) return;
@@ -154,12 +195,22 @@ async function readCosignTag(client: RegistryClient, registry: string, repositor
       out.candidates.push({ via, problem: errorMessage(error) });
     }
   }
-  if (layers.length > limits.maxLayers) out.problems.push(`${tag}: more than ${limits.maxLayers} layers; the rest were not read`);
+  if (layers.length > limits.maxLayers)
+    out.problems.push(`${tag}: more than ${limits.maxLayers} layers; the rest were not read`);
 }
 
 /** BuildKit's attestation manifests: unsigned in-toto statements, so only ever *claimed* provenance. */
-async function readBuildKit(client: RegistryClient, registry: string, repository: string, manifest: FetchedManifest, limits: EvidenceLimits, out: CollectedEvidence): Promise<void> {
-  const entries = (manifest.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+async function readBuildKit(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  manifest: FetchedManifest,
+  limits: EvidenceLimits,
+  out: CollectedEvidence,
+): Promise<void> {
+  const entries = (manifest.manifests ?? []).filter(
+    (m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest',
+  );
   if (entries.length === 0) return;
   out.examined.push(`BuildKit attestation manifests (${entries.length})`);
   const claim: ClaimedProvenance = { via: 'buildkit-provenance' };
@@ -190,7 +241,9 @@ export function readSlsaProvenance(statement: unknown): Pick<ClaimedProvenance, 
   const builder = pick(predicate, ['builder', 'id']) ?? pick(predicate, ['runDetails', 'builder', 'id']);
   if (typeof builder === 'string') found.builder = builder;
   // BuildKit records the git source in its own metadata: `vcs.source` and `vcs.revision`.
-  const buildkit = pick(predicate, ['metadata', 'https://mobyproject.org/buildkit@v1#metadata']) ?? pick(predicate, ['runDetails', 'metadata', 'buildkit_metadata']);
+  const buildkit =
+    pick(predicate, ['metadata', 'https://mobyproject.org/buildkit@v1#metadata']) ??
+    pick(predicate, ['runDetails', 'metadata', 'buildkit_metadata']);
   const vcs = isObject(buildkit) && isObject(buildkit.vcs) ? buildkit.vcs : undefined;
   const source = vcs?.source ?? pick(predicate, ['invocation', 'configSource', 'uri']);
   if (typeof source === 'string') found.source = source;

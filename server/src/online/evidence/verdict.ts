@@ -5,8 +5,18 @@ import { verifyImageBundle } from '../verify/imageBundle';
 import type { SigstoreInstance } from '../verify/trustRoot';
 import type { CollectedEvidence } from './collect';
 
-export function judgeEvidence(evidence: CollectedEvidence, digest: string, instances: SigstoreInstance[]): ProvenanceVerdict {
-  const verdict: ProvenanceVerdict = { status: 'none', verified: [], claimed: evidence.claimed, rejected: [], examined: evidence.examined };
+export function judgeEvidence(
+  evidence: CollectedEvidence,
+  digest: string,
+  instances: SigstoreInstance[],
+): ProvenanceVerdict {
+  const verdict: ProvenanceVerdict = {
+    status: 'none',
+    verified: [],
+    claimed: evidence.claimed,
+    rejected: [],
+    examined: evidence.examined,
+  };
   for (const candidate of evidence.candidates) {
     if (!candidate.input) {
       verdict.rejected.push({ via: candidate.via, reason: candidate.problem ?? 'unreadable' });
@@ -14,7 +24,11 @@ export function judgeEvidence(evidence: CollectedEvidence, digest: string, insta
     }
     const check = verifyImageBundle(candidate.input, digest, instances);
     if (!check.ok) {
-      verdict.rejected.push({ via: candidate.via, reason: check.reason, ...(check.unverifiable ? { unverifiable: true } : {}) });
+      verdict.rejected.push({
+        via: candidate.via,
+        reason: check.reason,
+        ...(check.unverifiable ? { unverifiable: true } : {}),
+      });
       continue;
     }
     const verified: VerifiedProvenance = { via: candidate.via, kind: check.kind, trustedBy: check.trustedBy };

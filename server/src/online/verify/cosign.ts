@@ -19,9 +19,17 @@ const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
  * One layer of a `.sig` (simple-signing payload, message signature) or `.att` (DSSE envelope) manifest
  * as a bundle, or the reason it cannot be one.
  */
-export function cosignLayerToBundle(kind: 'sig' | 'att', annotations: Record<string, string>, payload: Buffer): BundleInput | { reason: string } {
-  const certificates = [...pemBlocks(annotations[COSIGN_ANNOTATIONS.certificate] ?? ''), ...pemBlocks(annotations[COSIGN_ANNOTATIONS.chain] ?? '')];
-  if (certificates.length === 0) return { reason: 'signed with a key, not a keyless certificate: there is no identity to verify' };
+export function cosignLayerToBundle(
+  kind: 'sig' | 'att',
+  annotations: Record<string, string>,
+  payload: Buffer,
+): BundleInput | { reason: string } {
+  const certificates = [
+    ...pemBlocks(annotations[COSIGN_ANNOTATIONS.certificate] ?? ''),
+    ...pemBlocks(annotations[COSIGN_ANNOTATIONS.chain] ?? ''),
+  ];
+  if (certificates.length === 0)
+    return { reason: 'signed with a key, not a keyless certificate: there is no identity to verify' };
   const rekor = parseRekorBundle(annotations[COSIGN_ANNOTATIONS.bundle]);
   if ('reason' in rekor) return rekor;
   const verificationMaterial = {
@@ -34,7 +42,11 @@ export function cosignLayerToBundle(kind: 'sig' | 'att', annotations: Record<str
     if (!signature) return { reason: 'the .sig layer has no signature annotation' };
     const digest = createHash('sha256').update(payload).digest('base64');
     return {
-      json: { mediaType: BUNDLE_V01, verificationMaterial, messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest }, signature } },
+      json: {
+        mediaType: BUNDLE_V01,
+        verificationMaterial,
+        messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest }, signature },
+      },
       artifact: payload,
     };
   }
@@ -73,7 +85,8 @@ function parseRekorBundle(text: string | undefined): { entry: RekorEntry } | { r
   let version = '';
   try {
     const body: unknown = JSON.parse(Buffer.from(payload.body, 'base64').toString('utf8'));
-    if (isObject(body) && typeof body.kind === 'string' && typeof body.apiVersion === 'string') ({ kind, apiVersion: version } = body as { kind: string; apiVersion: string });
+    if (isObject(body) && typeof body.kind === 'string' && typeof body.apiVersion === 'string')
+      ({ kind, apiVersion: version } = body as { kind: string; apiVersion: string });
   } catch {
     // Reported just below.
   }
@@ -92,7 +105,9 @@ function parseRekorBundle(text: string | undefined): { entry: RekorEntry } | { r
 
 /** The base64 DER of each PEM certificate in `text`. */
 function pemBlocks(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => m[1].replace(/\s+/g, ''));
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
+    m[1].replace(/\s+/g, ''),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

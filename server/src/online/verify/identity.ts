@@ -53,7 +53,11 @@ export function signerIdentity(certificate: X509Certificate): SignerIdentity {
     }
   }
   // GitHub's source repository extension holds the repository URL; older certificates hold `owner/repo`.
-  if (identity.sourceRepository && !identity.sourceRepository.includes('://') && identity.issuer === 'https://token.actions.githubusercontent.com') {
+  if (
+    identity.sourceRepository &&
+    !identity.sourceRepository.includes('://') &&
+    identity.issuer === 'https://token.actions.githubusercontent.com'
+  ) {
     identity.sourceRepository = `https://github.com/${identity.sourceRepository}`;
   }
   return identity;

@@ -38,7 +38,11 @@ export interface BundleInput {
 }
 
 /** Checks `input` as evidence for `imageDigest` against each instance in turn. */
-export function verifyImageBundle(input: BundleInput, imageDigest: string, instances: SigstoreInstance[]): EvidenceCheck {
+export function verifyImageBundle(
+  input: BundleInput,
+  imageDigest: string,
+  instances: SigstoreInstance[],
+): EvidenceCheck {
   const wanted = DIGEST.exec(imageDigest)?.[1];
   if (!wanted) return { ok: false, reason: `the image digest ${imageDigest} is not a sha256 digest` };
   let bundle: Bundle;
@@ -48,7 +52,8 @@ export function verifyImageBundle(input: BundleInput, imageDigest: string, insta
     return { ok: false, reason: `malformed Sigstore bundle (${describe(error)})` };
   }
   const certificate = leafCertificate(bundle);
-  if (!certificate) return { ok: false, reason: 'signed with a bare key, not a Fulcio certificate: there is no identity to verify' };
+  if (!certificate)
+    return { ok: false, reason: 'signed with a bare key, not a Fulcio certificate: there is no identity to verify' };
   let entity;
   try {
     entity = toSignedEntity(bundle, input.artifact);
@@ -68,17 +73,29 @@ export function verifyImageBundle(input: BundleInput, imageDigest: string, insta
   }
   if (!verifiedBy) {
     if (fromGitHubInstance(certificate) && !instances.some((i) => /github/i.test(i.name))) {
-      return { ok: false, unverifiable: true, reason: "signed through GitHub's own Sigstore instance (private repositories), whose trust root is not available here: cannot verify offline" };
+      return {
+        ok: false,
+        unverifiable: true,
+        reason:
+          "signed through GitHub's own Sigstore instance (private repositories), whose trust root is not available here: cannot verify offline",
+      };
     }
     return { ok: false, reason: failures[0] ?? 'no trust root to verify against' };
   }
   // Only now, with the signature proven, is the content worth reading as a claim about this image.
   const content = readContent(bundle, input.artifact);
-  if ('reason' in content) return { ok: false, reason: `${content.reason} (signature valid, signed by ${signerIdentity(certificate).subject ?? 'an unnamed identity'})` };
+  if ('reason' in content)
+    return {
+      ok: false,
+      reason: `${content.reason} (signature valid, signed by ${signerIdentity(certificate).subject ?? 'an unnamed identity'})`,
+    };
   const subjects = content.subjects;
   if (!subjects.includes(wanted)) {
     const named = subjects.length ? subjects.map((s) => `sha256:${s.slice(0, 12)}…`).join(', ') : 'no sha256 digest';
-    return { ok: false, reason: `the signed ${content.kind} is about ${named}, not this image (sha256:${wanted.slice(0, 12)}…)` };
+    return {
+      ok: false,
+      reason: `the signed ${content.kind} is about ${named}, not this image (sha256:${wanted.slice(0, 12)}…)`,
+    };
   }
   const entry = bundle.verificationMaterial.tlogEntries[0];
   const log = entry ? verifiedBy.material.tlogs.find((t) => t.logID.equals(entry.logId.keyId)) : undefined;
@@ -99,10 +116,14 @@ type Content = { kind: 'attestation' | 'signature'; subjects: string[]; predicat
 function readContent(bundle: Bundle, artifact: Buffer | undefined): Content {
   if (bundle.content.$case === 'dsseEnvelope') {
     const envelope = bundle.content.dsseEnvelope;
-    if (envelope.payloadType !== IN_TOTO) return { reason: `the signed payload is ${envelope.payloadType || 'untyped'}, not an in-toto statement` };
+    if (envelope.payloadType !== IN_TOTO)
+      return { reason: `the signed payload is ${envelope.payloadType || 'untyped'}, not an in-toto statement` };
     const statement = parseJson(envelope.payload);
-    if (!isObject(statement) || !Array.isArray(statement.subject)) return { reason: 'the signed payload is not an in-toto statement with subjects' };
-    const subjects = statement.subject.flatMap((s: unknown) => (isObject(s) && isObject(s.digest) && typeof s.digest.sha256 === 'string' ? [s.digest.sha256.toLowerCase()] : []));
+    if (!isObject(statement) || !Array.isArray(statement.subject))
+      return { reason: 'the signed payload is not an in-toto statement with subjects' };
+    const subjects = statement.subject.flatMap((s: unknown) =>
+      isObject(s) && isObject(s.digest) && typeof s.digest.sha256 === 'string' ? [s.digest.sha256.toLowerCase()] : [],
+    );
     const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
     return { kind: 'attestation', subjects, predicateType };
   }
@@ -110,7 +131,8 @@ function readContent(bundle: Bundle, artifact: Buffer | undefined): Content {
   const payload = parseJson(artifact);
   const critical = isObject(payload) && isObject(payload.critical) ? payload.critical : undefined;
   const digest = critical && isObject(critical.image) ? critical.image['docker-manifest-digest'] : undefined;
-  if (typeof digest !== 'string') return { reason: "the signed payload is not cosign's simple-signing format (no docker-manifest-digest)" };
+  if (typeof digest !== 'string')
+    return { reason: "the signed payload is not cosign's simple-signing format (no docker-manifest-digest)" };
   const hex = DIGEST.exec(digest)?.[1];
   return { kind: 'signature', subjects: hex ? [hex] : [] };
 }
@@ -142,7 +164,8 @@ function explain(error: unknown, instance: SigstoreInstance): string {
       if (/not valid or expired/.test(cause) || /not valid or expired/.test(error.message)) {
         return 'the certificate was not valid when the signature was logged (expired or not yet valid)';
       }
-      if (/SCT/.test(error.message)) return `the certificate carries no certificate-transparency proof trusted by ${instance.name}`;
+      if (/SCT/.test(error.message))
+        return `the certificate carries no certificate-transparency proof trusted by ${instance.name}`;
       return `the certificate does not chain to the ${instance.name} trust root`;
     case 'SIGNATURE_ERROR':
       return 'the signature does not match the signed content (tampered or wrong key)';

@@ -50,7 +50,11 @@ export async function refreshedPublicGoodInstance(cacheDir: string): Promise<Sig
  */
 export function instanceFromTrustedRoot(name: string, json: unknown, thresholds?: VerifierOptions): SigstoreInstance {
   const root = TrustedRoot.fromJSON(json);
-  const derived: VerifierOptions = { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
+  const derived: VerifierOptions = {
+    tlogThreshold: root.tlogs.length > 0 ? 1 : 0,
+    ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
+    timestampThreshold: 1,
+  };
   return { name, material: toTrustMaterial(root), thresholds: thresholds ?? derived };
 }
 
@@ -68,13 +72,19 @@ export function loadTrustedRootFile(path: string): SigstoreInstance[] {
     const whole: unknown = JSON.parse(text);
     documents = Array.isArray(whole) ? whole : [whole];
   } catch {
-    documents = text.split(/\r?\n/).filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+    documents = text
+      .split(/\r?\n/)
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as unknown);
   }
   return documents.map((json) => instanceFromTrustedRoot(rootName(json) ?? basename(path), json));
 }
 
 function rootName(json: unknown): string | undefined {
-  const authorities = typeof json === 'object' && json !== null ? (json as { certificateAuthorities?: Array<{ uri?: unknown }> }).certificateAuthorities : undefined;
+  const authorities =
+    typeof json === 'object' && json !== null
+      ? (json as { certificateAuthorities?: Array<{ uri?: unknown }> }).certificateAuthorities
+      : undefined;
   const uri = Array.isArray(authorities) ? authorities.find((a) => typeof a?.uri === 'string')?.uri : undefined;
   if (typeof uri !== 'string') return undefined;
   try {
