@@ -41,7 +41,7 @@ export interface OnlineConfiguration {
 export class OnlineFacts implements FactsProvider {
   private resolver: OnlineResolver;
   private options: ResolverOptions;
-  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>() };
+  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>(), publishers: new Map() };
   private readonly failed = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
@@ -54,6 +54,8 @@ export class OnlineFacts implements FactsProvider {
   private readonly detailsAsked = new Set<string>();
   private workspaceTrusted = true;
   private readonly withheld = new Set<string>();
+  /** Credential helper failures already written to the log. */
+  private readonly toldProblems = new Set<string>();
 
   constructor(
     options: ResolverOptions = {},
@@ -192,8 +194,13 @@ export class OnlineFacts implements FactsProvider {
         (result) => {
           for (const [k, v] of result.images) this.facts.images.set(k, v);
           for (const [k, v] of result.actions) this.facts.actions.set(k, v);
+          for (const [k, v] of result.publishers) this.facts.publishers?.set(k, v);
           for (const k of result.errors.keys()) this.failed.set(k, Date.now());
           const failures = [...result.errors.values()].map((e) => e.code);
+          for (const problem of this.resolver.credentialProblems()) {
+            if (!this.toldProblems.has(problem)) this.log(problem);
+            this.toldProblems.add(problem);
+          }
           this.log(
             `Looked up ${result.images.size} image(s) and ${result.actions.size} action(s) in ${Date.now() - started} ms` +
               (failures.length ? `; ${failures.length} failed (${[...new Set(failures)].join(', ')})` : ''),
