@@ -77,7 +77,7 @@ test('the policy file is found above the workflow; its mistakes are reported wit
   });
   const r = run(['check', '--offline', dir]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /workflow-provenance\.yml:3:3: config: unknown rule 'nope'/);
+  assert.match(r.stderr, /workflow-provenance\.yml:3:3: config: unknown key 'nope' in rules/);
   // The repository owner (loong64) makes ghcr.io/loong64 its own namespace: trusted, no finding.
   assert.doesNotMatch(r.stdout, /community-image/);
 });

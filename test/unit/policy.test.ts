@@ -54,11 +54,11 @@ test('config mistakes come back with their place, never an exception', () => {
   const r = parsePolicyFile(bad, 'cfg.yml');
   const msgs = r.problems.map((p) => [lineOf(bad, p.span.start), p.message.split(' (')[0]]);
   assert.deepEqual(msgs, [
-    [1, 'trusted-images must be a list of patterns'],
-    [3, "unknown rule 'no-such-rule'"],
-    [4, "rule 'mutable-tag': severity must be error, warning, info or off"],
+    [1, 'trusted-images must be a list'],
+    [3, "unknown key 'no-such-rule' in rules"],
+    [4, "rules.mutable-tag: 'loud' is not one of error, warning, info, off"],
     [5, "unknown key 'extra'"],
-    [7, 'ignore: each entry must be a non-empty string pattern'],
+    [7, 'ignore[1] must not be empty'],
   ]);
   for (const text of ['[', 'a: [', '- 1', ': :', '\u0000', 'rules: 3']) assert.doesNotThrow(() => parsePolicyFile(text, 'x'));
 });
@@ -81,7 +81,7 @@ test('image-inputs in the config extend the built-in table of actions that take 
   const config = yaml('image-inputs:', '  - action: my-org/run-in-container', '    input: image', '    platform-input: docker-options', '  - action: not-a-repo', '    input: x');
   const parsed = parsePolicyFile(config, 'cfg.yml');
   assert.deepEqual(parsed.policy.imageInputs, [{ action: 'my-org/run-in-container', input: 'image', platformInput: 'docker-options' }]);
-  assert.deepEqual(parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]), [[5, 'image-inputs: each entry needs action (owner/repo) and input']]);
+  assert.deepEqual(parsed.problems.map((p) => [lineOf(config, p.span.start), p.message]), [[5, "image-inputs[2].action: 'not-a-repo' is not owner/repo of the action (no path, no @ref)"]]);
   const workflow = yaml(
     'on: push',
     'jobs:',

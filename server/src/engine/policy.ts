@@ -1,9 +1,9 @@
 // The trust policy: built-in defaults, the repository's config file, and editor settings merged.
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { ImageInputRule, RuleSetting, SyntaxProblem, TrustPolicy } from './api';
-import { allRules } from '../rules';
+import { isSeq } from 'yaml';
+import type { RuleSetting, SyntaxProblem, TrustPolicy } from './api';
+import { checkAgainstSchema, type PolicyValue } from './policySchema';
 import type { TextEdit } from './types';
-import { mapEntries, mapValue, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { mapEntries, nodeSpan, parseYaml, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** Where the config file may live, relative to the repository root, in the order they are tried. */
 export const policyFileNames = ['.github/workflow-provenance.yml', '.github/workflow-provenance.yaml', 'workflow-provenance.yml', 'workflow-provenance.yaml'];
@@ -36,88 +36,37 @@ export function normalizeSetting(value: unknown): RuleSetting | undefined {
   return (settings as readonly string[]).includes(v) ? (v as RuleSetting) : severityAliases[v];
 }
 
-const ruleIds = () => new Set(allRules.map((r) => r.id));
-
 /** Reads a config file. Never throws; every mistake comes back with its place in the file. */
 export function parsePolicyFile(text: string, _path: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
   const parsed = parseYaml(text);
   const problems: SyntaxProblem[] = [...parsed.errors];
+  // The schema decides what is valid (one definition for editors, the CLI and the language server);
+  // what is left after its check is already the right shape.
+  const value = checkAgainstSchema(parsed.doc, parsed.doc.contents as YamlNode | null, problems);
   const policy: Partial<TrustPolicy> = {};
-  const root = parsed.doc.contents as YamlNode | null;
-  if (root === null || (isScalar(root) && root.value === null)) return { policy, problems };
-  if (!isMap(root)) {
-    problems.push({ span: nodeSpan(root), message: 'the config file must be a mapping with keys trusted-images, trusted-actions, rules, ignore' });
-    return { policy, problems };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { policy, problems };
+  const strings = (v: PolicyValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()) : []);
+  if ('trusted-images' in value) policy.trustedImages = strings(value['trusted-images']);
+  if ('trusted-actions' in value) policy.trustedActions = strings(value['trusted-actions']);
+  if ('ignore' in value) policy.ignore = strings(value.ignore);
+  const rules = value.rules;
+  if (rules !== undefined) {
+    policy.rules = {};
+    if (typeof rules === 'object' && rules !== null && !Array.isArray(rules)) {
+      for (const [id, setting] of Object.entries(rules)) {
+        const s = normalizeSetting(setting);
+        if (s) policy.rules[id] = s;
+      }
+    }
   }
-  const stringList = (node: YamlNode | null, key: string): string[] => {
-    if (node === null || (isScalar(node) && node.value === null)) return [];
-    if (!isSeq(node)) {
-      problems.push({ span: node ? nodeSpan(node) : { start: 0, end: 0 }, message: `${key} must be a list of patterns` });
-      return [];
-    }
-    const out: string[] = [];
-    for (const item of seqItems(parsed.doc, node)) {
-      const s = scalarText(item);
-      if (s === undefined || s.trim() === '') problems.push({ span: nodeSpan(item), message: `${key}: each entry must be a non-empty string pattern` });
-      else out.push(s.trim());
-    }
-    return out;
-  };
-  const known = ruleIds();
-  for (const e of mapEntries(parsed.doc, root)) {
-    switch (e.key) {
-      case 'trusted-images':
-      case 'trusted_images':
-        policy.trustedImages = stringList(e.value, e.key);
-        break;
-      case 'trusted-actions':
-      case 'trusted_actions':
-        policy.trustedActions = stringList(e.value, e.key);
-        break;
-      case 'ignore':
-        policy.ignore = stringList(e.value, e.key);
-        break;
-      case 'image-inputs':
-      case 'image_inputs': {
-        const rules: ImageInputRule[] = [];
-        if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isSeq(e.value)) {
-          problems.push({ span: nodeSpan(e.value), message: 'image-inputs must be a list of {action: owner/repo, input: name}' });
-        }
-        for (const item of seqItems(parsed.doc, e.value)) {
-          const action = scalarText(mapValue(parsed.doc, item, 'action'))?.trim();
-          const input = scalarText(mapValue(parsed.doc, item, 'input'))?.trim();
-          const platformInput = scalarText(mapValue(parsed.doc, item, 'platform-input'))?.trim();
-          if (!action || !/^[\w.-]+\/[\w.-]+$/.test(action) || !input) {
-            problems.push({ span: nodeSpan(item), message: 'image-inputs: each entry needs action (owner/repo) and input' });
-            continue;
-          }
-          rules.push(platformInput ? { action, input, platformInput } : { action, input });
-        }
-        policy.imageInputs = rules;
-        break;
-      }
-      case 'rules': {
-        const rules: Record<string, RuleSetting> = {};
-        if (e.value !== null && !(isScalar(e.value) && e.value.value === null) && !isMap(e.value)) {
-          problems.push({ span: nodeSpan(e.value), message: 'rules must map rule ids to error, warning, info or off' });
-        }
-        for (const r of mapEntries(parsed.doc, e.value)) {
-          if (!known.has(r.key)) {
-            problems.push({ span: nodeSpan(r.keyNode), message: `unknown rule '${r.key}' (known: ${[...known].join(', ')})` });
-            continue;
-          }
-          const setting = normalizeSetting(isScalar(r.value) ? r.value.value : undefined);
-          if (!setting) {
-            problems.push({ span: r.value ? nodeSpan(r.value) : nodeSpan(r.keyNode), message: `rule '${r.key}': severity must be error, warning, info or off` });
-            continue;
-          }
-          rules[r.key] = setting;
-        }
-        policy.rules = rules;
-        break;
-      }
-      default:
-        problems.push({ span: nodeSpan(e.keyNode), message: `unknown key '${e.key}' (expected trusted-images, trusted-actions, rules, ignore, image-inputs)` });
+  const inputs = value['image-inputs'];
+  if (inputs !== undefined) {
+    policy.imageInputs = [];
+    for (const item of Array.isArray(inputs) ? inputs : []) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
+      const { action, input, 'platform-input': platformInput } = item;
+      if (typeof action !== 'string' || typeof input !== 'string') continue;
+      policy.imageInputs.push(typeof platformInput === 'string' ? { action, input: input.trim(), platformInput: platformInput.trim() } : { action, input: input.trim() });
     }
   }
   return { policy, problems };
@@ -134,7 +83,7 @@ export function addTrustedImageEdits(configText: string | undefined, pattern: st
   if (text.trim() === '') return [{ start: 0, end: text.length, newText: `# Workflow Provenance policy\ntrusted-images:\n  - ${item}\n` }];
   const parsed = parseYaml(text);
   const root = parsed.doc.contents as YamlNode | null;
-  const entry = mapEntries(parsed.doc, root).find((e) => e.key === 'trusted-images' || e.key === 'trusted_images');
+  const entry = mapEntries(parsed.doc, root).find((e) => e.key === 'trusted-images');
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (!entry) {
     const sep = text.endsWith('\n') ? '' : eol;
