@@ -137,13 +137,19 @@ function showStatus(item: vscode.StatusBarItem, status: ServerStatus): void {
   const icon = busy ? '$(sync~spin)' : '$(shield)';
   // Named, so it is not mistaken for VS Code's own problem counts beside it.
   const lookups = status.lookups > 0 ? ` $(cloud-download) ${status.lookups}` : '';
-  item.text = `${icon} Provenance ${counts.length > 0 ? counts.join(' ') : '$(check)'}${lookups}`;
+  const withheld = status.withheldRegistries ?? [];
+  // Restricted Mode: registries the workspace names are not contacted until it is trusted.
+  const restricted = withheld.length > 0 ? ` $(workspace-untrusted) ${withheld.length}` : '';
+  item.text = `${icon} Provenance ${counts.length > 0 ? counts.join(' ') : '$(check)'}${lookups}${restricted}`;
   const doing = status.state === 'checking' ? 'checking workflows' : status.state === 'resolving' ? 'resolving references online' : 'up to date';
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   item.tooltip = [
     `Workflow Provenance: ${doing}`,
     `${plural(status.files, 'file')} checked, ${plural(status.lookups, 'online look-up')}`,
     `${plural(status.errors, 'error')}, ${plural(status.warnings, 'warning')}, ${plural(status.infos, 'info')}`,
+    ...(withheld.length > 0
+      ? [`Restricted Mode: ${withheld.length === 1 ? 'a registry' : `${withheld.length} registries`} this workspace names (${withheld.slice(0, 5).join(', ')}${withheld.length > 5 ? ', …' : ''}) not contacted until you trust the workspace`]
+      : []),
     'Click to show the log',
   ].join('\n');
   item.backgroundColor = status.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

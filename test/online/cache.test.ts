@@ -6,6 +6,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCacheDir, FactCache } from '../../server/src/online/cache';
 
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const D3 = `sha256:${'3'.repeat(64)}`;
+
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'wp-factcache-'));
 }
@@ -15,8 +19,8 @@ test('each kind of fact has its own time-to-live; stale facts are still returned
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   let clock = 1_000_000;
   const cache = new FactCache({ dir, now: () => clock });
-  cache.set('image-tag', 'docker.io/library/debian:trixie', { digest: 'sha256:1' });
-  cache.set('image-digest', 'docker.io/library/debian@sha256:1', { platforms: ['linux/amd64'] });
+  cache.set('image-tag', 'docker.io/library/debian:trixie', { digest: D1 });
+  cache.set('image-digest', `docker.io/library/debian@${D1}`, { platforms: ['linux/amd64'], signatures: [], attestations: [] });
   cache.set('action-refs', 'https://github.com actions/checkout', []);
   clock += 2 * 60 * 60 * 1000;
   assert.equal(cache.get('action-refs', 'https://github.com actions/checkout')?.fresh, false);
@@ -24,9 +28,9 @@ test('each kind of fact has its own time-to-live; stale facts are still returned
   clock += 5 * 60 * 60 * 1000;
   const tag = cache.get<{ digest: string }>('image-tag', 'docker.io/library/debian:trixie');
   assert.equal(tag?.fresh, false);
-  assert.equal(tag?.value.digest, 'sha256:1');
+  assert.equal(tag?.value.digest, D1);
   assert.equal(tag?.storedAt, 1_000_000);
-  assert.equal(cache.get('image-digest', 'docker.io/library/debian@sha256:1')?.fresh, true);
+  assert.equal(cache.get('image-digest', `docker.io/library/debian@${D1}`)?.fresh, true);
   assert.equal(cache.get('image-tag', 'docker.io/library/alpine:3'), undefined);
 });
 
@@ -34,11 +38,11 @@ test('saving writes through a temporary file and leaves only the cache file; a n
   const dir = scratch();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const cache = new FactCache({ dir });
-  cache.set('image-tag', 'ghcr.io/loong64/debian:trixie', { digest: 'sha256:2' });
+  cache.set('image-tag', 'ghcr.io/loong64/debian:trixie', { digest: D2 });
   cache.save();
   assert.deepEqual(readdirSync(dir), ['facts-v1.json']);
   const again = new FactCache({ dir });
-  assert.equal(again.get<{ digest: string }>('image-tag', 'ghcr.io/loong64/debian:trixie')?.value.digest, 'sha256:2');
+  assert.equal(again.get<{ digest: string }>('image-tag', 'ghcr.io/loong64/debian:trixie')?.value.digest, D2);
 });
 
 test('a corrupt or foreign cache file reads as empty and is replaced on the next save', (t) => {
@@ -48,7 +52,7 @@ test('a corrupt or foreign cache file reads as empty and is replaced on the next
     writeFileSync(join(dir, 'facts-v1.json'), junk);
     const cache = new FactCache({ dir });
     assert.equal(cache.get('image-tag', 'a'), undefined);
-    cache.set('image-tag', 'b', { digest: 'sha256:3' });
+    cache.set('image-tag', 'b', { digest: D3 });
     cache.save();
     const saved = JSON.parse(readFileSync(join(dir, 'facts-v1.json'), 'utf8')) as { version: number; entries: Record<string, unknown> };
     assert.equal(saved.version, 1);

@@ -1,9 +1,11 @@
 // A real OCI registry for tests: Debian's `docker-registry` (CNCF distribution) on 127.0.0.1 with
 // Docker-Hub-style token auth from a token server of our own, and a pusher speaking the real API.
+// The token service answers at the registry's own origin (`/token`), as ghcr.io's and quay.io's do:
+// a front server passes every other request through to the registry process.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,7 @@ export interface TestRegistry {
   /** `127.0.0.1:PORT`, the registry name images use. */
   host: string;
   url: string;
+  /** On the registry's own origin. */
   tokenUrl: string;
   /** Every token request the token server answered. */
   tokenRequests: TokenRequest[];
@@ -80,8 +83,20 @@ export async function startRegistry(): Promise<TestRegistry> {
     const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     return `${body}.${b64url(sign('RSA-SHA256', Buffer.from(body), key))}`;
   };
+  const port = await freePort();
   const tokenServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/token') {
+      // Everything but the token service is the registry's; the Host header is kept, so the URLs it
+      // builds (upload locations) name the front.
+      const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+      return;
+    }
     let account: string | undefined;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Basic ')) {
@@ -100,10 +115,9 @@ export async function startRegistry(): Promise<TestRegistry> {
       res.end(JSON.stringify({ token, access_token: token, expires_in: tokenLifetime, issued_at: new Date().toISOString() }));
     }, tokenLatency);
   });
-  const tokenPort = await listen(tokenServer);
-  const tokenUrl = `http://127.0.0.1:${tokenPort}/token`;
+  const frontPort = await listen(tokenServer);
+  const tokenUrl = `http://127.0.0.1:${frontPort}/token`;
 
-  const port = await freePort();
   const config = [
     'version: 0.1',
     'log:',
@@ -126,7 +140,7 @@ export async function startRegistry(): Promise<TestRegistry> {
   writeFileSync(join(dir, 'config.yml'), config);
   const logFd = openSync(join(dir, 'registry.log'), 'a');
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', logFd, logFd] });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${frontPort}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
@@ -141,7 +155,7 @@ export async function startRegistry(): Promise<TestRegistry> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const host = `127.0.0.1:${port}`;
+  const host = `127.0.0.1:${frontPort}`;
   return {
     host,
     url,

@@ -32,7 +32,10 @@ untrusted, community and unpinned container images and unpinned actions.
   --timeout MS     per-request time limit for look-ups (default 5000)
 
 Online look-ups use registries' own API and git's smart HTTP; a token for private action
-repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN.
+repositories can be given in WORKFLOW_PROVENANCE_GIT_TOKEN. Registry credentials come from Docker's
+config ($DOCKER_CONFIG or ~/.docker: auths, credHelpers, credsStore) and go only to the origin they
+were filed for (a --registry-url mirror gets only its own). Workflows choose which registries are
+asked: for untrusted pull requests, use --offline.
 
 Exit status: 0 no finding at warning or above, 1 findings (0 with --exit-zero), 2 a file could not be
 read or had errors, or the command line was wrong.`;
@@ -236,6 +239,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     resolved = facts;
     const note = describeErrors(facts);
     if (note) err(`note: ${printable(note)}`);
+    for (const problem of resolver.credentialProblems()) err(`note: ${printable(problem)}`);
     for (const c of checked) {
       if (!c.analysis) continue;
       try {

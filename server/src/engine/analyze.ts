@@ -1,6 +1,7 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
 import type { Analysis, AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
 import { extract } from './extract';
+import { isResolvedAction, isResolvedImage } from './factShapes';
 import { buildFixes, suppressedFor } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
@@ -66,12 +67,15 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   for (const ref of model.images) {
     if (ignoredByPolicy(ref, policy)) continue;
     const prov = ref.parsed ? describeImage(ref, options, policy) : undefined;
-    const resolvedImage = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+    // Facts come from the network or a cache file: a malformed one counts as none.
+    const candidate = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+    const resolvedImage = isResolvedImage(candidate) ? candidate : undefined;
     judge(ref, prov, { options, policy, provenance: prov, resolvedImage, resolvedAction: undefined });
   }
   for (const ref of model.actions) {
     if (ignoredByPolicy(ref, policy)) continue;
-    const resolvedAction = options.resolved?.actions.get(resolvedActionKey(ref));
+    const candidate = options.resolved?.actions.get(resolvedActionKey(ref));
+    const resolvedAction = isResolvedAction(candidate) ? candidate : undefined;
     judge(ref, undefined, { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction });
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));

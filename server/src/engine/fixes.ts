@@ -3,6 +3,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
+import { isCommit, isDigest, isRefName } from './factShapes';
 import type { ActionReference, Finding, Fix, FixKind, ImageReference, ParsedImage, Span, TextEdit } from './types';
 import { anchorsUsedOutside, mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
 
@@ -329,6 +330,8 @@ export function pinnedImageText(text: string, parsed: ParsedImage, digest: strin
 function pinDigest(text: string, ref: ImageReference, resolved: ResolvedImage | undefined): Fix | undefined {
   const image = ref.parsed;
   if (!image || !resolved || !ref.editable || text.slice(ref.span.start, ref.span.end) !== ref.text) return undefined;
+  // What is written into the workflow must be a digest and nothing else (it may come from a cache file).
+  if (!isDigest(resolved.digest)) return undefined;
   if (image.digest === resolved.digest) return undefined;
   const head = ref.text.slice(0, image.digestStart);
   const newText = pinnedImageText(ref.text, image, resolved.digest);
@@ -347,6 +350,8 @@ function pinAction(text: string, ref: ActionReference, resolved: ResolvedAction 
   const commit = resolved.commentTagCommit && ref.commentVersion && /^[0-9a-f]{40}$/.test(ref.ref) ? resolved.commentTagCommit : resolved.commit;
   const tag = /^[0-9a-f]{40}$/.test(ref.ref) ? ref.commentVersion : resolved.bestTag ?? ref.ref;
   if (commit === ref.ref) return undefined;
+  // The commit and tag name are written into the file: each must be exactly that and nothing more.
+  if (!isCommit(commit) || (resolved.bestTag !== undefined && !isRefName(resolved.bestTag))) return undefined;
   const edits: TextEdit[] = [{ start: ref.refSpan.start, end: ref.refSpan.end, newText: commit }];
   const lineEnd = lineEndOf(text, ref.span.end);
   const rest = text.slice(ref.span.end, lineEnd);

@@ -18,6 +18,10 @@ export interface FactsProvider {
   settled?(): Promise<void>;
   /** Look-up settings from the client (cache folder, registry mirrors, git host, token). */
   configure?(options: Record<string, unknown>): void;
+  /** Whether the user trusts the workspace; until then the registries it names are not contacted. */
+  setWorkspaceTrusted?(trusted: boolean): void;
+  /** Registries named by the workspace and not contacted because it is not trusted yet. */
+  withheldRegistries?(): string[];
 }
 
 /** Offline: nothing is ever looked up. */

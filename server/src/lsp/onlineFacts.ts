@@ -3,6 +3,7 @@
 import type { Analysis, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ParsedImage } from '../engine/types';
+import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
 
@@ -10,6 +11,25 @@ import type { FactsProvider } from './facts';
 const RETRY_FAILED_MS = 5 * 60 * 1000;
 /** References gathered this long are looked up together (one token per registry, shared requests). */
 const BATCH_MS = 25;
+/**
+ * Registries whose host the name fixes and well-known operators run: in an untrusted workspace these
+ * (and registries the user mapped to a URL) are still looked up. Any other registry name comes from
+ * the workspace, which could point look-ups at hosts of its author's choosing.
+ */
+const PUBLIC_REGISTRIES = new Set([
+  'docker.io',
+  'ghcr.io',
+  'quay.io',
+  'gcr.io',
+  'us.gcr.io',
+  'eu.gcr.io',
+  'asia.gcr.io',
+  'mcr.microsoft.com',
+  'public.ecr.aws',
+  'registry.k8s.io',
+  'registry.gitlab.com',
+  'nvcr.io',
+]);
 
 export interface OnlineConfiguration {
   cacheDir?: string;
@@ -32,6 +52,8 @@ export class OnlineFacts implements FactsProvider {
   private readonly listeners: Array<(uris: string[]) => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
   private readonly detailsAsked = new Set<string>();
+  private workspaceTrusted = true;
+  private readonly withheld = new Set<string>();
 
   constructor(
     options: ResolverOptions = {},
@@ -58,6 +80,25 @@ export class OnlineFacts implements FactsProvider {
     this.failed.clear();
   }
 
+  setWorkspaceTrusted(trusted: boolean): void {
+    this.workspaceTrusted = trusted;
+    if (trusted) this.withheld.clear();
+  }
+
+  withheldRegistries(): string[] {
+    return [...this.withheld].sort();
+  }
+
+  /** False (and the registry noted) for a registry the untrusted workspace named on its own. */
+  private mayContact(image: ParsedImage): boolean {
+    if (this.workspaceTrusted) return true;
+    const name = registryName(image.registry);
+    const mapped = Object.keys(this.options.registryUrls ?? {}).some((k) => registryName(k) === name);
+    if (PUBLIC_REGISTRIES.has(name) || mapped) return true;
+    this.withheld.add(name);
+    return false;
+  }
+
   factsFor(): ResolvedFacts {
     return this.facts;
   }
@@ -79,7 +120,7 @@ export class OnlineFacts implements FactsProvider {
       return failedAt === undefined || now - failedAt > RETRY_FAILED_MS;
     };
     for (const image of analysis.images) {
-      if (!image.parsed) continue;
+      if (!image.parsed || !this.mayContact(image.parsed)) continue;
       const key = resolvedImageKey(image.parsed);
       this.interest(key, uri);
       if (!this.facts.images.has(key) && fresh(key)) this.queuedImages.set(key, image.parsed);
@@ -100,7 +141,7 @@ export class OnlineFacts implements FactsProvider {
   wantDetails(uri: string, image: ParsedImage): void {
     const key = resolvedImageKey(image);
     const known = this.facts.images.get(key);
-    if (known?.signatures !== undefined || this.detailsAsked.has(key)) return;
+    if (known?.signatures !== undefined || this.detailsAsked.has(key) || !this.mayContact(image)) return;
     this.detailsAsked.add(key);
     this.interest(key, uri);
     this.pending++;

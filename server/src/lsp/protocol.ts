@@ -16,6 +16,8 @@ export interface StatusParams {
   infos: number;
   files: number;
   lookups: number;
+  /** Registries the untrusted workspace names, not contacted until the user trusts it (Restricted Mode). */
+  withheldRegistries?: string[];
 }
 
 /** Sent when the user trusts the workspace (VS Code's Restricted Mode ends). */

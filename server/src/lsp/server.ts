@@ -184,6 +184,7 @@ export class WorkflowProvenanceServer {
     c.onNotification(workspaceTrustedNotification, () =>
       this.guardAsync('workspaceTrusted', async () => {
         this.workspaceTrusted = true;
+        this.facts.setWorkspaceTrusted?.(true);
         await this.recheckWorkspace('workspace trusted');
       }),
     );
@@ -250,6 +251,7 @@ export class WorkflowProvenanceServer {
     };
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.workspaceTrusted = init.workspaceTrusted !== false;
+    this.facts.setWorkspaceTrusted?.(this.workspaceTrusted);
     if (init.online && typeof init.online === 'object') this.facts.configure?.(init.online as Record<string, unknown>);
     this.initFolders =
       params.workspaceFolders ??
@@ -637,7 +639,8 @@ export class WorkflowProvenanceServer {
   private reportStatus(): void {
     const lookups = this.facts.pendingLookups();
     const state = this.state === 'idle' && lookups > 0 ? 'resolving' : this.state;
-    const status: StatusParams = { state, ...this.totals(), lookups };
+    const withheld = this.facts.withheldRegistries?.() ?? [];
+    const status: StatusParams = { state, ...this.totals(), lookups, ...(withheld.length > 0 ? { withheldRegistries: withheld } : {}) };
     const serialised = JSON.stringify(status);
     if (serialised === this.lastStatus) return;
     this.lastStatus = serialised;

@@ -38,7 +38,7 @@ export function readSettings(value: unknown): Settings {
   const raw = value as Record<string, unknown>;
   const rules: Record<string, RuleSetting> = {};
   if (typeof raw.rules === 'object' && raw.rules !== null) {
-    // The same spellings as the config file: `warn`, `none`, `false`…
+    // Lenient about spellings (`warn`, `none`, `false`…): settings.json is typed by hand, unchecked.
     for (const [id, value] of Object.entries(raw.rules as Record<string, unknown>)) {
       const setting = normalizeSetting(value);
       if (setting) rules[id] = setting;

@@ -1,8 +1,11 @@
 // A persistent cache of facts learned online: one JSON file, a time-to-live per kind of fact,
-// written atomically; a file that cannot be read is treated as empty.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// written atomically; a file that cannot be read is treated as empty. The file may be shared or
+// tampered with, so every entry is checked against its kind's shape on read and bad ones are dropped.
+import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isCommit, isDigest, isObject, isPlatform, isRefName } from '../engine/factShapes';
+import { readRegularFile } from './regularFile';
 
 /** `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags and branches. */
 export type FactKind = 'image-tag' | 'image-digest' | 'action-refs';
@@ -35,6 +38,35 @@ interface Entry {
 }
 
 const FILE_NAME = 'facts-v1.json';
+/** A cache file beyond this is not read (it is rebuilt): thousands of images fit in a few megabytes. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The shape each kind of fact must have; an entry that fails it is dropped on read. */
+const VALUE_SHAPES: Record<FactKind, (value: unknown) => boolean> = {
+  'image-tag': (v) => isObject(v) && isDigest(v.digest),
+  'image-digest': (v) =>
+    isObject(v) &&
+    isList(v.platforms, isPlatform) &&
+    isList(v.signatures, isShortText) &&
+    isList(v.attestations, isShortText) &&
+    (v.created === undefined || isShortText(v.created)) &&
+    (v.sourceRepository === undefined || isShortText(v.sourceRepository)),
+  'action-refs': (v) => isList(v, (r) => isObject(r) && isRefName(r.name) && isCommit(r.oid) && (r.peeled === undefined || isCommit(r.peeled))),
+};
+
+function isList(value: unknown, item: (v: unknown) => boolean): boolean {
+  return Array.isArray(value) && value.every(item);
+}
+
+function isShortText(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 2048;
+}
+
+function isValidEntry(key: string, entry: unknown): entry is Entry {
+  if (!isObject(entry) || typeof entry.storedAt !== 'number' || !Number.isFinite(entry.storedAt)) return false;
+  const kind = key.slice(0, key.indexOf(' ')) as FactKind;
+  return Object.hasOwn(VALUE_SHAPES, kind) && VALUE_SHAPES[kind](entry.value);
+}
 
 /** `$XDG_CACHE_HOME/workflow-provenance`, or `~/.cache/workflow-provenance`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -76,8 +108,25 @@ export class FactCache {
     for (const [key, entry] of entries) if (entry.storedAt >= horizon) kept[key] = entry;
     mkdirSync(this.options.dir, { recursive: true });
     const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, JSON.stringify({ version: 1, entries: kept }));
-    renameSync(temp, this.file);
+    // Created exclusively (a link planted under that name makes this fail, never writes through it);
+    // renaming replaces whatever is at the cache path (a symlink itself, not its target). A rename that
+    // fails (the path is a directory) takes its temporary file with it.
+    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      try {
+        writeSync(fd, JSON.stringify({ version: 1, entries: kept }));
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.file);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+      throw error;
+    }
     this.dirty = false;
   }
 
@@ -87,16 +136,14 @@ export class FactCache {
     if (!this.file) return this.entries;
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(this.file, 'utf8'));
+      json = JSON.parse(readRegularFile(this.file, MAX_FILE_BYTES));
     } catch {
       return this.entries;
     }
-    const raw = typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1 ? (json as { entries?: unknown }).entries : undefined;
-    if (typeof raw !== 'object' || raw === null) return this.entries;
-    for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof entry === 'object' && entry !== null && typeof (entry as Entry).storedAt === 'number' && 'value' in entry) {
-        this.entries.set(key, entry as Entry);
-      }
+    const raw = isObject(json) && json.version === 1 ? json.entries : undefined;
+    if (!isObject(raw)) return this.entries;
+    for (const [key, entry] of Object.entries(raw)) {
+      if (isValidEntry(key, entry)) this.entries.set(key, { storedAt: entry.storedAt, value: entry.value });
     }
     return this.entries;
   }

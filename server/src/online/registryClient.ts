@@ -1,11 +1,12 @@
-// A small client for the OCI Distribution API: manifests, config blobs and provenance evidence,
-// with the anonymous bearer-token flow Docker Hub, ghcr.io and quay.io use, and Basic auth.
+// A small client for the OCI Distribution API: manifests, config blobs and provenance evidence.
+// Authentication (challenges, tokens, credentials) lives in registryAuth.ts and credentials.ts.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parse as parseAuthHeader } from 'auth-header';
+import { DIGEST_PATTERN as DIGEST, isObject } from '../engine/factShapes';
+import { type CredentialOptions, CredentialStore } from './credentials';
+import { RegistryAuth } from './registryAuth';
 import { hostOf, HttpResponse, InFlight, OnlineError, Transport, TransportOptions } from './transport';
+
+export type { RegistryCredentials } from './credentials';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -18,22 +19,15 @@ export const MEDIA_TYPES = {
 const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const IMAGE_TYPES = new Set<string>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const SOURCE_LABEL = 'org.opencontainers.image.source';
 
-export interface RegistryCredentials {
-  username: string;
-  password: string;
-}
-
-export interface RegistryClientOptions extends TransportOptions {
-  /** Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`. */
+export interface RegistryClientOptions extends TransportOptions, CredentialOptions {
+  /**
+   * Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`.
+   * Credentials follow the URL's origin, not the name: a mirror gets only credentials filed for itself.
+   */
   registryUrls?: Record<string, string>;
-  /** Docker's client config with `auths`; default `~/.docker/config.json`; `null` reads none. */
-  dockerConfigPath?: string | null;
-  /** Credentials per registry name, taking precedence over the docker config. */
-  credentials?: Record<string, RegistryCredentials>;
   /** Default 4 MiB. */
   maxManifestBytes?: number;
   /** Cap for config blobs and token answers. Default 4 MiB. */
@@ -75,13 +69,6 @@ export interface DescribedImage {
   problems: string[];
 }
 
-type Challenge = { scheme: 'bearer'; realm: string; service?: string } | { scheme: 'basic' };
-
-interface CachedToken {
-  value: string;
-  expiresAt: number;
-}
-
 /** Docker Hub answers to several names; they are one registry, whose API lives on `registry-1.docker.io`. */
 export function registryName(name: string): string {
   const lower = name.toLowerCase();
@@ -91,24 +78,20 @@ export function registryName(name: string): string {
 export class RegistryClient {
   readonly transport: Transport;
   private readonly registryUrls: Record<string, string>;
-  private readonly dockerConfigPath: string | null;
-  private readonly explicitCredentials: Record<string, RegistryCredentials>;
-  private dockerCredentials?: Record<string, RegistryCredentials>;
+  private readonly credentials: CredentialStore;
+  private readonly auth: RegistryAuth;
   private readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;
-  private readonly challenges = new Map<string, Challenge>();
-  private readonly tokens = new Map<string, CachedToken>();
   private readonly noReferrersApi = new Set<string>();
   private readonly firstContact = new Map<string, Promise<void>>();
   private readonly referrersProbe = new Map<string, Promise<void>>();
   readonly inFlight = new InFlight();
-  tokenRequests = 0;
 
   constructor(options: RegistryClientOptions = {}) {
     this.transport = options.transport ?? new Transport(options);
     this.registryUrls = Object.fromEntries(Object.entries(options.registryUrls ?? {}).map(([k, v]) => [registryName(k), v.replace(/\/+$/, '')]));
-    this.dockerConfigPath = options.dockerConfigPath === undefined ? join(homedir(), '.docker', 'config.json') : options.dockerConfigPath;
-    this.explicitCredentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [registryName(k), v]));
+    this.credentials = new CredentialStore(options);
+    this.auth = new RegistryAuth(this.transport, this.credentials, this.inFlight);
     this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
     this.maxBlobBytes = options.maxBlobBytes ?? 4 * 1024 * 1024;
   }
@@ -256,31 +239,23 @@ export class RegistryClient {
    */
   async prefetchTokens(registry: string, repositories: string[]): Promise<void> {
     const name = registryName(registry);
+    const origin = this.originOf(name);
     const unique = [...new Set(repositories)];
     if (unique.length < 2) return;
     try {
-      if (!this.challenges.has(name) && !this.firstContact.has(name)) {
+      if (!this.auth.challengeOf(origin) && !this.firstContact.has(name)) {
         let release: () => void = () => undefined;
         this.firstContact.set(name, new Promise<void>((resolve) => (release = resolve)));
         try {
           const ping = await this.transport.request(`${this.baseUrl(name)}/v2/`, { maxBytes: 64 * 1024 });
-          const challenge = ping.status === 401 ? parseChallenge(ping.headers.get('www-authenticate')) : undefined;
-          if (challenge) this.challenges.set(name, challenge);
+          if (ping.status === 401) this.auth.learn(origin, ping.headers.get('www-authenticate'));
         } finally {
           release();
         }
       } else {
         await this.firstContact.get(name);
       }
-      const challenge = this.challenges.get(name);
-      if (challenge?.scheme !== 'bearer') return;
-      const credentials = this.credentialsFor(name);
-      // Batches keep the token URL and the token itself of a sensible size.
-      for (let i = 0; i < unique.length; i += 40) {
-        const scopes = unique.slice(i, i + 40).map((repository) => `repository:${repository}:pull`);
-        const token = await this.fetchToken(name, challenge, scopes, credentials);
-        for (const scope of scopes) this.tokens.set(this.tokenKey(name, challenge, scope), token);
-      }
+      await this.auth.prefetch(origin, unique);
     } catch {
       // Each look-up falls back to the one-token-per-repository flow.
     }
@@ -300,8 +275,8 @@ export class RegistryClient {
     if (firstContact) await firstContact;
     else this.firstContact.set(name, new Promise<void>((resolve) => (release = resolve)));
     try {
-      const known = await this.authorization(name, scope, false);
-      let response = await send(known);
+      const known = await this.auth.authorization(this.originOf(name), scope, false);
+      const response = await send(known);
       if (response.status !== 401) return response;
       return await this.answerChallenge(name, repository, scope, known, response, send);
     } finally {
@@ -317,68 +292,32 @@ export class RegistryClient {
     response: HttpResponse,
     send: (authorization: string | undefined) => Promise<HttpResponse>,
   ): Promise<HttpResponse> {
-    const challenge = parseChallenge(response.headers.get('www-authenticate'));
-    if (!challenge) throw new OnlineError('unauthorized', `${name} refused ${repository} without a usable WWW-Authenticate challenge`, 401);
-    this.challenges.set(name, challenge);
-    const fresh = await this.authorization(name, scope, true);
+    const origin = this.originOf(name);
+    if (!this.auth.learn(origin, response.headers.get('www-authenticate'))) {
+      throw new OnlineError('unauthorized', `${name} refused ${repository} without a usable WWW-Authenticate challenge`, 401);
+    }
+    const fresh = await this.auth.authorization(origin, scope, true);
     if (!fresh || fresh === known) {
-      throw new OnlineError('unauthorized', `${name} requires credentials for ${repository}${this.credentialsFor(name) ? ' (the configured ones were refused)' : ''}`, 401);
+      throw new OnlineError('unauthorized', `${name} requires credentials for ${repository}${(await this.auth.hasCredentials(origin)) ? ' (the configured ones were refused)' : ''}`, 401);
     }
     response = await send(fresh);
     if (response.status === 401) {
-      throw new OnlineError('unauthorized', `${name} refused access to ${repository}${this.credentialsFor(name) ? '' : ' (no credentials configured for it)'}`, 401);
+      throw new OnlineError('unauthorized', `${name} refused access to ${repository}${(await this.auth.hasCredentials(origin)) ? '' : ' (no credentials configured for it)'}`, 401);
     }
     return response;
   }
 
-  private async authorization(name: string, scope: string, refresh: boolean): Promise<string | undefined> {
-    const challenge = this.challenges.get(name);
-    if (!challenge) return undefined;
-    const credentials = this.credentialsFor(name);
-    if (challenge.scheme === 'basic') {
-      return credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
-    }
-    const key = this.tokenKey(name, challenge, scope);
-    const cached = this.tokens.get(key);
-    if (cached && !refresh && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
-    return this.inFlight.run(`token ${key}`, async () => {
-      const token = await this.fetchToken(name, challenge, [scope], credentials);
-      this.tokens.set(key, token);
-      return `Bearer ${token.value}`;
-    });
+  get tokenRequests(): number {
+    return this.auth.tokenRequests;
   }
 
-  private tokenKey(name: string, challenge: { realm: string; service?: string }, scope: string): string {
-    return `${name} ${challenge.realm} ${challenge.service ?? ''} ${scope}`;
+  /** What went wrong running Docker credential helpers (no answer in time, not JSON), for the user. */
+  credentialProblems(): string[] {
+    return [...this.credentials.problems];
   }
 
-  private async fetchToken(name: string, challenge: { realm: string; service?: string }, scopes: string[], credentials: RegistryCredentials | undefined): Promise<CachedToken> {
-    const url = new URL(challenge.realm);
-    if (challenge.service) url.searchParams.set('service', challenge.service);
-    for (const scope of scopes) url.searchParams.append('scope', scope);
-    const scope = scopes.join(' ');
-    const headers: Record<string, string> = {};
-    // The realm comes from the registry's answer: send the user's password only over TLS or to the registry's own host.
-    const realmTrusted = url.protocol === 'https:' || url.hostname === new URL(this.baseUrl(name)).hostname;
-    if (credentials && realmTrusted) headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    this.tokenRequests++;
-    const response = await this.transport.request(url.href, { headers, maxBytes: this.maxBlobBytes });
-    if (response.status === 401 || response.status === 403) throw new OnlineError('unauthorized', `token service ${url.host} refused ${scope}`, response.status);
-    if (response.status !== 200) throw new OnlineError(response.status >= 500 ? 'server-error' : 'bad-response', `token service ${url.host} answered ${response.status}`, response.status);
-    const json = parseJson(response.body, `token from ${url.host}`);
-    const value = isObject(json) ? (json.token ?? json.access_token) : undefined;
-    if (typeof value !== 'string' || !value) throw new OnlineError('bad-response', `token service ${url.host} sent no token`);
-    const expiresIn = isObject(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60;
-    const issued = isObject(json) && typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
-    const start = Number.isNaN(issued) ? Date.now() : Math.min(issued, Date.now());
-    // A margin so a token is not sent in its last seconds.
-    return { value, expiresAt: start + expiresIn * 1000 - 5000 };
-  }
-
-  private credentialsFor(name: string): RegistryCredentials | undefined {
-    if (this.explicitCredentials[name]) return this.explicitCredentials[name];
-    this.dockerCredentials ??= readDockerConfig(this.dockerConfigPath);
-    return this.dockerCredentials[name];
+  private originOf(name: string): string {
+    return new URL(this.baseUrl(name)).origin;
   }
 
   private baseUrl(name: string): string {
@@ -453,60 +392,8 @@ function parseJson(body: Buffer, what: string): unknown {
   }
 }
 
-function parseChallenge(header: string | null): Challenge | undefined {
-  if (!header) return undefined;
-  try {
-    const parsed = parseAuthHeader(header);
-    const scheme = parsed.scheme.toLowerCase();
-    if (scheme === 'basic') return { scheme: 'basic' };
-    const realm = first(parsed.params.realm);
-    if (scheme !== 'bearer' || !realm || !/^https?:\/\//.test(realm)) return undefined;
-    return { scheme: 'bearer', realm, service: first(parsed.params.service) };
-  } catch {
-    return undefined;
-  }
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** `auths` of docker's config: keys are registry names or URLs; `auth` is base64 `user:password`. */
-function readDockerConfig(path: string | null): Record<string, RegistryCredentials> {
-  const found: Record<string, RegistryCredentials> = {};
-  if (!path) return found;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return found;
-  }
-  const auths = isObject(json) && isObject(json.auths) ? json.auths : {};
-  for (const [key, entry] of Object.entries(auths)) {
-    if (!isObject(entry)) continue;
-    let username = typeof entry.username === 'string' ? entry.username : undefined;
-    let password = typeof entry.password === 'string' ? entry.password : undefined;
-    if (typeof entry.auth === 'string' && entry.auth) {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon > 0) {
-        username = decoded.slice(0, colon);
-        password = decoded.slice(colon + 1);
-      }
-    }
-    if (!username || password === undefined) continue;
-    const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
-    found[registryName(host)] = { username, password };
-  }
-  return found;
-}
-
 function sha256(body: Buffer): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function messageOf(error: unknown): string {

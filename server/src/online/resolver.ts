@@ -5,18 +5,16 @@ import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionReference, ParsedImage } from '../engine/types';
 import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
 import { answerRef, GitRef, GitRefsClient } from './gitRefs';
-import { FetchedManifest, ImageFacts, RegistryClient, RegistryCredentials, registryName } from './registryClient';
+import type { CredentialOptions } from './credentials';
+import { FetchedManifest, ImageFacts, RegistryClient, registryName } from './registryClient';
 import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
 
 export { defaultCacheDir } from './cache';
 export { OnlineError } from './transport';
 
-export interface ResolverOptions extends TransportOptions {
+export interface ResolverOptions extends TransportOptions, CredentialOptions {
   /** Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`. */
   registryUrls?: Record<string, string>;
-  /** Docker's client config (`auths`); default `~/.docker/config.json`; `null` reads none. */
-  dockerConfigPath?: string | null;
-  credentials?: Record<string, RegistryCredentials>;
   /** Git smart-HTTP host for actions; default `https://github.com`. */
   gitBaseUrl?: string;
   /** Token for private action repositories (sent to `gitBaseUrl` only). */
@@ -171,6 +169,11 @@ export class OnlineResolver {
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
     await Promise.all([...byRegistry].map(([registry, repositories]) => this.registry.prefetchTokens(registry, repositories)));
+  }
+
+  /** Docker credential helpers that failed (timed out, answered nonsense), worth telling the user. */
+  credentialProblems(): string[] {
+    return this.registry.credentialProblems();
   }
 
   stats(): ResolverStats {

@@ -1,5 +1,8 @@
 // HTTP for the online look-ups: every request bounded in time, size, retries and concurrency,
-// and redirects followed by hand so credentials never reach another origin.
+// and redirects followed by hand so credentials never reach another origin and a server cannot send
+// the checker to a place the user did not (see addressPolicy.ts).
+import { type HostLookup, OutboundPolicy, type ResolvedAddress } from './addressPolicy';
+import { BodyTooLarge, pinnedRequest } from './pinnedRequest';
 
 export type OnlineErrorCode =
   | 'not-found'
@@ -9,7 +12,9 @@ export type OnlineErrorCode =
   | 'rate-limited'
   | 'server-error'
   | 'too-large'
-  | 'bad-response';
+  | 'bad-response'
+  /** A server named a URL the checker will not go to (see addressPolicy.ts). */
+  | 'blocked';
 
 /** A failed look-up with a message fit to show a user; tokens and credentials never appear in it. */
 export class OnlineError extends Error {
@@ -36,6 +41,8 @@ export interface TransportOptions {
   maxRetryAfterMs?: number;
   /** Redirects followed per request. Default 5. */
   maxRedirects?: number;
+  /** How host names a server chose are resolved before they are checked; the system resolver by default. */
+  lookup?: HostLookup;
 }
 
 export interface HttpRequest {
@@ -44,6 +51,11 @@ export interface HttpRequest {
   body?: string;
   /** The body is refused beyond this many bytes. */
   maxBytes: number;
+  /**
+   * The origin whose answer named this URL (a registry naming its token realm). The URL is then held to
+   * the rules for places a server sends the checker, like a redirect from that origin.
+   */
+  namedBy?: string;
 }
 
 export interface HttpResponse {
@@ -70,6 +82,8 @@ export class Transport {
   private readonly maxRetryAfterMs: number;
   private readonly maxRedirects: number;
   private readonly slots: Semaphore;
+  private readonly lookup?: HostLookup;
+  private readonly policies = new Map<string, OutboundPolicy>();
   readonly counts: TransportStats = { requests: 0, retries: 0, redirects: 0 };
 
   constructor(options: TransportOptions = {}) {
@@ -79,6 +93,7 @@ export class Transport {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
     this.maxRedirects = options.maxRedirects ?? 5;
     this.slots = new Semaphore(Math.max(1, options.maxConcurrency ?? 6));
+    this.lookup = options.lookup;
   }
 
   /** Sends the request, retrying 429, 5xx and dropped connections; other statuses are returned as they are. */
@@ -111,12 +126,21 @@ export class Transport {
 
   private async followRedirects(url: string, request: HttpRequest): Promise<HttpResponse> {
     const origin = new URL(url).origin;
+    // The place the user sent the checker; any other origin was chosen by a server and is checked.
+    const home = request.namedBy ?? origin;
     let headers = { ...(request.headers ?? {}) };
     let method = request.method ?? 'GET';
     let body = request.body;
     let current = url;
     for (let hop = 0; ; hop++) {
-      const response = await this.once(current, method, headers, body, request.maxBytes);
+      const target = new URL(current);
+      let addresses: ResolvedAddress[] | undefined;
+      if (target.origin !== home) {
+        const verdict = await this.policyFor(home).check(target);
+        if ('refused' in verdict) throw new OnlineError('blocked', verdict.refused);
+        addresses = verdict.addresses;
+      }
+      const response = await this.once(current, method, headers, body, request.maxBytes, addresses);
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || !location) return response;
       if (hop >= this.maxRedirects) throw new OnlineError('bad-response', `too many redirects from ${hostOf(url)}`);
@@ -135,12 +159,23 @@ export class Transport {
     }
   }
 
-  private async once(url: string, method: string, headers: Record<string, string>, body: string | undefined, maxBytes: number): Promise<HttpResponse> {
+  private policyFor(home: string): OutboundPolicy {
+    let policy = this.policies.get(home);
+    if (!policy) this.policies.set(home, (policy = new OutboundPolicy(home, this.lookup)));
+    return policy;
+  }
+
+  /** One exchange; with `addresses`, connected to those (already checked) rather than resolving again. */
+  private async once(url: string, method: string, headers: Record<string, string>, body: string | undefined, maxBytes: number, addresses?: ResolvedAddress[]): Promise<HttpResponse> {
     const release = await this.slots.acquire();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
       this.counts.requests++;
+      if (addresses) {
+        const answer = await pinnedRequest(new URL(url), { method, headers, body, maxBytes, signal: controller.signal }, addresses);
+        return { ...answer, url };
+      }
       const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
       if (method === 'HEAD') return { status: response.status, headers: response.headers, body: Buffer.alloc(0), url };
       const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -152,6 +187,7 @@ export class Transport {
       return { status: response.status, headers: response.headers, body: data, url };
     } catch (error) {
       if (error instanceof OnlineError) throw error;
+      if (error instanceof BodyTooLarge) throw tooLarge(url, maxBytes);
       if (controller.signal.aborted) throw new OnlineError('timeout', `${hostOf(url)} did not answer within ${this.timeoutMs} ms`);
       throw new OnlineError('network', `${hostOf(url)}: ${describe(error)}`);
     } finally {
