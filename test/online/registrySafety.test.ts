@@ -10,6 +10,8 @@ import { parseImageReference } from '../../server/src/engine/imageReference';
 import type { ParsedImage } from '../../server/src/engine/types';
 import { OutboundPolicy, type ResolvedAddress } from '../../server/src/online/addressPolicy';
 import { CredentialStore } from '../../server/src/online/credentials';
+import { GitRefsClient } from '../../server/src/online/gitRefs';
+import { type HttpRequest, type HttpResponse, OnlineError, Transport } from '../../server/src/online/transport';
 import { isResolveError, OnlineResolver, type ResolverOptions } from '../../server/src/online/resolver';
 import { askForBasic, askForBearer, credentialsSeen, giveToken, type Recorder, startRecorder } from '../servers/recorder';
 
@@ -114,6 +116,15 @@ describe('hostile registries and realms', () => {
     assert.equal(realm.connections, 0);
   });
 
+  test('redirects are bounded: a registry redirecting to itself forever gets six requests, not more', async () => {
+    reset();
+    registry.answer = (req, res) => res.writeHead(302, { Location: `${req.url}x` }).end();
+    const result = await resolve(`${registry.host}/team/tool:1`, { registryUrls: { [registry.host]: registry.url } });
+    assert.ok(isResolveError(result));
+    assert.match(result.error, /too many redirects/);
+    assert.equal(registry.requests.length, 6);
+  });
+
   test('a --registry-url mirror never receives Docker Hub credentials, nor another registry name its own', async () => {
     reset();
     // The mirror asks for Basic credentials: a trap for credentials meant for the name it stands in for.
@@ -183,4 +194,23 @@ test('URLs a server names are held to https and to addresses of its own kind, wh
   // A registry on the LAN may send the checker elsewhere on the LAN, never to link-local metadata.
   assert.equal(await verdict('https://10.0.0.5', 'https://10.0.0.6/token'), '10.0.0.6');
   assert.match(await verdict('https://10.0.0.5', 'https://169.254.169.254/'), /link-local/);
+});
+
+test('the git token is never sent in clear to a host other than this machine', async () => {
+  // A transport that records what would be sent and sends nothing.
+  class Recording extends Transport {
+    seen: Array<Record<string, string>> = [];
+    override async request(_url: string, request: HttpRequest): Promise<HttpResponse> {
+      this.seen.push(request.headers ?? {});
+      throw new OnlineError('network', 'not sent');
+    }
+  }
+  const sent = async (baseUrl: string) => {
+    const transport = new Recording();
+    await new GitRefsClient({ baseUrl, token: 'ghp_secret', transport }).listRefs('o', 'r').catch(() => undefined);
+    return transport.seen[0]?.Authorization !== undefined;
+  };
+  assert.equal(await sent('https://git.example.com'), true);
+  assert.equal(await sent('http://127.0.0.1:8080'), true);
+  assert.equal(await sent('http://git.example.com'), false);
 });

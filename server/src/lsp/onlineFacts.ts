@@ -54,6 +54,8 @@ export class OnlineFacts implements FactsProvider {
   private readonly detailsAsked = new Set<string>();
   private workspaceTrusted = true;
   private readonly withheld = new Set<string>();
+  /** Credential helper failures already written to the log. */
+  private readonly toldProblems = new Set<string>();
 
   constructor(
     options: ResolverOptions = {},
@@ -194,6 +196,10 @@ export class OnlineFacts implements FactsProvider {
           for (const [k, v] of result.actions) this.facts.actions.set(k, v);
           for (const k of result.errors.keys()) this.failed.set(k, Date.now());
           const failures = [...result.errors.values()].map((e) => e.code);
+          for (const problem of this.resolver.credentialProblems()) {
+            if (!this.toldProblems.has(problem)) this.log(problem);
+            this.toldProblems.add(problem);
+          }
           this.log(
             `Looked up ${result.images.size} image(s) and ${result.actions.size} action(s) in ${Date.now() - started} ms` +
               (failures.length ? `; ${failures.length} failed (${[...new Set(failures)].join(', ')})` : ''),

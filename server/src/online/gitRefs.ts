@@ -1,5 +1,6 @@
 // Resolves action refs through git's smart-HTTP protocol, without a git binary: protocol v2
 // `ls-refs` (tags and branches only, peeled) where the server speaks it, else the v0 ref advertisement.
+import { isLoopbackHost } from './addressPolicy';
 import { HttpResponse, OnlineError, Transport } from './transport';
 
 export interface GitRefsOptions {
@@ -71,7 +72,10 @@ export class GitRefsClient {
 
   private headers(extra: Record<string, string>): Record<string, string> {
     const headers: Record<string, string> = { 'User-Agent': 'git/2.0 (workflow-provenance)', ...extra };
-    if (this.token) headers.Authorization = `Basic ${Buffer.from(`x-access-token:${this.token}`).toString('base64')}`;
+    // Like registry credentials, the token never travels in clear except to this machine.
+    const url = new URL(this.baseUrl);
+    const safe = url.protocol === 'https:' || isLoopbackHost(url.hostname);
+    if (this.token && safe) headers.Authorization = `Basic ${Buffer.from(`x-access-token:${this.token}`).toString('base64')}`;
     return headers;
   }
 
