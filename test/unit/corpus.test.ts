@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { describeImage } from '../../server/src/engine';
 import { check, lineOf, only, projectRoot, ready, spanText } from './support/engine';
 
 const corpus = join(projectRoot(), '..', 'shared', 'corpus');
@@ -54,7 +55,25 @@ test('the implicit balenalib/rpi-raspbian:bullseye chosen by arch armv6 + distro
   assert.ok(implicit.length >= 1);
   assert.ok(implicit.every((i) => i.source === 'action-implicit' && i.platform === 'linux/arm/v6'));
   assert.deepEqual(implicit.map((i) => lineOf(text, i.span.start)), [611, 669]);
-  assert.equal(only(r.findings, 'untrusted-image').filter((x) => x.reference.text === 'balenalib/rpi-raspbian:bullseye').length, 2);
+  // balenalib is a Docker Verified Publisher: no warning, and the hover can say who vouches.
+  assert.equal(only(r.findings, 'untrusted-image').filter((x) => x.reference.text === 'balenalib/rpi-raspbian:bullseye').length, 0);
+  const provenance = describeImage(implicit[0]);
+  assert.equal(provenance.standing, 'verified-publisher');
+  assert.match(provenance.reason, /balena/);
+});
+
+test('publishers on the whole corpus: only personal namespaces are warned about', { skip: absent }, () => {
+  const warned = new Set<string>();
+  for (const f of corpusFiles()) {
+    for (const x of check(read(f), { path: f }).findings) {
+      if (x.rule === 'untrusted-image' || x.rule === 'community-image') warned.add(`${x.rule} ${x.reference.text}`);
+    }
+  }
+  assert.deepEqual([...warned].sort(), [
+    'community-image ghcr.io/loong64/debian:trixie',
+    'untrusted-image andy5995/slackware-build-essential:15.0@sha256:f4f2242999038a2c2deb4e5727187caaae92502a7daf8353068932621e1ec92f',
+    'untrusted-image quay.io/tiran/cpython_autoconf:269',
+  ]);
 });
 
 test('forms from the index: digests, partial templates, mapping containers, docker:// uses, run scripts, inputs', { skip: absent }, () => {

@@ -42,7 +42,7 @@ test('env: a matrix value carried through job env into docker run is found on th
   const f = untrusted[0];
   assert.equal(lineOf(crossBuild, f.span.start), 8);
   assert.equal(spanText(crossBuild, f.span), 'ghcr.io/somebody/debian-loong64:trixie');
-  assert.equal(f.message, 'ghcr.io/somebody/debian-loong64:trixie comes from ghcr.io/somebody, a publisher nobody here vouches for (not official, not trusted by the policy)');
+  assert.equal(f.message, "ghcr.io/somebody/debian-loong64:trixie comes from ghcr.io/somebody, a publisher nobody here vouches for (not official, not a known publisher, not the repository's own, not trusted by the policy)");
   assert.deepEqual(
     f.related?.map((r) => [lineOf(crossBuild, r.span.start), spanText(crossBuild, r.span)]),
     [

@@ -17,6 +17,11 @@ export interface TrustPolicy {
   ignore: string[];
   /** Action inputs that name images, added to the built-in table. */
   imageInputs: ImageInputRule[];
+  /**
+   * Other names of the repository's owner (config: `owner-aliases`): `myorgdev` counts on ghcr.io, Docker
+   * Hub and quay.io; `quay.io/myorg-oss` on that registry only. Images there are the repository's own.
+   */
+  ownerAliases: string[];
 }
 
 /** An action input that holds an image reference (config: `image-inputs`). */
@@ -38,10 +43,23 @@ export interface AnalyzeOptions {
   resolved?: ResolvedFacts;
 }
 
+/** What Docker Hub says about a namespace (`hub.docker.com/v2/orgs/<namespace>/`). */
+export interface ResolvedPublisher {
+  namespace: string;
+  /** `verified_publisher`, `open_source`, or absent for a namespace without a badge (every personal account). */
+  badge?: 'verified_publisher' | 'open_source';
+  /** The organisation's display name or company, when it gives one. */
+  name?: string;
+  fetchedAt: string;
+  fromCache?: boolean;
+}
+
 /** What online look-ups learned, keyed by canonical image reference / `owner/repo@ref`. */
 export interface ResolvedFacts {
   images: Map<string, ResolvedImage>;
   actions: Map<string, ResolvedAction>;
+  /** Docker Hub namespaces' badges, keyed by the namespace in lower case. */
+  publishers?: Map<string, ResolvedPublisher>;
 }
 
 export interface ResolvedImage {
@@ -86,6 +104,8 @@ export interface ImageProvenance {
   officialSupportsPlatform?: boolean;
   /** A page about the image at its registry. */
   registryPage?: string;
+  /** For `verified-publisher`: who vouches, and where that is written. */
+  vouchedBy?: { who: string; why: string; source?: string };
 }
 
 export interface Analysis {

@@ -87,7 +87,7 @@ function withBlankLayout(text: string, start: number, end: number): TextEdit {
 
 /** Removes one item of a flow sequence `[a, b]` with its comma. */
 function removeFlowItem(text: string, span: Span): TextEdit {
-  let end = span.end;
+  const end = span.end;
   const tail = /^\s*,\s*/.exec(text.slice(end));
   if (tail) return { start: span.start, end: end + tail[0].length, newText: '' };
   let start = span.start;

@@ -5,7 +5,7 @@ import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from './types';
-import { deref, itemSpan, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { itemSpan, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
 
 /** GitHub runs at most 256 jobs per matrix; more is an error there, and a bound here. */
 export const MAX_COMBINATIONS = 256;

@@ -12,7 +12,7 @@ const settings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const severityAliases: Record<string, RuleSetting> = { information: 'info', warn: 'warning', none: 'off', false: 'off', note: 'info' };
 
 export function defaultPolicy(): TrustPolicy {
-  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [] };
+  return { trustedImages: [], trustedActions: [], rules: {}, ignore: [], imageInputs: [], ownerAliases: [] };
 }
 
 export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>): TrustPolicy {
@@ -24,6 +24,7 @@ export function mergePolicies(...parts: Array<Partial<TrustPolicy> | undefined>)
     out.trustedActions = out.trustedActions.concat(p.trustedActions ?? []);
     out.ignore = out.ignore.concat(p.ignore ?? []);
     out.imageInputs = out.imageInputs.concat(p.imageInputs ?? []);
+    out.ownerAliases = out.ownerAliases.concat(p.ownerAliases ?? []);
     Object.assign(out.rules, p.rules ?? {});
   }
   return out;
@@ -49,6 +50,7 @@ export function parsePolicyFile(text: string, _path: string): { policy: Partial<
   if ('trusted-images' in value) policy.trustedImages = strings(value['trusted-images']);
   if ('trusted-actions' in value) policy.trustedActions = strings(value['trusted-actions']);
   if ('ignore' in value) policy.ignore = strings(value.ignore);
+  if ('owner-aliases' in value) policy.ownerAliases = strings(value['owner-aliases']);
   const rules = value.rules;
   if (rules !== undefined) {
     policy.rules = {};
@@ -102,7 +104,7 @@ export function addTrustedImageEdits(configText: string | undefined, pattern: st
     const first = items[0];
     const lineStart = text.lastIndexOf('\n', nodeSpan(first).start - 1) + 1;
     const indent = text.slice(lineStart, nodeSpan(first).start).replace(/-\s*$/, '');
-    let end = text.indexOf('\n', nodeSpan(last).end - 1);
+    const end = text.indexOf('\n', nodeSpan(last).end - 1);
     if (end < 0) return [{ start: text.length, end: text.length, newText: `${eol}${indent}- ${item}` }];
     return [{ start: end + 1, end: end + 1, newText: `${indent}- ${item}${eol}` }];
   }

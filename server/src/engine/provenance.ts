@@ -1,9 +1,10 @@
 // Who publishes an image, and what the official alternative offers: the facts rules and hovers share.
-import type { AnalyzeOptions, ImageProvenance, TrustPolicy } from './api';
+import type { AnalyzeOptions, ImageProvenance, ResolvedImage, TrustPolicy } from './api';
 import { DOCKER_HUB } from './imageReference';
-import { architectureNamespaces, isOfficialImageName, namespacePlatform, officialPlatforms, platformsInclude } from './knowledge/officialImages';
-import { builtInTrustedPublishers, globMatches, ownerRegistries } from './knowledge/trustedPublishers';
+import { architectureNamespaces, namespacePlatform, officialPlatforms, platformsInclude } from './knowledge/officialImages';
+import { globMatches } from './knowledge/trustedPublishers';
 import { defaultPolicy } from './policy';
+import { actionDefaultFor, communityCopyOf, firstNamespace, githubOwnerOf, kindPhrase, knownPublisher, ownerKey, ownNamespace } from './publishers';
 import type { ActionReference, ImageReference, ParsedImage, Standing } from './types';
 
 const ECR_LIBRARY = 'public.ecr.aws';
@@ -36,16 +37,35 @@ function lastNameEnd(familiar: string): number {
   return colon >= 0 ? colon : head.length;
 }
 
-export function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined): string | undefined {
+/** Why the policy or the repository itself trusts the image, or undefined. */
+export function trustedBy(image: ParsedImage, policy: TrustPolicy, owner: string | undefined, resolved?: ResolvedImage): string | undefined {
   const name = imageName(image);
   const short = familiarName(image);
   for (const p of policy.trustedImages) if (globMatches(p, name) || globMatches(p, short)) return `the policy trusts ${p}`;
-  for (const t of builtInTrustedPublishers) if (globMatches(t.pattern, name)) return `built-in trusted publisher: ${t.who}`;
-  if (owner) {
-    const first = image.repository.split('/')[0].toLowerCase();
-    if (ownerRegistries.includes(image.registry) && first === owner.toLowerCase() && image.repository.includes('/')) {
-      return `the repository's own namespace (${image.registry}/${owner})`;
-    }
+  const own = ownNamespace(image, owner, policy.ownerAliases);
+  if (own) {
+    const spelled = owner && ownerKey(owner) === ownerKey(firstNamespace(image) ?? '') ? `the repository owner ${owner}` : 'an owner alias in the policy';
+    return `the repository's own namespace (${own}, ${spelled})`;
+  }
+  // The image says, in its own label, that it is built from one of this owner's repositories.
+  const labelOwner = resolved?.sourceRepository ? githubOwnerOf(resolved.sourceRepository) : undefined;
+  if (owner && labelOwner && ownerKey(labelOwner) === ownerKey(owner)) return `the image's source label points at the repository owner's ${resolved?.sourceRepository}`;
+  return undefined;
+}
+
+/** Who vouches for the image's publisher, from built-in knowledge, Docker Hub's answer, or the action that chose it. */
+export function vouchedFor(ref: ImageReference, image: ParsedImage, options: AnalyzeOptions): ImageProvenance['vouchedBy'] {
+  const known = knownPublisher(image);
+  if (known) return { who: known.who, why: kindPhrase(known.kind), source: known.source === 'hub' ? `https://hub.docker.com/u/${firstNamespace(image)}` : known.source };
+  const ns = image.registry === DOCKER_HUB ? firstNamespace(image) : undefined;
+  const hub = ns ? options.resolved?.publishers?.get(ns.toLowerCase()) : undefined;
+  if (ns && hub?.badge) {
+    const why = hub.badge === 'verified_publisher' ? 'Docker Verified Publisher' : 'Docker-Sponsored Open Source';
+    return { who: hub.name || ns, why: `${why} (Docker Hub says so${hub.fromCache ? ', cached' : ''})`, source: `https://hub.docker.com/u/${ns}` };
+  }
+  const byAction = actionDefaultFor(ref);
+  if (byAction) {
+    return { who: byAction.publisher, why: `the default image of ${byAction.action} (${byAction.defaultImage}), chosen by the action's publisher for everyone who runs it` };
   }
   return undefined;
 }
@@ -103,13 +123,17 @@ export function describeImage(ref: ImageReference, options: AnalyzeOptions = {},
       registryPage: page,
     };
   }
-  const trust = trustedBy(image, pol, options.repositoryOwner);
-  const base = image.repository.split('/').pop() ?? '';
-  const alternative = isOfficialImageName(base) ? base : undefined;
+  // The same key as resolvedImageKey in analyze.ts (which imports this module).
+  const resolved = options.resolved?.images.get(image.canonical);
+  const trust = trustedBy(image, pol, options.repositoryOwner, resolved);
+  if (trust) return { standing: 'trusted', reason: trust, registryPage: page };
+  const vouchedBy = vouchedFor(ref, image, options);
+  if (vouchedBy) return { standing: 'verified-publisher', reason: `vouched for by ${vouchedBy.who}: ${vouchedBy.why}`, registryPage: page, vouchedBy };
+  const alternative = communityCopyOf(image);
   const altPlatforms = alternative ? officialPlatforms(alternative, image.tag)?.platforms : undefined;
   const result: ImageProvenance = {
-    standing: trust ? 'trusted' : 'community',
-    reason: trust ?? `published by ${publisherOf(image)}, not an official or trusted publisher`,
+    standing: 'community',
+    reason: `published by ${publisherOf(image)}, a publisher nobody here vouches for`,
     registryPage: page,
   };
   if (alternative) {
@@ -126,7 +150,9 @@ export function describeAction(ref: ActionReference, options: AnalyzeOptions = {
   const policy = options.policy;
   const trusted = policy?.trustedActions.find((p) => globMatches(p, name));
   const firstParty = ['actions', 'github'].includes(ref.owner.toLowerCase());
-  const standing: Standing = trusted ? 'trusted' : firstParty ? 'official' : options.repositoryOwner && ref.owner.toLowerCase() === options.repositoryOwner.toLowerCase() ? 'trusted' : 'community';
+  const owners = [...(options.repositoryOwner ? [options.repositoryOwner] : []), ...(policy?.ownerAliases ?? []).filter((a) => !a.includes('/'))];
+  const own = owners.some((o) => ownerKey(o) === ownerKey(ref.owner));
+  const standing: Standing = trusted ? 'trusted' : firstParty ? 'official' : own ? 'trusted' : 'community';
   const reason = trusted
     ? `the policy trusts ${trusted}`
     : firstParty

@@ -3,7 +3,7 @@
 // are understood the way the shell understands them.
 import * as path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
-import { literalSpan, literalText, type ShellPiece, type VariableFacts, wholeVariable, type WordContext, wordPieces } from './shellWords';
+import { literalSpan, literalText, type ShellPiece, wholeVariable, type WordContext, wordPieces } from './shellWords';
 import { type CommandTool, FROM_OPTIONS, GLOBAL_OPTIONS, type OptionTable, PULL_OPTIONS, RUN_OPTIONS, WRAPPERS } from './shellOptions';
 
 type SyntaxNode = TreeSitter.Node;

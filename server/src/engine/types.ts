@@ -156,4 +156,5 @@ export interface Finding {
 }
 
 /** Publisher standing of an image. */
-export type Standing = 'official' | 'trusted' | 'community' | 'unknown';
+/** `verified-publisher`: a publisher someone vouches for (a Docker badge, a vendor, a project, a distribution). */
+export type Standing = 'official' | 'verified-publisher' | 'trusted' | 'community' | 'unknown';

@@ -69,6 +69,7 @@ function sameReference(a: Reference, b: Reference): boolean {
 
 const standingLabels: Record<Standing, string> = {
   official: 'Official image',
+  'verified-publisher': 'Vouched-for publisher',
   trusted: 'Trusted by policy',
   community: 'Community publisher',
   unknown: 'Unknown publisher',
@@ -96,6 +97,7 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   // then where the value comes from, then the parts of the reference.
   const out: string[] = [];
   out.push(`**${standingLabels[provenance.standing]}** ${code(image.text)}  \n${provenance.reason}`);
+  if (provenance.vouchedBy) out.push(vouchedMarkdown(provenance.vouchedBy));
   if (provenance.officialAlternative && provenance.standing !== 'official') {
     const platforms = provenance.officialPlatforms ?? [];
     const list = platforms.length > 0 ? ` (publishes ${platforms.map(shortPlatform).join(', ')})` : '';
@@ -136,6 +138,11 @@ function imageMarkdown(image: ImageReference, findings: Finding[], provenance: I
   out.push(findingList(findings));
   if (provenance.registryPage) out.push(`[Open the image's registry page](${provenance.registryPage})`);
   return out.join('\n\n');
+}
+
+function vouchedMarkdown(vouched: NonNullable<ImageProvenance['vouchedBy']>): string {
+  const source = vouched.source ? ` (source: ${vouched.source.startsWith('https://') ? `[${vouched.source}](${vouched.source})` : cell(vouched.source)})` : '';
+  return `**Who vouches:** ${cell(vouched.who)}, ${cell(vouched.why)}${source}`;
 }
 
 /** `linux/arm64/v8` → `arm64/v8`: the lists are about Linux unless they say otherwise. */

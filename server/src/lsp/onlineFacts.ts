@@ -41,7 +41,7 @@ export interface OnlineConfiguration {
 export class OnlineFacts implements FactsProvider {
   private resolver: OnlineResolver;
   private options: ResolverOptions;
-  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>() };
+  private readonly facts: ResolvedFacts = { images: new Map<string, ResolvedImage>(), actions: new Map<string, ResolvedAction>(), publishers: new Map() };
   private readonly failed = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
@@ -194,6 +194,7 @@ export class OnlineFacts implements FactsProvider {
         (result) => {
           for (const [k, v] of result.images) this.facts.images.set(k, v);
           for (const [k, v] of result.actions) this.facts.actions.set(k, v);
+          for (const [k, v] of result.publishers) this.facts.publishers?.set(k, v);
           for (const k of result.errors.keys()) this.failed.set(k, Date.now());
           const failures = [...result.errors.values()].map((e) => e.code);
           for (const problem of this.resolver.credentialProblems()) {

@@ -7,13 +7,17 @@ import { join } from 'node:path';
 import { isCommit, isDigest, isObject, isPlatform, isRefName } from '../engine/factShapes';
 import { readRegularFile } from './regularFile';
 
-/** `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags and branches. */
-export type FactKind = 'image-tag' | 'image-digest' | 'action-refs';
+/**
+ * `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags
+ * and branches; `hub-namespace`: a Docker Hub namespace's badge.
+ */
+export type FactKind = 'image-tag' | 'image-digest' | 'action-refs' | 'hub-namespace';
 
 export const DEFAULT_TTL_MS: Record<FactKind, number> = {
   'image-tag': 6 * 60 * 60 * 1000,
   'image-digest': 30 * 24 * 60 * 60 * 1000,
   'action-refs': 60 * 60 * 1000,
+  'hub-namespace': 7 * 24 * 60 * 60 * 1000,
 };
 
 export interface CachedFact<T> {
@@ -52,6 +56,8 @@ const VALUE_SHAPES: Record<FactKind, (value: unknown) => boolean> = {
     (v.created === undefined || isShortText(v.created)) &&
     (v.sourceRepository === undefined || isShortText(v.sourceRepository)),
   'action-refs': (v) => isList(v, (r) => isObject(r) && isRefName(r.name) && isCommit(r.oid) && (r.peeled === undefined || isCommit(r.peeled))),
+  'hub-namespace': (v) =>
+    isObject(v) && (v.badge === undefined || v.badge === 'verified_publisher' || v.badge === 'open_source') && (v.name === undefined || isShortText(v.name)),
 };
 
 function isList(value: unknown, item: (v: unknown) => boolean): boolean {

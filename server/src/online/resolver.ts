@@ -1,9 +1,12 @@
 // The one door through which the product goes online: images through the OCI Distribution API,
 // actions through git smart HTTP, both behind a persistent cache that answers when the network does not.
-import type { ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
+import type { ResolvedAction, ResolvedFacts, ResolvedImage, ResolvedPublisher } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ActionReference, ParsedImage } from '../engine/types';
 import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
+import { DockerHubNamespaces, isHubNamespace, type NamespaceFact, plainName } from './dockerHubNamespaces';
+import { architectureNamespaces } from '../engine/knowledge/officialImages';
+import { firstNamespace, knownPublisher } from '../engine/publishers';
 import { answerRef, GitRef, GitRefsClient } from './gitRefs';
 import type { CredentialOptions } from './credentials';
 import { FetchedManifest, ImageFacts, RegistryClient, registryName } from './registryClient';
@@ -15,6 +18,11 @@ export { OnlineError } from './transport';
 export interface ResolverOptions extends TransportOptions, CredentialOptions {
   /** Base URL per registry name, e.g. `{'127.0.0.1:5000': 'http://127.0.0.1:5000'}`; others use `https://<name>`. */
   registryUrls?: Record<string, string>;
+  /**
+   * Docker Hub's web API, asked for namespaces' badges; default `https://hub.docker.com`. When Docker Hub
+   * is reached through a mirror (`registryUrls['docker.io']`) and this is not set, no badge is asked for.
+   */
+  hubApiUrl?: string;
   /** Git smart-HTTP host for actions; default `https://github.com`. */
   gitBaseUrl?: string;
   /** Token for private action repositories (sent to `gitBaseUrl` only). */
@@ -42,6 +50,7 @@ export interface ResolveError {
 export type ActionLookup = Pick<ActionReference, 'owner' | 'repo' | 'ref' | 'commentVersion'>;
 
 export interface ResolvedAll extends ResolvedFacts {
+  publishers: Map<string, ResolvedPublisher>;
   /** Look-ups that failed with no cached fact to fall back on, by the same keys. */
   errors: Map<string, ResolveError>;
 }
@@ -88,6 +97,7 @@ export class OnlineResolver {
   private readonly transport: Transport;
   private readonly registry: RegistryClient;
   private readonly git: GitRefsClient;
+  private readonly hub?: DockerHubNamespaces;
   private readonly cache: FactCache;
   private readonly inFlight = new InFlight();
   private readonly details: boolean;
@@ -98,6 +108,8 @@ export class OnlineResolver {
   constructor(options: ResolverOptions = {}) {
     this.transport = new Transport(options);
     this.registry = new RegistryClient({ ...options, transport: this.transport });
+    const mirrored = Object.keys(options.registryUrls ?? {}).some((name) => registryName(name) === 'docker.io');
+    if (options.hubApiUrl || !mirrored) this.hub = new DockerHubNamespaces(this.transport, options.hubApiUrl);
     this.git = new GitRefsClient({ baseUrl: options.gitBaseUrl, token: options.gitToken, protocol: options.gitProtocol, transport: this.transport });
     this.now = options.now ?? Date.now;
     this.cache = new FactCache({ dir: options.cacheDir, ttlMs: { ...DEFAULT_TTL_MS, ...options.ttlMs }, now: this.now });
@@ -125,7 +137,7 @@ export class OnlineResolver {
   /** Resolves everything at once (bounded concurrency, identical look-ups shared) and saves the cache once. */
   async resolveAll(images: ParsedImage[], actions: ActionLookup[], options: LookupOptions = {}): Promise<ResolvedAll> {
     const details = options.details ?? this.details;
-    const facts: ResolvedAll = { images: new Map(), actions: new Map(), errors: new Map() };
+    const facts: ResolvedAll = { images: new Map(), actions: new Map(), publishers: new Map(), errors: new Map() };
     await this.prefetchTokens(images, details);
     const work: Promise<void>[] = [];
     const seen = new Set<string>();
@@ -151,9 +163,44 @@ export class OnlineResolver {
         }),
       );
     }
+    for (const namespace of this.namespacesToAsk(images)) {
+      work.push(
+        this.guard(() => this.resolvePublisher(namespace)).then((result) => {
+          if (isResolveError(result)) facts.errors.set(`docker.io/${namespace}`, result);
+          else facts.publishers.set(namespace, result);
+        }),
+      );
+    }
     await Promise.all(work);
     this.saveCache();
     return facts;
+  }
+
+  /** Docker Hub namespaces whose badge is worth asking about: not official, not already known. */
+  private namespacesToAsk(images: ParsedImage[]): Set<string> {
+    const out = new Set<string>();
+    if (!this.hub) return out;
+    for (const image of images) {
+      const ns = image.registry === 'docker.io' ? firstNamespace(image)?.toLowerCase() : undefined;
+      if (!ns || ns === 'library' || architectureNamespaces.has(ns) || !isHubNamespace(ns) || knownPublisher(image)) continue;
+      out.add(ns);
+    }
+    return out;
+  }
+
+  /** Whether Docker Hub shows a Verified Publisher or Sponsored Open Source badge on the namespace. */
+  async resolvePublisher(namespace: string): Promise<ResolvedPublisher> {
+    const hub = this.hub;
+    if (!hub) throw new OnlineError('network', 'Docker Hub is reached through a mirror; its namespaces are not looked up');
+    const ns = namespace.toLowerCase();
+    const fact = await this.inFlight.run(`hub ${ns}`, () => this.cached<NamespaceFact>('hub-namespace', ns, async () => ({ value: await hub.lookUp(ns), keep: true })));
+    const resolved: ResolvedPublisher = { namespace: ns, fetchedAt: new Date(fact.storedAt).toISOString() };
+    if (fact.value.badge) resolved.badge = fact.value.badge;
+    // Names from the cache file are cleaned again: the file is not trusted more than the network.
+    const name = fact.value.name ? plainName(fact.value.name) : undefined;
+    if (name) resolved.name = name;
+    if (fact.fromCache) resolved.fromCache = true;
+    return resolved;
   }
 
   /** One token per registry for every repository whose facts are not fresh in the cache. */

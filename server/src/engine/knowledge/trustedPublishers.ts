@@ -1,22 +1,5 @@
-// Publishers trusted out of the box: vendors that build and sign their own images for the public.
-// Patterns are globs over `registry/repository` (`*` stops at `/`, `**` crosses it).
-
-export interface TrustedPublisher {
-  pattern: string;
-  who: string;
-}
-
-export const builtInTrustedPublishers: readonly TrustedPublisher[] = [
-  { pattern: 'mcr.microsoft.com/**', who: 'Microsoft Container Registry' },
-  { pattern: 'gcr.io/distroless/**', who: 'Google distroless' },
-  { pattern: 'cgr.dev/chainguard/**', who: 'Chainguard' },
-  { pattern: 'quay.io/pypa/**', who: 'the Python Packaging Authority (manylinux)' },
-  { pattern: 'registry.k8s.io/**', who: 'the Kubernetes project' },
-  { pattern: 'docker.io/docker/**', who: 'Docker, Inc.' },
-];
-
-/** Registries where `<registry>/<repository owner>/*` is the repository's own namespace. */
-export const ownerRegistries: readonly string[] = ['ghcr.io', 'docker.io', 'quay.io'];
+// Glob patterns over image and action names, as the policy and the built-in publisher tables write
+// them (the publishers themselves are in dockerHubPublisherTable.ts and registryPublisherTable.ts).
 
 const globCache = new Map<string, RegExp>();
 
