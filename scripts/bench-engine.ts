@@ -156,6 +156,42 @@ ${j > 0 ? `    needs: [build-${j - 1}]\n` : ''}    container:
   return [...head, ...jobs.join('').trimEnd().split('\n'), ...padding, ...tail].join('\n') + '\n';
 }
 
+/**
+ * A workflow of `count` small jobs, each needing the one before and reading its output: the shape
+ * that made removal fixes and duplicate-key checks cost jobs × jobs.
+ */
+export function generateJobs(count: number): string {
+  const lines = ['on: push', 'jobs:'];
+  for (let j = 0; j < count; j++) {
+    lines.push(
+      `  job-${j}:`,
+      '    runs-on: ubuntu-24.04',
+      ...(j > 0 ? [`    needs: [job-${j - 1}]`, `    if: needs.job-${j - 1}.outputs.ok == 'true'`] : []),
+      `    container: ${j % 2 ? 'someuser/tool' : 'debian'}:${j}`,
+      '    outputs:',
+      '      ok: ${{ steps.check.outputs.ok }}',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - id: check',
+      `        run: docker run --rm alpine:3.20 echo ${j}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Time of one analysis per job count: linear cost keeps the per-job figure flat. */
+function jobScaling(): void {
+  console.log('');
+  console.log('cost in jobs: one analysis of a workflow of N small jobs (each needs the previous one)');
+  for (const count of [1000, 2000, 4000, 8000]) {
+    const text = generateJobs(count);
+    const t0 = nowMs();
+    const analysis = analyze(text, { path: '.github/workflows/jobs.yml' });
+    const ms = nowMs() - t0;
+    console.log(`  ${String(count).padStart(5)} jobs  ${(text.length / 1e6).toFixed(1).padStart(5)} MB  ${(ms / 1000).toFixed(2).padStart(7)} s  ${(ms / count).toFixed(2).padStart(6)} ms/job  ${analysis.findings.length} findings`);
+  }
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -273,6 +309,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(`engine/parse (sum of medians, corpus + generated): steady ${ratio(totals.steady.engine, totals.steady.parse)}, edit ${ratio(totals.edit.engine, totals.edit.parse)} (target <= 1.50)`);
+  jobScaling();
   console.log(`RATIO engine_vs_parse=${ratio(totals.edit.engine, totals.edit.parse)}`);
 }
 

@@ -217,6 +217,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     try {
       entry.analysis = analyze(text, { path: file, policy, repositoryOwner: owner });
       for (const e of entry.analysis.syntaxErrors) problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
+      for (const e of entry.analysis.notChecked) problems.push({ path: file, text, offset: e.span.start, message: `not checked: ${e.message}` });
     } catch (e) {
       // The engine is built never to throw; if it does, say so and keep checking other files.
       problems.push({ path: file, message: `internal error while checking: ${(e as Error).message}` });

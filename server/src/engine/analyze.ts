@@ -9,7 +9,7 @@ import { describeImage, imageName } from './provenance';
 import { actionRules, imageRules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
-import { parseYaml } from './yamlSource';
+import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
 
 /**
  * The key under which online facts about an image are stored: its canonical form, digest included
@@ -30,8 +30,27 @@ function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
   return policy.ignore.some((p) => names.some((n) => globMatches(p, n)));
 }
 
+/**
+ * Never throws: a failure inside the engine becomes a `notChecked` entry for this file, so one
+ * hostile file cannot stop the checking of others.
+ */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const parsed = parseYaml(text);
+  try {
+    return analyzeParsed(text, parseYaml(text), options);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return {
+      kind: 'unknown',
+      images: [],
+      actions: [],
+      findings: [],
+      syntaxErrors: [],
+      notChecked: [{ span: lineSpanAt(text, 0), message: `internal error, the file was not checked: ${reason.slice(0, 200)}` }],
+    };
+  }
+}
+
+function analyzeParsed(text: string, parsed: ParsedYaml, options: AnalyzeOptions): Analysis {
   const policy = options.policy ?? mergePolicies();
   const model = extract(
     parsed,
@@ -79,5 +98,5 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     judge(ref, undefined, { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction });
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
-  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors };
+  return { kind: model.kind, images: model.images, actions: model.actions, findings, syntaxErrors: parsed.errors, notChecked: [...parsed.notChecked, ...model.notChecked] };
 }

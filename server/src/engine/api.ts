@@ -115,4 +115,6 @@ export interface Analysis {
   findings: Finding[];
   /** YAML errors; the document is still analysed as far as it parses. */
   syntaxErrors: SyntaxProblem[];
+  /** What the engine left out of the check, each with where and why (nesting too deep, a matrix cut, an internal error). */
+  notChecked: SyntaxProblem[];
 }

@@ -12,6 +12,7 @@ import {
   type MatrixEntry,
   type MatrixExpansion,
   type MatrixScalarSource,
+  noMatrix,
   splitTemplate,
 } from './matrix';
 import { type EnvScope, envNamesIn, envScope, envValues, findVariable, noEnv } from './envFlow';
@@ -55,7 +56,8 @@ export interface DocumentModel {
   actions: ActionReference[];
   /** Image values that depend on inputs, secrets, vars… and cannot be known offline. */
   unknown: UnknownValue[];
-  problems: SyntaxProblem[];
+  /** What was left out of the check (a matrix cut short), with where and why. */
+  notChecked: SyntaxProblem[];
 }
 
 interface SiteOptions {
@@ -116,7 +118,7 @@ export function extract(parsed: ParsedYaml, path: string | undefined, extraInput
     images: [],
     actions: [],
     unknown: [],
-    problems: [],
+    notChecked: [],
   };
   const x = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
@@ -159,6 +161,7 @@ class Extractor {
         matrix: expandMatrix(this.doc, this.text, mapValue(this.doc, mapValue(this.doc, node, 'strategy'), 'matrix')),
         steps: [],
       };
+      this.model.notChecked.push(...job.matrix.notChecked);
       const needs = mapGet(this.doc, node, 'needs');
       if (needs) job.needs = { keyNode: needs.keyNode, value: needs.value };
       this.model.jobs.push(job);
@@ -431,7 +434,7 @@ class Extractor {
     const sources: Array<MatrixScalarSource | undefined> = [];
     const sites: Array<{ span: Span; expression: string }> = [];
     let structure: data.ExpressionData | undefined;
-    const expansion = job?.matrix ?? noMatrix;
+    const expansion = job?.matrix ?? noMatrix();
     for (const part of parts) {
       if (part.unknown !== undefined) return { unknown: part.unknown };
       if (part.expression === undefined) {
@@ -685,7 +688,6 @@ class Extractor {
   }
 }
 
-const noMatrix: MatrixExpansion = { combinations: [], dynamic: false, truncated: false, sources: new Map() };
 
 /** `./path`, and GitHub's `$/path` (this repository at the same commit): local references, never pinned. */
 export function isLocalUses(uses: string): boolean {

@@ -5,7 +5,7 @@ import type { ImageProvenance, ResolvedAction, ResolvedImage } from './api';
 import type { DocumentModel, JobModel, StepModel } from './extract';
 import { isCommit, isDigest, isRefName } from './factShapes';
 import type { ActionReference, Finding, Fix, FixKind, ImageReference, ParsedImage, Span, TextEdit } from './types';
-import { anchorsUsedOutside, mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
+import { anchorsUsedOutside, copiedByAlias, mapValue, nodeSpan, scalarText, seqItems, withDash } from './yamlSource';
 
 export const SUPPRESS_MARK = 'workflow-provenance: ignore';
 const SUPPRESS_RE = /workflow-provenance:\s*ignore\[([^\]]*)\]/;
@@ -100,8 +100,47 @@ function removeItem(text: string, span: Span): TextEdit {
   return removeLines(text, span) ?? removeFlowItem(text, span);
 }
 
+/**
+ * Facts about a document's jobs that removal fixes look up, gathered once per document: looking
+ * them up job by job made a workflow with thousands of jobs quadratic.
+ */
+interface JobIndex {
+  byId: Map<string, JobModel>;
+  /** Jobs whose `needs:` names the key's job. */
+  neededBy: Map<string, JobModel[]>;
+  /** `needs.<id>…` / `steps.<id>…` expressions, keyed `needs:<id>` / `steps:<id>` (lower case). */
+  readers: Map<string, ReaderLeft[]>;
+}
+
+const jobIndexes = new WeakMap<DocumentModel, JobIndex>();
+
+function jobIndex(text: string, model: DocumentModel): JobIndex {
+  let index = jobIndexes.get(model);
+  if (index) return index;
+  index = { byId: new Map(), neededBy: new Map(), readers: new Map() };
+  for (const job of model.jobs) {
+    if (!index.byId.has(job.id)) index.byId.set(job.id, job);
+    const v = job.needs?.value;
+    const names = isScalar(v) ? [scalarText(v)] : isSeq(v) ? seqItems(model.parsed.doc, v).map((i) => scalarText(i)) : [];
+    for (const name of new Set(names)) {
+      if (name === undefined) continue;
+      const list = index.neededBy.get(name) ?? [];
+      list.push(job);
+      index.neededBy.set(name, list);
+    }
+  }
+  for (const m of text.matchAll(/\b(needs|steps)\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*'([^'\n]*)'\s*\])(?:\.[\w-]+)*/gi)) {
+    const key = `${m[1].toLowerCase()}:${(m[2] ?? m[3]).toLowerCase()}`;
+    const list = index.readers.get(key) ?? [];
+    list.push({ offset: m.index ?? 0, expression: m[0] });
+    index.readers.set(key, list);
+  }
+  jobIndexes.set(model, index);
+  return index;
+}
+
 function jobOf(model: DocumentModel, ref: { job?: string }): JobModel | undefined {
-  return ref.job === undefined ? undefined : model.jobs.find((j) => j.id === ref.job);
+  return ref.job === undefined ? undefined : jobIndex(model.parsed.text, model).byId.get(ref.job);
 }
 
 
@@ -182,7 +221,12 @@ function removeStep(text: string, model: DocumentModel, ref: { job?: string; ste
   const names = found.steps.map((s) => scalarText(mapScalar(model, s, 'name')) ?? scalarText(mapScalar(model, s, 'uses')) ?? `step ${s.index + 1}`);
   const matrixNote = (ref as ImageReference).matrix ? ' (for every matrix entry)' : '';
   const what = names.length > 1 ? `the ${names.length} steps ${names.map((n) => `'${n}'`).join(', ')}` : `the step '${names[0]}'`;
-  return { title: `Remove ${what}${matrixNote}`, kind: 'remove-step', edits: found.steps.map((s) => removeItem(text, s.span)) };
+  // Later steps of the same job may read a removed step's outputs or outcome through `steps.<id>`.
+  const job = ref.job === undefined ? undefined : jobOf(model, ref);
+  const scope = job ? job.span : { start: found.siblings[0].span.start, end: found.siblings[found.siblings.length - 1].span.end };
+  const ids = found.steps.map((s) => scalarText(mapScalar(model, s, 'id'))).filter((id): id is string => !!id);
+  const left = ids.flatMap((id) => readersLeft(model, 'steps', id, (o) => o >= scope.start && o < scope.end, found.steps.map((s) => s.span)));
+  return { title: `Remove ${what}${matrixNote}${breakNote(text, left)}`, kind: 'remove-step', edits: found.steps.map((s) => removeItem(text, s.span)) };
 }
 
 function mapScalar(model: DocumentModel, step: StepModel, key: string) {
@@ -192,6 +236,8 @@ function mapScalar(model: DocumentModel, step: StepModel, key: string) {
 function removeMatrixEntry(text: string, model: DocumentModel, ref: ImageReference): Fix | undefined {
   const m = ref.matrix;
   if (!m?.entrySpan || (m.listSize ?? 0) < 2 || anchorsUsedOutside(model.parsed.doc, m.entrySpan)) return undefined;
+  // An entry of an anchored list is also an entry of every alias of that list: not only this matrix's.
+  if (copiedByAlias(model.parsed.doc, m.entrySpan)) return undefined;
   return { title: `Remove the matrix entry ${entryLabel(ref)}`, kind: 'remove-matrix-entry', edits: [removeItem(text, m.entrySpan)] };
 }
 
@@ -201,7 +247,7 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
   const own = removeLines(text, job.span);
   if (!own) return undefined;
   const edits: TextEdit[] = [own];
-  for (const other of model.jobs) {
+  for (const other of jobIndex(text, model).neededBy.get(job.id) ?? []) {
     if (other === job || !other.needs) continue;
     const v = other.needs.value;
     const needsSpan = { start: nodeSpan(other.needs.keyNode).start, end: v ? nodeSpan(v).end : nodeSpan(other.needs.keyNode).end };
@@ -220,7 +266,34 @@ function removeJob(text: string, model: DocumentModel, ref: { job?: string }): F
       }
     }
   }
-  return { title: `Remove the job '${job.id}' (and it from other jobs' needs)`, kind: 'remove-job', edits };
+  // Readers in other jobs: anywhere in the jobs but the removed one (its span is excluded below).
+  const jobsFrom = model.jobs[0].span.start;
+  const jobsTo = model.jobs[model.jobs.length - 1].span.end;
+  const left = readersLeft(model, 'needs', job.id, (o) => o >= jobsFrom && o < jobsTo, [job.span]);
+  return { title: `Remove the job '${job.id}' (and it from other jobs' needs)${breakNote(text, left)}`, kind: 'remove-job', edits };
+}
+
+interface ReaderLeft {
+  offset: number;
+  expression: string;
+}
+
+/**
+ * Places inside `within` but outside `removed` that read `needs.<id>…` or `steps.<id>…` (the
+ * contexts are case-insensitive, as GitHub's are): what a removal would leave reading nothing.
+ */
+function readersLeft(model: DocumentModel, context: 'needs' | 'steps', id: string, within: (offset: number) => boolean, removed: readonly Span[]): ReaderLeft[] {
+  const all = jobIndex(model.parsed.text, model).readers.get(`${context}:${id.toLowerCase()}`) ?? [];
+  return all.filter((r) => within(r.offset) && !removed.some((s) => r.offset >= s.start && r.offset < s.end));
+}
+
+/** What a removal leaves broken, for the fix's title (the first three places). */
+function breakNote(text: string, left: readonly ReaderLeft[]): string {
+  if (left.length === 0) return '';
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const places = left.slice(0, 3).map((r) => `${r.expression} on line ${lineOf(r.offset)}`);
+  const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
+  return `; breaks ${places.join(', ')}${more}, which will read nothing`;
 }
 
 function switchOfficial(text: string, ref: ImageReference, prov: ImageProvenance | undefined): Fix | undefined {

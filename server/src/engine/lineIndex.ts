@@ -7,8 +7,11 @@ export interface LinePosition {
 
 export class LineIndex {
   private readonly starts: number[];
+  /** 1 when the text starts with a byte order mark: no column, since editors do not show it. */
+  private readonly bom: number;
 
   constructor(private readonly text: string) {
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -49,12 +52,13 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    return { line: lo, character: Math.max(0, o - this.starts[lo] - (lo === 0 ? this.bom : 0)) };
   }
 
   offsetAt(position: LinePosition): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
-    return Math.min(this.lineStart(position.line) + Math.max(0, position.character), this.lineEnd(position.line));
+    const start = this.lineStart(position.line) + (position.line === 0 ? this.bom : 0);
+    return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
   }
 }

@@ -3,12 +3,17 @@
 // remembering which matrix scalar a value came from so findings can point at it.
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { Document } from 'yaml';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import type { SyntaxProblem } from './api';
 import type { Span } from './types';
-import { itemSpan, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
+import { itemSpan, lineSpanAt, mapEntries, nodeSpan, scalarText, seqItems, type YamlNode } from './yamlSource';
 
-/** GitHub runs at most 256 jobs per matrix; more is an error there, and a bound here. */
+/** GitHub runs at most 256 jobs per matrix. Beyond it, combinations are not built one by one. */
 export const MAX_COMBINATIONS = 256;
+/** Scalars read from one matrix: bounds memory on hostile documents. */
+const MAX_MATRIX_SCALARS = 100_000;
+/** Combinations looked at (kept or excluded) while expanding one matrix: bounds time. */
+const MAX_EXPANSION_STEPS = 200_000;
 
 export interface MatrixEntry {
   /** `include`, or the axis name. */
@@ -39,13 +44,19 @@ export interface Combination {
 
 export interface MatrixExpansion {
   combinations: Combination[];
-  /** The matrix comes from an expression (e.g. `fromJSON(...)`): its values cannot be known offline. */
-  dynamic: boolean;
-  truncated: boolean;
+  /** The whole matrix is an expression (e.g. `${{ fromJSON(needs.setup.outputs.matrix) }}`): its text. */
+  dynamic?: string;
+  /** Axes (and `include`) whose values come from an expression: name → the expression's text. */
+  dynamicKeys: Map<string, string>;
+  /** What was left out of the expansion, with where and why. */
+  notChecked: SyntaxProblem[];
   sources: Map<data.ExpressionData, MatrixScalarSource>;
 }
 
-const EMPTY: MatrixExpansion = { combinations: [], dynamic: false, truncated: false, sources: new Map() };
+/** The expansion of a job without a matrix. */
+export function noMatrix(): MatrixExpansion {
+  return { combinations: [], dynamicKeys: new Map(), notChecked: [], sources: new Map() };
+}
 
 type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain };
 
@@ -54,16 +65,30 @@ interface Cell {
   plain: Plain;
 }
 
+interface Axis {
+  key: string;
+  cells: Array<{ cell: Cell; entry: MatrixEntry }>;
+}
+
+function isExpression(node: YamlNode | null): node is Scalar {
+  return isScalar(node) && typeof node.value === 'string' && node.value.includes('${{');
+}
+
 export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNode | null): MatrixExpansion {
-  if (!matrix) return EMPTY;
-  if (isScalar(matrix)) return { ...EMPTY, dynamic: true, sources: new Map() };
-  if (!isMap(matrix)) return EMPTY;
-  const sources = new Map<data.ExpressionData, MatrixScalarSource>();
-  let budget = 20000; // bounds work on hostile documents (deep or huge matrices)
+  const expansion = noMatrix();
+  if (!matrix) return expansion;
+  if (isExpression(matrix)) return { ...expansion, dynamic: String(matrix.value) };
+  if (!isMap(matrix)) return expansion;
+  const sources = expansion.sources;
+  let scalars = 0;
+  let scalarsCutAt: number | undefined;
 
   const toCell = (node: YamlNode | null, path: string, entry: MatrixEntry | undefined, depth: number): Cell => {
-    budget--;
-    if (!node || depth > 32 || budget < 0) return { data: new data.Null(), plain: null };
+    if (!node || depth > 32) return { data: new data.Null(), plain: null };
+    if (++scalars > MAX_MATRIX_SCALARS) {
+      scalarsCutAt ??= nodeSpan(node).start;
+      return { data: new data.Null(), plain: null };
+    }
     if (isScalar(node)) {
       const v = node.value;
       if (v === null || v === undefined) return { data: new data.Null(), plain: null };
@@ -97,57 +122,88 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
     return { data: dict, plain };
   };
 
+  const axes: Axis[] = [];
+  let includeNode: YamlNode | null = null;
+  let excludeNode: YamlNode | null = null;
+  for (const e of mapEntries(doc, matrix)) {
+    if (isExpression(e.value)) {
+      expansion.dynamicKeys.set(e.key, String(e.value.value));
+      continue;
+    }
+    if (e.key === 'include') includeNode = e.value;
+    else if (e.key === 'exclude') excludeNode = e.value;
+    else {
+      const items = seqItems(doc, e.value);
+      if (items.length === 0) continue;
+      axes.push({
+        key: e.key,
+        cells: items.map((item, index) => {
+          const entry: MatrixEntry = { list: e.key, span: itemSpan(text, item), index, count: items.length };
+          return { cell: toCell(item, e.key, entry, 0), entry };
+        }),
+      });
+    }
+  }
+  const excludes: Array<Array<[number, Plain]>> = [];
+  for (const ex of seqItems(doc, excludeNode)) {
+    const pattern = toCell(ex, 'exclude', undefined, 0).plain;
+    if (!pattern || typeof pattern !== 'object' || Array.isArray(pattern)) continue;
+    // A pattern naming a key that is no axis matches nothing.
+    const fields = Object.entries(pattern).map(([k, v]): [number, Plain] => [axes.findIndex((a) => a.key === k), v]);
+    if (fields.every(([axis]) => axis >= 0)) excludes.push(fields);
+  }
+
+  // `exclude` applies before any bound: the combinations are walked in GitHub's order (the last axis
+  // turning fastest) and the excluded ones skipped, so a bound never hides a kept combination.
+  let steps = 0;
+  let stepsCut = false;
+  const excluded = (at: number[]) => {
+    steps++;
+    return excludes.some((fields) => fields.every(([axis, v]) => partialEqual(v, axes[axis].cells[at[axis]].cell.plain)));
+  };
+  const kept: number[][] = [];
+  let total = 0;
+  if (axes.length > 0) {
+    const at = axes.map(() => 0);
+    for (;;) {
+      if (steps >= MAX_EXPANSION_STEPS) {
+        stepsCut = true;
+        break;
+      }
+      if (!excluded(at)) {
+        total++;
+        if (kept.length < MAX_COMBINATIONS) kept.push([...at]);
+      }
+      let k = axes.length - 1;
+      while (k >= 0 && ++at[k] === axes[k].cells.length) at[k--] = 0;
+      if (k < 0) break;
+    }
+  }
+  // Every value of every axis is checked, even when the combinations are cut: a value missing from
+  // the kept ones gets one combination of its own (the first one GitHub would run with it).
+  const seen = axes.map((a) => new Uint8Array(a.cells.length));
+  for (const at of kept) at.forEach((v, axis) => (seen[axis][v] = 1));
+  axes.forEach((axis, a) =>
+    axis.cells.forEach((_, v) => {
+      if (seen[a][v] || steps >= MAX_EXPANSION_STEPS) return;
+      const found = firstCombinationWith(axes, a, v, excluded, () => steps >= MAX_EXPANSION_STEPS);
+      if (found) {
+        kept.push(found);
+        found.forEach((x, axis2) => (seen[axis2][x] = 1));
+      }
+    }),
+  );
+
   interface Combo {
     values: Map<string, Cell>;
     original: Set<string>;
     entries: MatrixEntry[];
   }
-  let combos: Combo[] = [{ values: new Map(), original: new Set(), entries: [] }];
-  let truncated = false;
-  let hasAxes = false;
-  let includeNode: YamlNode | null = null;
-  let excludeNode: YamlNode | null = null;
-
-  for (const e of mapEntries(doc, matrix)) {
-    if (e.key === 'include') {
-      includeNode = e.value;
-      continue;
-    }
-    if (e.key === 'exclude') {
-      excludeNode = e.value;
-      continue;
-    }
-    if (isScalar(e.value) && typeof e.value.value === 'string' && e.value.value.includes('${{')) {
-      return { ...EMPTY, dynamic: true, sources };
-    }
-    const items = seqItems(doc, e.value);
-    if (items.length === 0) continue;
-    hasAxes = true;
-    const cells = items.map((item, index) => {
-      const entry: MatrixEntry = { list: e.key, span: itemSpan(text, item), index, count: items.length };
-      return { cell: toCell(item, e.key, entry, 0), entry };
-    });
-    const next: Combo[] = [];
-    for (const c of combos) {
-      for (const { cell, entry } of cells) {
-        if (next.length >= MAX_COMBINATIONS) {
-          truncated = true;
-          break;
-        }
-        const values = new Map(c.values);
-        values.set(e.key, cell);
-        next.push({ values, original: new Set([...c.original, e.key]), entries: [...c.entries, entry] });
-      }
-    }
-    combos = next;
-  }
-  if (!hasAxes) combos = [];
-
-  for (const ex of seqItems(doc, excludeNode)) {
-    const pattern = toCell(ex, 'exclude', undefined, 0).plain;
-    if (!pattern || typeof pattern !== 'object' || Array.isArray(pattern)) continue;
-    combos = combos.filter((c) => !Object.entries(pattern).every(([k, v]) => c.values.has(k) && partialEqual(v, c.values.get(k)!.plain)));
-  }
+  const combos: Combo[] = kept.map((at) => ({
+    values: new Map(at.map((v, axis) => [axes[axis].key, axes[axis].cells[v].cell])),
+    original: new Set(axes.map((a) => a.key)),
+    entries: at.map((v, axis) => axes[axis].cells[v].entry),
+  }));
 
   const includes = seqItems(doc, includeNode);
   const originalCount = combos.length;
@@ -164,16 +220,26 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
       c.entries.push(entry);
       merged = true;
     }
-    if (!merged) {
-      if (combos.length >= MAX_COMBINATIONS) {
-        truncated = true;
-        return;
-      }
-      combos.push({ values: new Map(pairs.map((p) => [p.key, p.cell])), original: new Set(), entries: [entry] });
-    }
+    // An include item that matches no combination is a combination of its own; each is kept (their
+    // number is bounded by the scalars read), so no include item is ever left out.
+    if (!merged) combos.push({ values: new Map(pairs.map((p) => [p.key, p.cell])), original: new Set(), entries: [entry] });
+    total += merged ? 0 : 1;
   });
 
-  const combinations = combos.map((c) => {
+  const at = lineSpanAt(text, nodeSpan(matrix).start);
+  if (scalarsCutAt !== undefined) {
+    expansion.notChecked.push({ span: lineSpanAt(text, scalarsCutAt), message: `the matrix holds more than ${MAX_MATRIX_SCALARS} values; from here on its values are not checked` });
+  }
+  if (stepsCut) {
+    expansion.notChecked.push({ span: at, message: `the matrix has too many combinations to walk (over ${MAX_EXPANSION_STEPS}); only the combinations walked and one per axis value reached are checked` });
+  } else if (total > MAX_COMBINATIONS) {
+    expansion.notChecked.push({
+      span: at,
+      message: `the matrix makes ${total} combinations and GitHub runs at most ${MAX_COMBINATIONS}; the first ${MAX_COMBINATIONS}, every include item and every value of every axis are checked, not every combination of values beyond those`,
+    });
+  }
+
+  expansion.combinations = combos.map((c) => {
     const context = new data.Dictionary();
     const flat: Record<string, string> = {};
     const literals: Record<string, string> = {};
@@ -183,7 +249,23 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
     }
     return { context, flat, literals, entries: c.entries };
   });
-  return { combinations, dynamic: false, truncated, sources };
+  return expansion;
+}
+
+/** The first combination, in GitHub's order, with value `value` on axis `axis` that is not excluded. */
+function firstCombinationWith(axes: Axis[], axis: number, value: number, excluded: (at: number[]) => boolean, outOfTime: () => boolean): number[] | undefined {
+  const at = axes.map((_, i) => (i === axis ? value : 0));
+  for (;;) {
+    if (outOfTime()) return undefined;
+    if (!excluded(at)) return at;
+    let k = axes.length - 1;
+    for (; k >= 0; k--) {
+      if (k === axis) continue;
+      if (++at[k] < axes[k].cells.length) break;
+      at[k] = 0;
+    }
+    if (k < 0) return undefined;
+  }
 }
 
 function flatten(prefix: string, v: Plain, out: Record<string, string>, literals: Record<string, string>): void {
@@ -324,10 +406,28 @@ export function evaluateExpression(expression: string, combination: Combination 
     return { known: false, reason: e instanceof Error ? e.message : String(e) };
   }
   if (ev.unknownContext) return { known: false, reason: `the value comes from '${ev.unknownContext}', known only when the workflow runs` };
+  const runtime = runtimeMatrixReason(expression, combination, expansion);
+  if (runtime) return { known: false, reason: runtime };
   if (!combination && /\bmatrix\b/.test(expression)) return { known: false, reason: 'the job has no matrix the value could come from' };
   const source = expansion.sources.get(result) ?? env?.sources.get(result);
   if (!result.primitive) return { known: true, value: '', source, structure: result };
   return { known: true, value: result.coerceString(), source };
+}
+
+/** Why a `matrix.*` value read by `expression` is known only at run time, if it is. */
+function runtimeMatrixReason(expression: string, combination: Combination | undefined, expansion: MatrixExpansion): string | undefined {
+  if (!/\bmatrix\b/.test(expression)) return undefined;
+  if (expansion.dynamic) return `the matrix is computed when the workflow runs (${expansion.dynamic.trim()})`;
+  if (expansion.dynamicKeys.size === 0) return undefined;
+  for (const m of expression.matchAll(/\bmatrix\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*'([^']*)'\s*\])/g)) {
+    const key = m[1] ?? m[2];
+    const axis = expansion.dynamicKeys.get(key);
+    if (axis) return `the matrix's '${key}' values are computed when the workflow runs (${axis.trim()})`;
+    // A key no written axis or include item gives may come from an include computed at run time.
+    const include = expansion.dynamicKeys.get('include');
+    if (include && !combination?.context.get(key)) return `'matrix.${key}' may come from an include computed when the workflow runs (${include.trim()})`;
+  }
+  return undefined;
 }
 
 /** The dotted path a `matrix.a.b` expression names, or undefined for anything more complex. */

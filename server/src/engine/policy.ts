@@ -40,7 +40,7 @@ export function normalizeSetting(value: unknown): RuleSetting | undefined {
 /** Reads a config file. Never throws; every mistake comes back with its place in the file. */
 export function parsePolicyFile(text: string, _path: string): { policy: Partial<TrustPolicy>; problems: SyntaxProblem[] } {
   const parsed = parseYaml(text);
-  const problems: SyntaxProblem[] = [...parsed.errors];
+  const problems: SyntaxProblem[] = [...parsed.errors, ...parsed.notChecked];
   // The schema decides what is valid (one definition for editors, the CLI and the language server);
   // what is left after its check is already the right shape.
   const value = checkAgainstSchema(parsed.doc, parsed.doc.contents as YamlNode | null, problems);

@@ -1,7 +1,7 @@
 // YAML with exact source positions. The engine reads the document tree and never re-serialises it;
 // every position it reports is an offset into the original text.
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import { Composer, Document, isAlias, isMap, isScalar, isSeq, Parser, Scalar, visit, YAMLMap, YAMLSeq, YAMLParseError } from 'yaml';
+import type { CST, Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from './api';
 import type { Span } from './types';
 
@@ -11,18 +11,165 @@ export interface ParsedYaml {
   text: string;
   doc: Document.Parsed;
   errors: SyntaxProblem[];
+  /** Parts of the document the engine left out, each with where and why (see `MAX_NESTING`). */
+  notChecked: SyntaxProblem[];
 }
 
+/**
+ * How deeply collections may nest. Real workflows stay below 15 levels. The YAML composer and
+ * the engine's tree walks recurse once per level, and V8 aborts the whole process (not a
+ * catchable error) when it compiles a regular expression with too little stack left: the YAML
+ * library's line-unfolding expression is compiled to machine code on its second use, which for a
+ * 1,000-deep `- - - … img` line happened at the bottom of a 1,000-level recursion.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * The YAML library's CST parser recurses only when it closes collections, and survives about
+ * 2,000 levels; text that could nest deeper than this is blanked before it gets there.
+ */
+const MAX_TEXT_NESTING = 1000;
+
 export function parseYaml(text: string): ParsedYaml {
-  // A duplicate key is reported (GitHub rejects such a workflow); the analysis goes on with the last value.
-  const doc = parseDocument(text, { uniqueKeys: true, strict: false, prettyErrors: false, keepSourceTokens: false });
+  const tooDeepText = blankDeepText(text, MAX_TEXT_NESTING);
+  const tokens = Array.from(new Parser().parse(tooDeepText.text));
+  // The CST is walked with an explicit stack, so the nesting is bounded there, before the
+  // document is composed by recursive code.
+  const cuts = [...tooDeepText.cuts, ...pruneDeepNesting(tokens, MAX_NESTING)];
+  // One entry, at the first place cut: a hostile file may have thousands.
+  const first = cuts.length > 0 ? cuts.reduce((a, b) => Math.min(a, b)) : undefined;
+  const notChecked: SyntaxProblem[] =
+    first === undefined
+      ? []
+      : [{ span: lineSpanAt(text, first), message: `collections nested deeper than ${MAX_NESTING} levels; what lies below this point is not checked` }];
+  // The library's own duplicate-key check compares each key with every earlier one (quadratic: a
+  // 10,000-job workflow took seconds); keys are checked below with a set per mapping instead.
+  const composer = new Composer({ uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  // compose(…, forceDoc = true) always yields a document, even for empty text.
+  const parsed = doc as Document.Parsed;
   // The parser may point one past the end for an error at end of input; keep spans inside the text.
-  const errors: SyntaxProblem[] = doc.errors.map((e) => {
+  const errors: SyntaxProblem[] = parsed.errors.map((e) => {
     const start = Math.min(Math.max(0, e.pos[0]), text.length);
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message };
   });
-  return { text, doc, errors };
+  const duplicates = duplicateKeys(parsed);
+  if (duplicates.length > 0) {
+    errors.push(...duplicates);
+    errors.sort((a, b) => a.span.start - b.span.start);
+  }
+  return { text, doc: parsed, errors, notChecked };
+}
+
+/**
+ * Keys written twice in one mapping (GitHub rejects such a workflow; the analysis goes on with the
+ * last value). Keys are equal as the YAML library defines it: the same scalar value and type.
+ */
+function duplicateKeys(doc: Document.Parsed): SyntaxProblem[] {
+  const found: SyntaxProblem[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        const id = key.value;
+        if (seen.has(id)) {
+          const at = key.range?.[0] ?? 0;
+          found.push({ span: { start: at, end: at + 1 }, message: 'Map keys must be unique' });
+        } else seen.add(id);
+      }
+    },
+  });
+  return found;
+}
+
+/** From `offset` to the end of its line (at most 200 characters): where a problem found at a point is shown. */
+export function lineSpanAt(text: string, offset: number): Span {
+  const nl = text.indexOf('\n', offset);
+  return { start: offset, end: Math.max(offset, Math.min(nl < 0 ? text.length : nl, offset + 200)) };
+}
+
+/**
+ * An upper bound of the nesting at every character (indentation levels, `- `, `? `, `: `
+ * indicators, open flow brackets), linear in the text; from where it passes `limit`, the rest of
+ * that line is replaced by spaces, so offsets stay those of the original text.
+ */
+function blankDeepText(text: string, limit: number): { text: string; cuts: number[] } {
+  const cuts: number[] = [];
+  const blanks: Span[] = [];
+  const indents: number[] = [];
+  let flow = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let i = lineStart;
+    while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+    if (i < lineEnd && text[i] !== '#' && text[i] !== '\r') {
+      const indent = i - lineStart;
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      let depth = indents.length + flow;
+      for (; i < lineEnd; i++) {
+        const c = text[i];
+        if (c === '[' || c === '{') {
+          flow++;
+          depth++;
+        } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+        else if ((c === '-' || c === '?' || c === ':') && (i + 1 === lineEnd || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r')) depth++;
+        if (depth > limit) {
+          cuts.push(i);
+          blanks.push({ start: i, end: lineEnd });
+          break;
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  if (blanks.length === 0) return { text, cuts };
+  let out = '';
+  let pos = 0;
+  for (const b of blanks) {
+    out += text.slice(pos, b.start) + text.slice(b.start, b.end).replace(/[^\r]/g, ' ');
+    pos = b.end;
+  }
+  return { text: out + text.slice(pos), cuts };
+}
+
+/**
+ * Replaces every collection nested deeper than `limit` by an empty scalar, walking the CST with an
+ * explicit stack. Returns the offsets of the collections cut.
+ */
+function pruneDeepNesting(tokens: CST.Token[], limit: number): number[] {
+  const cut: number[] = [];
+  type Slot = { holder: { value?: CST.Token; key?: CST.Token | null }; field: 'value' | 'key'; depth: number };
+  const stack: Slot[] = [];
+  for (const t of tokens) if (t.type === 'document') stack.push({ holder: t, field: 'value', depth: 0 });
+  while (stack.length > 0) {
+    const { holder, field, depth } = stack.pop() as Slot;
+    const token = holder[field];
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue;
+    if (depth >= limit) {
+      cut.push(token.offset);
+      holder[field] = { type: 'scalar', offset: token.offset, indent: token.indent, source: '' };
+      continue;
+    }
+    for (const item of token.items as CST.CollectionItem[]) {
+      if (item.key) stack.push({ holder: item, field: 'key', depth: depth + 1 });
+      if (item.value) stack.push({ holder: item, field: 'value', depth: depth + 1 });
+    }
+  }
+  return cut;
 }
 
 interface AnchorDef {
@@ -56,11 +203,7 @@ function anchorsOf(doc: Document.Parsed): Map<string, AnchorDef[]> {
 
 const aliasIndex = new WeakMap<Document.Parsed, Array<{ source: string; offset: number }>>();
 
-/** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
-export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
-  const inside = new Set<string>();
-  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
-  if (inside.size === 0) return false;
+function aliasesOf(doc: Document.Parsed): Array<{ source: string; offset: number }> {
   let aliases = aliasIndex.get(doc);
   if (!aliases) {
     const found: Array<{ source: string; offset: number }> = [];
@@ -72,7 +215,27 @@ export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
     aliases = found;
     aliasIndex.set(doc, aliases);
   }
-  return aliases.some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
+  return aliases;
+}
+
+/** True when an anchor defined inside `span` is used by an alias outside it (removing the span would break it). */
+export function anchorsUsedOutside(doc: Document.Parsed, span: Span): boolean {
+  const inside = new Set<string>();
+  for (const [name, defs] of anchorsOf(doc)) if (defs.some((d) => d.offset >= span.start && d.offset < span.end)) inside.add(name);
+  if (inside.size === 0) return false;
+  return aliasesOf(doc).some((a) => inside.has(a.source) && (a.offset < span.start || a.offset >= span.end));
+}
+
+/**
+ * True when `span` lies inside an anchored node that an alias copies elsewhere: editing there
+ * changes every copy (removing a list item from `&platforms [...]` shrinks each `*platforms`).
+ */
+export function copiedByAlias(doc: Document.Parsed, span: Span): boolean {
+  const around = new Set<string>();
+  for (const [name, defs] of anchorsOf(doc)) {
+    if (defs.some((d) => d.node.range && d.node.range[0] <= span.start && span.end <= d.node.range[1])) around.add(name);
+  }
+  return around.size > 0 && aliasesOf(doc).some((a) => around.has(a.source));
 }
 
 /** Follows an alias to its anchor (a bounded number of hops; aliases are never expanded recursively). */

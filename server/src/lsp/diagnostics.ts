@@ -14,6 +14,8 @@ import type { LineIndex } from '../engine/lineIndex';
 
 export const diagnosticSource = 'workflow-provenance';
 export const yamlSyntaxCode = 'yaml-syntax';
+/** A part of the file the checker left out (nesting too deep, a matrix cut, an internal error). */
+export const notCheckedCode = 'not-checked';
 export const configProblemCode = 'config';
 
 /** Carried in `Diagnostic.data`: the finding's fixes, valid for the document version they were computed on. */
@@ -88,6 +90,7 @@ export function findingDiagnostics(input: DiagnosticInput): Diagnostic[] {
     return diagnostic;
   });
   for (const problem of analysis.syntaxErrors) out.push(problemDiagnostic(index, problem, yamlSyntaxCode));
+  for (const problem of analysis.notChecked) out.push({ ...problemDiagnostic(index, problem, notCheckedCode), severity: DiagnosticSeverity.Warning });
   return out;
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
 import { TOOL_VERSION } from '../cli/report';
 import { defaultCacheDir } from '../online/cache';
+import { guardedStdioConnection } from './frameGuard';
 import { OnlineFacts } from './onlineFacts';
 import { WorkflowProvenanceServer } from './server';
 
@@ -36,7 +37,8 @@ if (args.includes('--help') || args.includes('-h') || !args.some((a) => /^--(std
   process.exit(args.includes('--help') || args.includes('-h') ? 0 : 2);
 }
 
-const connection = createConnection();
+// Over stdio the client's framing is checked first (see frameGuard.ts); other transports frame for us.
+const connection = args.includes('--stdio') ? guardedStdioConnection() : createConnection();
 // The bundle lives in dist/ and the rule pages in docs/rules/ beside it.
 const docsDir = path.resolve(argument('--docs') ?? path.join(__dirname, '..', 'docs'));
 const debounce = Number(argument('--debounce') ?? '60');
