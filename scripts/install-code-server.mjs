@@ -2,7 +2,7 @@
 // from the npm registry only, into .cache/code-server/. A finished install is reused while the
 // versions written in its stamp file match.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // code-server 4.139.1 bundles VS Code 1.139.1 and declares `engines.node: 24`.
@@ -10,7 +10,25 @@ export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION ?? '4.139.1';
 export const NODE_VERSION = process.env.CODE_SERVER_NODE_VERSION ?? '24.21.0';
 
 const root = new URL('..', import.meta.url).pathname;
-export const cacheDir = join(root, '.cache/code-server');
+// CODE_SERVER_CACHE_DIR puts an install elsewhere (a trial of a fresh install beside the cached one).
+export const cacheDir = process.env.CODE_SERVER_CACHE_DIR ?? join(root, '.cache/code-server');
+
+// Native modules of VS Code that the tests never load, left unbuilt: each needs its own system
+// libraries or time to compile. kerberos serves Kerberos proxy authentication (and needs Debian's
+// libkrb5-dev); cpu-features only speeds up ssh2 for remote tunnels and is optional there.
+const unneededNativeModules = new Set(['kerberos', 'cpu-features']);
+
+/** The packages under `node_modules` that compile native code (a binding.gyp), but for the unneeded. */
+function nativeModulesToBuild(dir) {
+  const names = [];
+  for (const name of readdirSync(join(dir, 'node_modules'))) {
+    const scoped = name.startsWith('@') ? readdirSync(join(dir, 'node_modules', name)).map((n) => `${name}/${n}`) : [name];
+    for (const pkg of scoped) {
+      if (!unneededNativeModules.has(pkg) && existsSync(join(dir, 'node_modules', pkg, 'binding.gyp'))) names.push(pkg);
+    }
+  }
+  return names;
+}
 
 function run(cmd, args, cwd, env) {
   const started = Date.now();
@@ -83,7 +101,7 @@ export function ensureCodeServer({ log = console.error } = {}) {
   run('npm', ['rebuild', ...npmCli, 'argon2'], join(dir, 'cs'), env);
   const vscodeDir = join(csHome, 'lib/vscode');
   run('npm', ['install', ...npmCli, '--omit=dev', '--ignore-scripts'], vscodeDir, env);
-  run('npm', ['rebuild', ...npmCli], vscodeDir, env);
+  run('npm', ['rebuild', ...npmCli, ...nativeModulesToBuild(vscodeDir)], vscodeDir, env);
   run('npm', ['install', ...npmCli, '--omit=dev'], join(vscodeDir, 'extensions'), env);
   const links = [
     ['bin/remote-cli/code-server', 'code-linux.sh'],
