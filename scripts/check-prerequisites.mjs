@@ -38,11 +38,6 @@ const prerequisites = [
     why: "node-gyp, which compiles code-server's native modules",
     present: () => codeServerInstalled() || onPath('python3'),
   },
-  {
-    deb: 'libkrb5-dev',
-    why: "Kerberos headers for code-server's kerberos module",
-    present: () => codeServerInstalled() || existsSync('/usr/include/krb5.h'),
-  },
 ];
 
 const missing = prerequisites.filter((p) => !p.present());
