@@ -13,7 +13,8 @@ import {
   type ResolvedFacts,
   type TrustPolicy,
 } from '../engine';
-import { combineFixes, pinFixOf } from '../engine/fixes';
+import { combineFixes } from '../engine/fixes';
+import { pinFixOf } from '../engine/pinFixes';
 import { errorMessage } from '../engine/errorMessage';
 import { parseYaml } from '../engine/yamlSource';
 import { defaultCacheDir } from '../online/cache';
