@@ -7,6 +7,7 @@ import {
   mergePolicies,
   parsePolicyFile,
   type Analysis,
+  type AnalyzeOptions,
   type ResolvedFacts,
   type TrustPolicy,
 } from '../engine';
@@ -14,6 +15,9 @@ import { errorMessage } from '../engine/errorMessage';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
+import { createActionFileSource } from '../online/actionFiles';
+import type { FollowInput } from '../engine/follow';
+import { followFiles, followSetup } from '../workspace/followFiles';
 import {
   CheckedFolder,
   findPolicyFile,
@@ -130,6 +134,29 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return owners.get(root);
   };
 
+  // Published actions are read online, else from the cache alone: offline means no request.
+  const actionFiles = createActionFileSource({
+    resolver: new OnlineResolver({
+      cacheDir: parsed.cacheDir ?? defaultCacheDir(),
+      gitBaseUrl: parsed.gitUrl,
+      gitToken: process.env.WORKFLOW_PROVENANCE_GIT_TOKEN || undefined,
+      timeoutMs: parsed.timeoutMs,
+    }),
+    cacheOnly: parsed.offline,
+  });
+  // A file named on its own is followed inside its repository (the folder holding its `.github`).
+  const followFor = async (file: string, text: string, folder: CheckedFolder | undefined, options: AnalyzeOptions) => {
+    const setup = followSetup(file, folder, dirname(resolve(file)));
+    if (!setup) return undefined;
+    const follow = await followFiles(
+      text,
+      { ...options, follow: { files: new Map(), path: setup.path } },
+      setup.local,
+      actionFiles,
+    );
+    return { root: setup.root, follow };
+  };
+
   interface Checked {
     path: string;
     /** The bytes read: a fix edits these, so what is not UTF-8 survives. */
@@ -140,7 +167,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     policy: TrustPolicy;
     owner?: string;
     analysis?: Analysis;
+    /** The files its `uses:` lines lead to, and the repository root their paths are relative to. */
+    followed?: { root: string; follow: FollowInput };
   }
+  const optionsOf = (c: Checked, resolved?: ResolvedFacts): AnalyzeOptions => ({
+    path: c.path,
+    policy: c.policy,
+    repositoryOwner: c.owner,
+    resolved,
+    follow: c.followed?.follow,
+  });
   const checked: Checked[] = [];
   let skippedFiles = 0;
   for (const { path: file, named, folder, scope } of files) {
@@ -156,7 +192,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const { bytes, text } = read;
     const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
     try {
-      entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
+      entry.followed = await followFor(file, text, folder, optionsOf(entry));
+      entry.analysis = analyze(text, optionsOf(entry));
       for (const e of entry.analysis.syntaxErrors)
         problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
       for (const e of entry.analysis.notChecked)
@@ -206,7 +243,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     for (const c of checked) {
       if (!c.analysis) continue;
       try {
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       } catch (e) {
         problems.push({ path: c.path, message: `internal error while checking: ${errorMessage(e)}` });
       }
@@ -222,7 +259,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const where = outcome.linkTarget ? ` in ${printablePath(outcome.linkTarget)}, which it links to` : '';
         err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)${where}`);
         c.text = outcome.text;
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       }
     }
   }
@@ -232,6 +269,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     repoPath: repositoryPath(c.path, root),
     text: c.text,
     findings: c.analysis?.findings ?? [],
+    followRoot: c.followed?.root,
   }));
 
   const verdicts = parsed.provenance ? imageVerdicts(checked, resolved, problems) : undefined;
