@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isObject } from '../engine/factShapes';
 import { isLoopbackHost } from './addressPolicy';
-import { readRegularFile } from './regularFile';
+import { readRegularFile } from '../workspace/readFile';
 
 export interface RegistryCredentials {
   username: string;
@@ -99,7 +99,10 @@ function readDockerConfig(path: string | null): DockerConfig {
   if (!path) return config;
   let json: unknown;
   try {
-    json = JSON.parse(readRegularFile(path, MAX_CONFIG_BYTES, true));
+    // A link is followed: people keep their Docker config in dotfiles.
+    const read = readRegularFile(path, MAX_CONFIG_BYTES);
+    if (!('text' in read)) return config;
+    json = JSON.parse(read.text);
   } catch {
     return config;
   }
