@@ -13,7 +13,7 @@ import { errorMessage } from '../engine/errorMessage';
 export const maxFileBytes = 64 * 1024 * 1024;
 
 /** The bytes read (a fix edits these, so what is not UTF-8 survives) and their text; or why not. */
-export type ReadOutcome = { bytes: Buffer; text: string } | { skipped: string };
+export type ReadOutcome = { bytes: Buffer; text: string } | { skipped: string; missing?: boolean };
 
 /** The folder a read must stay inside: the one the user named (its real path is taken once). */
 export class CheckedFolder {
@@ -43,18 +43,23 @@ function realOrResolved(p: string): string {
 
 /**
  * Reads `file` as UTF-8 when it is a regular file inside `folder` (when given) and within the size
- * limit; otherwise says, in a few words, why it was skipped. Never throws, never blocks on a FIFO.
+ * limit (`limitBytes`, at most `maxFileBytes`); otherwise says, in a few words, why it was skipped.
+ * Never throws, never blocks on a FIFO.
  */
-export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutcome {
+export function readCheckedFile(file: string, folder?: CheckedFolder, limitBytes = maxFileBytes): ReadOutcome {
+  const limit = Math.min(limitBytes, maxFileBytes);
   let real: string;
   try {
     real = realpathSync(file);
   } catch (error) {
-    return { skipped: `cannot read: ${codeOf(error)}` };
+    const code = codeOf(error);
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? { skipped: `cannot read: ${code}`, missing: true }
+      : { skipped: `cannot read: ${code}` };
   }
   const refusal = folder?.refusal(real);
   if (refusal) return { skipped: refusal };
-  return readRegularFile(real);
+  return readRegularFile(real, limit);
 }
 
 /**
@@ -63,7 +68,7 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
  * user's own files (the look-up cache) are read this way, with no folder to stay inside.
  */
 export function readRegularFile(file: string, max = maxFileBytes, followLink = true): ReadOutcome {
-  const tooLarge = `it is larger than the ${max / 1024 / 1024} MiB read limit`;
+  const tooLarge = `it is larger than the ${sizeText(max)} read limit`;
   let fd: number;
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
@@ -98,6 +103,10 @@ export function readRegularFile(file: string, max = maxFileBytes, followLink = t
 export function readTextOrUndefined(file: string, folder?: CheckedFolder): string | undefined {
   const outcome = readCheckedFile(file, folder);
   return 'text' in outcome ? outcome.text : undefined;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 }
 
 function kindOf(stats: Stats): string {
