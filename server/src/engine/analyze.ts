@@ -133,5 +133,6 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
     syntaxErrors: parsed.errors,
     notChecked: [...parsed.notChecked, ...model.notChecked],
     provenance,
+    ...(model.scriptsNotRead > 0 ? { scriptsNotRead: model.scriptsNotRead } : {}),
   };
 }
