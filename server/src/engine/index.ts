@@ -14,7 +14,7 @@ import type { Severity } from './types';
 import { allRules, ruleSet } from '../rules';
 
 export { resolvedActionKey, resolvedImageKey } from './analyze';
-export { applyEdits } from './fixes';
+export { applyEdits } from './textEdits';
 export { LineIndex } from './lineIndex';
 export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
 export { describeAction, describeImage } from './provenance';
