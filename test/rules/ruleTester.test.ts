@@ -2,7 +2,8 @@
 // A case is `<name>.yml` (a tiny workflow or action file) with `<name>.json` beside it:
 //   { "findings": [{ "range": "6:18-6:47", "message": "fragment", "fixes": { "<kind>": "<name>.<kind>.yml" } }],
 //     "path": ".github/workflows/ci.yml", "repositoryOwner": "octo", "policy": "<workflow-provenance.yml text>",
-//     "resolved": { "images": { "<key>": {...} }, "actions": { "<key>": {...} } } }
+//     "resolved": { "images": { "<key>": {...} }, "actions": { "<key>": {...} } },
+//     "files": { ".github/actions/x/action.yml": "<text>" } }   (files `uses:` lines are followed into)
 // `findings` lists exactly the findings of the folder's rule (1-based line:col, end exclusive); a case
 // named `silent-*` must list none, one named `fires-*` at least one. Each fix output is compared
 // byte for byte and re-parsed. UPDATE_RULE_CASES=1 writes what the engine says now, for review.
@@ -38,6 +39,8 @@ interface CaseSpec {
   /** The repository's workflow-provenance.yml, for rules that a policy entry switches on. */
   policy?: string;
   resolved?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
+  /** The repository's other files by path: the case's `uses:` lines are followed into them. */
+  files?: Record<string, string>;
 }
 
 const updating = process.env.UPDATE_RULE_CASES === '1';
@@ -64,6 +67,7 @@ function run(text: string, spec: CaseSpec, rule: string): Finding[] {
     repositoryOwner: spec.repositoryOwner,
     resolved: factsOf(spec),
     policyParts,
+    files: spec.files,
   });
   return r.findings.filter((f) => f.rule === rule);
 }

@@ -1,5 +1,6 @@
 // The engine's public surface, shared by the CLI, the language server and the tests.
-import type { ActionReference, Finding, ImageReference, Span, Standing } from './types';
+import type { FollowedUse, FollowInput } from './follow';
+import type { ActionReference, Finding, ImageReference, LocalReference, Span, Standing } from './types';
 
 export type DocumentKind = 'workflow' | 'action' | 'unknown';
 
@@ -58,6 +59,13 @@ export interface AnalyzeOptions {
   repositoryOwner?: string;
   /** Facts learned online; absent offline. */
   resolved?: ResolvedFacts;
+  /** The files `uses:` lines run, already read (see follow.ts); absent: nothing is followed. */
+  follow?: FollowInput;
+  /**
+   * The text is someone else's (a followed remote action): its suppression comments are not obeyed,
+   * since its author could otherwise hide from the user what it runs.
+   */
+  foreign?: boolean;
 }
 
 /** What Docker Hub says about a namespace (`hub.docker.com/v2/orgs/<namespace>/`). */
@@ -194,6 +202,10 @@ export interface Analysis {
   kind: DocumentKind;
   images: ImageReference[];
   actions: ActionReference[];
+  /** `uses: ./path`, `uses: $/path`, and a Docker action's Dockerfile. */
+  locals: LocalReference[];
+  /** Every `uses:` followed into what it runs (empty unless `follow` was given). */
+  followed: FollowedUse[];
   findings: Finding[];
   /** YAML errors; the document is still analysed as far as it parses. */
   syntaxErrors: SyntaxProblem[];
