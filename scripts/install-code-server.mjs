@@ -22,7 +22,9 @@ const unneededNativeModules = new Set(['kerberos', 'cpu-features']);
 function nativeModulesToBuild(dir) {
   const names = [];
   for (const name of readdirSync(join(dir, 'node_modules'))) {
-    const scoped = name.startsWith('@') ? readdirSync(join(dir, 'node_modules', name)).map((n) => `${name}/${n}`) : [name];
+    const scoped = name.startsWith('@')
+      ? readdirSync(join(dir, 'node_modules', name)).map((n) => `${name}/${n}`)
+      : [name];
     for (const pkg of scoped) {
       if (!unneededNativeModules.has(pkg) && existsSync(join(dir, 'node_modules', pkg, 'binding.gyp'))) names.push(pkg);
     }

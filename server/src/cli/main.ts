@@ -9,9 +9,11 @@ import {
   mergePolicies,
   parsePolicyFile,
   type Analysis,
+  type AnalyzeOptions,
   type Finding,
   type ResolvedFacts,
   type TrustPolicy,
+  type WorkflowLock,
 } from '../engine';
 import { combineFixes, pinFixOf } from '../engine/fixes';
 import { errorMessage } from '../engine/errorMessage';
@@ -20,6 +22,7 @@ import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
 import {
+  actionsLockFor,
   CheckedFolder,
   findPolicyFile,
   findWorkflowFiles,
@@ -292,8 +295,17 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     scope: string;
     policy: TrustPolicy;
     owner?: string;
+    actionsLock?: WorkflowLock;
     analysis?: Analysis;
   }
+  const optionsOf = (c: Checked, resolved?: ResolvedFacts): AnalyzeOptions => ({
+    path: c.path,
+    policy: c.policy,
+    repositoryOwner: c.owner,
+    actionsLock: c.actionsLock,
+    resolved,
+  });
+  const lockProblems = new Set<string>();
   const checked: Checked[] = [];
   let skippedFiles = 0;
   for (const { path: file, named, folder, scope } of files) {
@@ -307,9 +319,22 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       continue;
     }
     const { bytes, text } = read;
-    const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
+    const lock = actionsLockFor(file);
+    if (lock.problem && !lockProblems.has(lock.problem.path)) {
+      lockProblems.add(lock.problem.path);
+      problems.push(lock.problem);
+    }
+    const entry: Checked = {
+      path: file,
+      bytes,
+      text,
+      scope,
+      policy: policyFor(file, named),
+      owner: ownerFor(file),
+      actionsLock: lock.lock,
+    };
     try {
-      entry.analysis = analyze(text, { path: file, policy: entry.policy, repositoryOwner: entry.owner });
+      entry.analysis = analyze(text, optionsOf(entry));
       for (const e of entry.analysis.syntaxErrors)
         problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
       for (const e of entry.analysis.notChecked)
@@ -359,7 +384,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     for (const c of checked) {
       if (!c.analysis) continue;
       try {
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       } catch (e) {
         problems.push({ path: c.path, message: `internal error while checking: ${errorMessage(e)}` });
       }
@@ -375,7 +400,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const where = outcome.linkTarget ? ` in ${printablePath(outcome.linkTarget)}, which it links to` : '';
         err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)${where}`);
         c.text = outcome.text;
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       }
     }
   }

@@ -1,6 +1,7 @@
 // Every rule, in the order findings are reported for one reference.
 import type { RuleSet } from '../engine/rule';
 import { actionRefMismatch } from './action-ref-mismatch';
+import { actionsLockMismatch } from './actions-lock-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
@@ -27,6 +28,6 @@ export const ruleSet: RuleSet = {
     unverifiedImage,
     unpinnedImage,
   ],
-  actions: [unpinnedAction, actionRefMismatch],
+  actions: [unpinnedAction, actionsLockMismatch, actionRefMismatch],
 };
 export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions];
