@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseImageReference } from '../../server/src/engine/imageReference';
 import type { ParsedImage } from '../../server/src/engine/types';
 import type { ResolvedImage } from '../../server/src/engine/api';
-import { pinnedImageText } from '../../server/src/engine/fixes';
+import { pinnedImageText } from '../../server/src/engine/pinFixes';
 import { isResolveError, OnlineResolver, ResolveError, ResolverOptions } from '../../server/src/online/resolver';
 import { freePort, missingTools, startRegistry, TestRegistry } from '../servers/registry';
 import { SeededImages, seedImages } from '../servers/seedImages';

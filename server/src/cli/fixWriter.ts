@@ -1,5 +1,6 @@
 // Writing a fixed file back. The repository is hostile: names beside the file may be pre-placed
 // links, the file itself may be a link, and bytes that are not UTF-8 must come back as they were.
+// `check --fix` pins a file through pinFile at the end.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -9,13 +10,19 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readFileSync,
   realpathSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import type { TextEdit } from '../engine';
+import { applyEdits, type Finding, type TextEdit } from '../engine';
+import { errorMessage } from '../engine/errorMessage';
+import { combineFixes } from '../engine/fixes';
+import { pinFixOf } from '../engine/pinFixes';
+import { parseYaml } from '../engine/yamlSource';
+import { shortPath } from './reportPaths';
 
 /**
  * Decodes UTF-8 exactly as Node's `buffer.toString('utf8')` does (the WHATWG decoder: each maximal
@@ -185,4 +192,45 @@ export function replaceFile(target: string, bytes: Uint8Array): void {
   } catch {
     // Some file systems cannot flush a folder; the rename itself has happened.
   }
+}
+
+/**
+ * Applies every pin fix of a file and writes it safely (see fixWriter); refuses when the result would
+ * not parse as well as the original did, or the file changed since it was read, so a user's file is
+ * never left corrupt.
+ */
+export function pinFile(
+  path: string,
+  scope: string,
+  bytes: Buffer,
+  text: string,
+  findings: Finding[],
+): { pinned: number; text: string; linkTarget?: string; error?: string } {
+  const { edits, count } = combineFixes(findings, pinFixOf);
+  if (edits.length === 0) return { pinned: 0, text };
+  const next = applyEdits(text, edits);
+  if (parseYaml(next).errors.length > parseYaml(text).errors.length)
+    return { pinned: 0, text, error: 'not pinned: the result would not parse; file left unchanged' };
+  const target = writeTarget(path, scope);
+  if ('error' in target) return { pinned: 0, text, error: target.error };
+  const nextBytes = editBytes(bytes, text, edits);
+  if (!nextBytes)
+    return { pinned: 0, text, error: 'not pinned: an edit falls inside bytes that are not UTF-8; file left unchanged' };
+  try {
+    // Between reading and now, someone may have edited the file: their work wins.
+    if (!readFileSync(target.target).equals(bytes))
+      return { pinned: 0, text, error: 'not pinned: the file changed while it was being checked; left unchanged' };
+    replaceFile(target.target, nextBytes);
+  } catch (e) {
+    return {
+      pinned: 0,
+      text,
+      error: `cannot write: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}; file left unchanged`,
+    };
+  }
+  return {
+    pinned: count,
+    text: nextBytes.toString('utf8'),
+    linkTarget: target.linked ? shortPath(target.target) : undefined,
+  };
 }

@@ -28,3 +28,9 @@ export function repositoryPath(file: string, root: string): string | undefined {
   if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return rel.split(sep).join('/');
 }
+
+/** Paths under the working folder are shown relative to it, as editors' problem matchers expect. */
+export function shortPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}

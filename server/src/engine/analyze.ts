@@ -3,11 +3,12 @@ import type { Analysis, AnalyzeOptions, ProvenanceByReference, TrustPolicy } fro
 import { errorMessage } from './errorMessage';
 import { extract } from './extract';
 import { isResolvedAction, isResolvedImage } from './factShapes';
-import { buildFixes, suppressedFor } from './fixes';
+import { buildFixes } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
 import { describeAction, describeImage, imageName } from './provenance';
 import type { Rule, RuleContext, RuleResult, RuleSet } from './rule';
+import { suppressedFor } from './suppressions';
 import type { ActionReference, Finding, ParsedImage, Reference } from './types';
 import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
 

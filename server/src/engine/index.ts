@@ -15,7 +15,7 @@ import { allRules, ruleSet } from '../rules';
 
 export { actionsLockPath, parseActionsLock } from './actionsLock';
 export { resolvedActionKey, resolvedImageKey } from './analyze';
-export { applyEdits } from './fixes';
+export { applyEdits } from './textEdits';
 export { LineIndex } from './lineIndex';
 export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
 export { describeAction, describeImage } from './provenance';

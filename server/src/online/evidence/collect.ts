@@ -6,7 +6,8 @@ import type { ClaimedProvenance } from '../../engine/api';
 import { errorMessage } from '../../engine/errorMessage';
 import type { BundleInput } from '../verify/imageBundle';
 import { cosignLayerToBundle } from '../verify/cosign';
-import type { Descriptor, FetchedManifest, RegistryClient } from '../registryClient';
+import type { Descriptor, FetchedManifest } from '../manifests';
+import type { RegistryClient } from '../registryClient';
 
 export interface EvidenceLimits {
   /** Referrers read per image (the rest are listed, not fetched). */
