@@ -7,7 +7,9 @@
 // HTML comment on the line before its block: `<!-- facts: {"images": {...}, "actions": {...}} -->`
 // (the JSON form of test/rules/*/*.json's `resolved`), and a rule a policy entry switches on its policy
 // from `<!-- policy: <workflow-provenance.yml in YAML flow style> -->`; the two comments may come in
-// either order. A lockfile rule's example reads `.github/workflows/actions.lock` (listing the example as
+// either order. A block preceded by `<!-- file: PATH -->` (```yaml or ```dockerfile) is not an example:
+// it is a file of the next example's repository, which that example's `uses:` lines are followed into.
+// A lockfile rule's example reads `.github/workflows/actions.lock` (listing the example as
 // `.github/workflows/ci.yml`) from `<!-- actions-lock: <the file in YAML flow style> -->`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,6 +37,8 @@ interface Example {
   facts?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
   policy?: string;
   actionsLock?: string;
+  /** The repository's other files the example's `uses:` lines lead to, by path. */
+  files?: Record<string, string>;
 }
 
 /** A page may show only a job's body (`steps:`, `strategy:`, ...): it runs inside one job. */
@@ -55,12 +59,20 @@ function examplesOf(page: string): Example[] {
   const lines = page.split('\n');
   const out: Example[] = [];
   let section = '';
+  let files: Record<string, string> | undefined;
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].startsWith('## ')) section = lines[i].slice(3).trim();
-    if (lines[i].trim() !== '```yaml') continue;
+    const file = /^<!-- file: (\S+) -->$/.exec(lines[i - 1] ?? '');
+    if (!/^```(yaml|dockerfile)$/.test(lines[i].trim()) || (lines[i].trim() !== '```yaml' && !file)) continue;
     let end = i + 1;
     while (end < lines.length && lines[end].trim() !== '```') end++;
-    assert.ok(end < lines.length, `unclosed yaml block at line ${i + 1}`);
+    assert.ok(end < lines.length, `unclosed block at line ${i + 1}`);
+    if (file) {
+      // A file of the example's repository, for the next example's `uses:` to lead to.
+      files = { ...files, [file[1]]: `${lines.slice(i + 1, end).join('\n')}\n` };
+      i = end;
+      continue;
+    }
     const expect = section === 'Fires' ? 'fires' : section === 'Does not fire' ? 'silent' : undefined;
     const before = lines.slice(Math.max(0, i - 2), i);
     const facts = before.map((l) => /^<!-- facts: (.*) -->$/.exec(l)).find(Boolean);
@@ -74,8 +86,10 @@ function examplesOf(page: string): Example[] {
         facts: facts ? JSON.parse(facts[1]) : undefined,
         policy: policy?.[1],
         actionsLock: actionsLock?.[1],
+        files,
       });
     }
+    files = undefined;
     i = end;
   }
   return out;
@@ -116,7 +130,9 @@ for (const rule of allRules) {
       const lock = e.actionsLock === undefined ? undefined : parseActionsLock(e.actionsLock).lock;
       if (e.actionsLock !== undefined) assert.ok(lock, `the actions-lock comment at ${e.line} reads`);
       const actionsLock = lock && { lock, workflow: '.github/workflows/ci.yml' };
-      const found = check(e.text, { resolved, policyParts, actionsLock }).findings.filter((f) => f.rule === rule.id);
+      const found = check(e.text, { resolved, policyParts, files: e.files, actionsLock }).findings.filter(
+        (f) => f.rule === rule.id,
+      );
       const where = `example at ${rule.docPath}:${e.line}`;
       if (e.expect === 'fires') assert.ok(found.length > 0, `${where} should fire`);
       else

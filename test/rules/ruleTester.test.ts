@@ -3,7 +3,8 @@
 //   { "findings": [{ "range": "6:18-6:47", "message": "fragment", "fixes": { "<kind>": "<name>.<kind>.yml" } }],
 //     "path": ".github/workflows/ci.yml", "repositoryOwner": "octo", "policy": "<workflow-provenance.yml text>",
 //     "resolved": { "images": { "<key>": {...} }, "actions": { "<key>": {...} } },
-//     "actionsLock": "<.github/workflows/actions.lock text>" }
+//     "actionsLock": "<.github/workflows/actions.lock text>",
+//     "files": { ".github/actions/x/action.yml": "<text>" } }   (files `uses:` lines are followed into)
 // `findings` lists exactly the findings of the folder's rule (1-based line:col, end exclusive); a case
 // named `silent-*` must list none, one named `fires-*` at least one. Each fix output is compared
 // byte for byte and re-parsed. UPDATE_RULE_CASES=1 writes what the engine says now, for review.
@@ -43,6 +44,8 @@ interface CaseSpec {
   resolved?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
   /** The repository's `.github/workflows/actions.lock`, for the lockfile rules. */
   actionsLock?: string;
+  /** The repository's other files by path: the case's `uses:` lines are followed into them. */
+  files?: Record<string, string>;
 }
 
 const updating = process.env.UPDATE_RULE_CASES === '1';
@@ -78,6 +81,7 @@ function run(text: string, spec: CaseSpec, rule: string): Finding[] {
     repositoryOwner: spec.repositoryOwner,
     resolved: factsOf(spec),
     policyParts,
+    files: spec.files,
   });
   return r.findings.filter((f) => f.rule === rule);
 }

@@ -9,7 +9,9 @@ export type Fault =
   | { kind: 'truncate' }
   | { kind: 'oversize'; bytes: number; declareLength?: boolean }
   | { kind: 'garbage'; contentType: string; body: string }
-  | { kind: 'redirect' };
+  | { kind: 'redirect' }
+  /** The real answer's body, rewritten (a hostile server answering in the protocol's own framing). */
+  | { kind: 'rewrite'; rewrite: (body: Buffer) => Buffer };
 
 export interface FaultRule {
   /** Applies to requests whose method and path match, e.g. /GET .*\/manifests\//. Default: all. */
@@ -165,6 +167,13 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
         return;
       }
       const answer = await forward(upstream, method, path, req.headers, body);
+      if (fault?.kind === 'rewrite') {
+        const headers = { ...passHeaders(answer.headers) };
+        delete headers['content-length'];
+        res.writeHead(answer.status, headers);
+        res.end(fault.rewrite(answer.body));
+        return;
+      }
       if (fault?.kind === 'truncate') {
         res.writeHead(answer.status, { ...passHeaders(answer.headers), 'content-length': String(answer.body.length) });
         res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)));

@@ -1,11 +1,11 @@
 // A real git smart-HTTP server for tests: `git http-backend` (git's own CGI) behind a Node HTTP server
 // on 127.0.0.1, serving bare repositories made with plain git.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export function gitMissing(): string | undefined {
   try {
@@ -32,12 +32,28 @@ export interface TestGitServer {
   annotatedTagObject: string;
   /** Adds a commit on main and force-moves `tag` to it, as a maintainer re-tagging a release does. */
   moveTag(tag: string): string;
+  /**
+   * Commits `files` (paths to text, bytes or a symbolic link; null removes one) on main of `owner/name`, created on first
+   * use, points each of `tags` at the commit, pushes, and returns the commit.
+   */
+  commitFiles(repo: string, files: Record<string, string | Buffer | { link: string } | null>, tags?: string[]): string;
+  /** Runs git in `owner/name`'s work tree (then `push` with `git(repo, 'push', …)` to serve the result). */
+  git(repo: string, ...args: string[]): string;
+  /** Where `owner/name`'s bare repository is served from. */
+  barePath(repo: string): string;
   stop(): Promise<void>;
 }
 
-/** `protocolV2: false` hides the client's `Git-Protocol` header from git, as a server that only speaks v0 would. */
-export async function startGitServer(options: { protocolV2?: boolean } = {}): Promise<TestGitServer> {
+/**
+ * `protocolV2: false` hides the client's `Git-Protocol` header from git, as a server that only speaks v0
+ * would. `filters: false` leaves partial fetches off (git's default); on, upload-pack allows `filter`, as
+ * GitHub does.
+ */
+export async function startGitServer(
+  options: { protocolV2?: boolean; filters?: boolean } = {},
+): Promise<TestGitServer> {
   const v2 = options.protocolV2 ?? true;
+  const filters = options.filters ?? true;
   const root = mkdtempSync(join(tmpdir(), 'wp-git-'));
   const env = {
     ...process.env,
@@ -93,6 +109,10 @@ export async function startGitServer(options: { protocolV2?: boolean } = {}): Pr
         REQUEST_METHOD: req.method ?? 'GET',
         CONTENT_TYPE: req.headers['content-type'] ?? '',
         REMOTE_ADDR: '127.0.0.1',
+        // Server-wide, as a host's administrator sets it (GitHub allows filters).
+        ...(filters
+          ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'uploadpack.allowFilter', GIT_CONFIG_VALUE_0: 'true' }
+          : {}),
         ...(v2 && typeof protocol === 'string' ? { GIT_PROTOCOL: protocol } : {}),
       },
     });
@@ -137,6 +157,32 @@ export async function startGitServer(options: { protocolV2?: boolean } = {}): Pr
       git(work, 'tag', '-f', tag);
       git(work, 'push', '-q', '-f', bare, 'main', `refs/tags/${tag}`);
       return moved;
+    },
+    commitFiles(repo, files, tags = []) {
+      const tree = join(root, 'work-repos', repo);
+      if (!existsSync(tree)) {
+        mkdirSync(tree, { recursive: true });
+        git(root, 'init', '--bare', '-q', join(root, 'repos', `${repo}.git`));
+        git(tree, 'init', '-q');
+      }
+      for (const [path, content] of Object.entries(files)) {
+        rmSync(join(tree, path), { force: true });
+        if (content === null) continue;
+        mkdirSync(dirname(join(tree, path)), { recursive: true });
+        if (typeof content === 'object' && 'link' in content) symlinkSync(content.link, join(tree, path));
+        else writeFileSync(join(tree, path), content);
+      }
+      git(tree, 'add', '-A');
+      git(tree, 'commit', '-q', '--allow-empty', '-m', `commit ${Object.keys(files).join(', ')}`);
+      for (const tag of tags) git(tree, 'tag', '-f', tag);
+      git(tree, 'push', '-q', '-f', join(root, 'repos', `${repo}.git`), 'main', '--tags');
+      return git(tree, 'rev-parse', 'HEAD');
+    },
+    git(repo, ...args) {
+      return git(join(root, 'work-repos', repo), ...args);
+    },
+    barePath(repo) {
+      return join(root, 'repos', `${repo}.git`);
     },
     async stop() {
       server.closeAllConnections();

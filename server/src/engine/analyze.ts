@@ -1,5 +1,5 @@
 // The pipeline: parse → extract references → judge with rules → suppress → fixes.
-import type { Analysis, AnalyzeOptions, ProvenanceByReference, TrustPolicy } from './api';
+import type { Analysis, AnalyzeOptions, ImageProvenance, ProvenanceByReference, TrustPolicy } from './api';
 import { errorMessage } from './errorMessage';
 import { extract } from './extract';
 import { isResolvedAction, isResolvedImage } from './factShapes';
@@ -7,10 +7,14 @@ import { buildFixes } from './fixes';
 import { globMatches } from './knowledge/trustedPublishers';
 import { mergePolicies } from './policy';
 import { describeAction, describeImage, imageName } from './provenance';
-import type { Rule, RuleContext, RuleResult, RuleSet } from './rule';
+import type { ImageRule, Rule, RuleContext, RuleResult, RuleSet } from './rule';
 import { suppressedFor } from './suppressions';
-import type { ActionReference, Finding, ParsedImage, Reference } from './types';
+import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
 import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
+import { dockerfileImages } from './dockerfile';
+import { type FileAddress, followDocument, type FollowJudges, type FollowResult } from './follow';
+import { parseImageReference } from './imageReference';
+import type { DocumentModel } from './documentModel';
 
 /**
  * The key under which online facts about an image are stored: its canonical form, digest included
@@ -30,8 +34,111 @@ function ignoredByPolicy(ref: Reference, policy: TrustPolicy): boolean {
   const names =
     ref.kind === 'image'
       ? [ref.text, ...(ref.parsed ? [imageName(ref.parsed), ref.parsed.canonical] : [])]
-      : [ref.text, `${ref.owner}/${ref.repo}`];
+      : ref.kind === 'action'
+        ? [ref.text, `${ref.owner}/${ref.repo}`]
+        : [ref.text];
   return policy.ignore.some((p) => names.some((n) => globMatches(p, n)));
+}
+
+/** The severity a rule's findings get under `policy`. */
+function severityOf(rule: Rule, policy: TrustPolicy): Finding['severity'] {
+  const setting = policy.rules[rule.id];
+  return setting === undefined || setting === 'off' ? rule.defaultSeverity : setting;
+}
+
+const enabled = <R extends Rule>(list: readonly R[], policy: TrustPolicy): R[] =>
+  list.filter((rule) => policy.rules[rule.id] !== 'off');
+
+/** What the image rules say about one image: its publisher's standing, and each rule's result. */
+function judgeImage(
+  rules: readonly ImageRule[],
+  ref: ImageReference,
+  options: AnalyzeOptions,
+  policy: TrustPolicy,
+): { provenance: ImageProvenance; results: Array<{ rule: ImageRule; result: RuleResult; ctx: RuleContext }> } {
+  // Ignored references are still described: the hover tells what they are.
+  const provenance = describeImage(ref, options, policy);
+  if (ignoredByPolicy(ref, policy)) return { provenance, results: [] };
+  // Facts come from the network or a cache file: a malformed one counts as none.
+  const candidate = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
+  const resolvedImage = isResolvedImage(candidate) ? candidate : undefined;
+  const ctx: RuleContext = {
+    options,
+    policy,
+    provenance: ref.parsed ? provenance : undefined,
+    resolvedImage,
+    resolvedAction: undefined,
+  };
+  const results = [];
+  for (const rule of rules) {
+    const result = rule.check(ref, ctx);
+    if (result) results.push({ rule, result, ctx });
+  }
+  return { provenance, results };
+}
+
+/**
+ * The images a Dockerfile builds from, each judged by the image rules. A Dockerfile has no comment a
+ * rule could be silenced with on its line, and its findings carry no fixes: they are reported on the
+ * `uses:` that runs it.
+ */
+function judgeDockerfile(rules: RuleSet, text: string, options: AnalyzeOptions) {
+  const policy = options.policy ?? mergePolicies();
+  const imageRules = enabled(rules.images, policy);
+  return dockerfileImages(text).images.map((image) => {
+    const parsed = image.buildArgument ? undefined : parseImageReference(image.text);
+    const reference: ImageReference = {
+      kind: 'image',
+      text: image.text,
+      span: { start: image.start, end: image.end },
+      editable: image.exact,
+      source: 'dockerfile',
+      platform: image.platform,
+      parsed: parsed?.ok ? parsed.image : undefined,
+      parseError: parsed && !parsed.ok ? parsed.error : undefined,
+      runtimeValue: image.buildArgument
+        ? `it comes from the build argument ${image.buildArgument}, which has no default`
+        : undefined,
+    };
+    const findings: Finding[] = judgeImage(imageRules, reference, options, policy).results.map(({ rule, result }) => ({
+      rule: rule.id,
+      severity: severityOf(rule, policy),
+      message: result.message,
+      span: reference.span,
+      reference,
+      fixes: [],
+    }));
+    return { reference, findings };
+  });
+}
+
+const noRules: RuleSet = { images: [], actions: [], uses: [] };
+
+/** How a followed file is judged: by the same rules, with the owner its images answer to. */
+function followJudges(rules: RuleSet, options: AnalyzeOptions): FollowJudges {
+  const optionsFor = (file: FileAddress): AnalyzeOptions => ({
+    path: file.path,
+    policy: options.policy,
+    resolved: options.resolved,
+    // A remote action's own namespace is its publisher's, as this repository's is ours.
+    repositoryOwner: file.kind === 'remote' ? file.owner.toLowerCase() : options.repositoryOwner,
+    foreign: file.kind === 'remote' || options.foreign,
+  });
+  return {
+    yaml: (text, file) => analyzeWithRules(rules, text, optionsFor(file)),
+    dockerfile: (text, file) => judgeDockerfile(rules, text, optionsFor(file)),
+    ignored: (ref) => ignoredByPolicy(ref, options.policy ?? mergePolicies()),
+  };
+}
+
+/**
+ * The files the document's `uses:` lines lead to that `options.follow` does not hold yet: a driver
+ * reads them and asks again until nothing is left (depth, cycles and bounds are decided here).
+ */
+export function filesToFollow(text: string, options: AnalyzeOptions): FileAddress[] {
+  if (!options.follow) return [];
+  const analysis = analyzeWithRules(noRules, text, { ...options, follow: undefined });
+  return followDocument(analysis, text, options.follow, followJudges(noRules, options)).needed;
 }
 
 /**
@@ -49,6 +156,8 @@ export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeO
       kind: 'unknown',
       images: [],
       actions: [],
+      locals: [],
+      followed: [],
       findings: [],
       syntaxErrors: [],
       notChecked: [
@@ -73,11 +182,10 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
   const provenance: ProvenanceByReference = { images: new Map(), actions: new Map() };
 
   const report = (rule: Rule, result: RuleResult | undefined, ref: Reference, ctx: RuleContext): void => {
-    const setting = policy.rules[rule.id];
-    if (!result || suppressedFor(text, ref).includes(rule.id)) return;
+    if (!result || (!options.foreign && suppressedFor(text, ref).includes(rule.id))) return;
     const finding: Finding = {
       rule: rule.id,
-      severity: setting === undefined || setting === 'off' ? rule.defaultSeverity : setting,
+      severity: severityOf(rule, policy),
       message: result.message,
       span: ref.span,
       reference: ref,
@@ -89,6 +197,7 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
         message: `the value reaches the job through ${v.expression}`,
       }));
     }
+    if (result.related?.length) finding.related = [...(finding.related ?? []), ...result.related];
     finding.fixes = buildFixes(text, model, finding, result.fixes ?? [], {
       provenance: ctx.provenance,
       resolvedImage: ctx.resolvedImage,
@@ -96,26 +205,13 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
     });
     findings.push(finding);
   };
-  const enabled = <R extends Rule>(list: readonly R[]): R[] => list.filter((rule) => policy.rules[rule.id] !== 'off');
-  const imageRules = enabled(rules.images);
-  const actionRules = enabled(rules.actions);
+  const imageRules = enabled(rules.images, policy);
+  const actionRules = enabled(rules.actions, policy);
 
   for (const ref of model.images) {
-    // Ignored references are still described: the hover tells what they are.
-    const prov = describeImage(ref, options, policy);
-    provenance.images.set(ref, prov);
-    if (ignoredByPolicy(ref, policy)) continue;
-    // Facts come from the network or a cache file: a malformed one counts as none.
-    const candidate = ref.parsed ? options.resolved?.images.get(resolvedImageKey(ref.parsed)) : undefined;
-    const resolvedImage = isResolvedImage(candidate) ? candidate : undefined;
-    const ctx: RuleContext = {
-      options,
-      policy,
-      provenance: ref.parsed ? prov : undefined,
-      resolvedImage,
-      resolvedAction: undefined,
-    };
-    for (const rule of imageRules) report(rule, rule.check(ref, ctx), ref, ctx);
+    const judged = judgeImage(imageRules, ref, options, policy);
+    provenance.images.set(ref, judged.provenance);
+    for (const { rule, result, ctx } of judged.results) report(rule, result, ref, ctx);
   }
   for (const ref of model.actions) {
     provenance.actions.set(ref, describeAction(ref, { ...options, policy }));
@@ -125,14 +221,34 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
     const ctx: RuleContext = { options, policy, provenance: undefined, resolvedImage: undefined, resolvedAction };
     for (const rule of actionRules) report(rule, rule.check(ref, ctx), ref, ctx);
   }
+  const followed = options.follow ? follow(rules, text, model, options).uses : [];
+  const usesRules = enabled(rules.uses, policy);
+  for (const use of followed) {
+    if (ignoredByPolicy(use.reference, policy)) continue;
+    const ctx: RuleContext = {
+      options,
+      policy,
+      provenance: undefined,
+      resolvedImage: undefined,
+      resolvedAction: undefined,
+    };
+    for (const rule of usesRules) report(rule, rule.check(use, ctx), use.reference, ctx);
+  }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
   return {
     kind: model.kind,
     images: model.images,
     actions: model.actions,
+    locals: model.locals,
+    followed,
     findings,
     syntaxErrors: parsed.errors,
     notChecked: [...parsed.notChecked, ...model.notChecked],
     provenance,
   };
+}
+
+function follow(rules: RuleSet, text: string, model: DocumentModel, options: AnalyzeOptions): FollowResult {
+  const input = options.follow as NonNullable<AnalyzeOptions['follow']>;
+  return followDocument(model, text, input, followJudges(rules, options));
 }

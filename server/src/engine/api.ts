@@ -1,6 +1,7 @@
 // The engine's public surface, shared by the CLI, the language server and the tests.
 import type { WorkflowLock } from './actionsLock';
-import type { ActionReference, Finding, ImageReference, Span, Standing } from './types';
+import type { FollowedUse, FollowInput } from './follow';
+import type { ActionReference, Finding, ImageReference, LocalReference, Span, Standing } from './types';
 
 export type { ActionsLock, LockedAction, WorkflowLock } from './actionsLock';
 
@@ -63,6 +64,13 @@ export interface AnalyzeOptions {
   resolved?: ResolvedFacts;
   /** The repository's `.github/workflows/actions.lock` and this file's path in it; absent when there is none. */
   actionsLock?: WorkflowLock;
+  /** The files `uses:` lines run, already read (see follow.ts); absent: nothing is followed. */
+  follow?: FollowInput;
+  /**
+   * The text is someone else's (a followed remote action): its suppression comments are not obeyed,
+   * since its author could otherwise hide from the user what it runs.
+   */
+  foreign?: boolean;
 }
 
 /** What Docker Hub says about a namespace (`hub.docker.com/v2/orgs/<namespace>/`). */
@@ -202,6 +210,10 @@ export interface Analysis {
   kind: DocumentKind;
   images: ImageReference[];
   actions: ActionReference[];
+  /** `uses: ./path`, `uses: $/path`, and a Docker action's Dockerfile. */
+  locals: LocalReference[];
+  /** Every `uses:` followed into what it runs (empty unless `follow` was given). */
+  followed: FollowedUse[];
   findings: Finding[];
   /** YAML errors; the document is still analysed as far as it parses. */
   syntaxErrors: SyntaxProblem[];

@@ -1,7 +1,7 @@
 // What extraction learns about a document: its jobs and steps (for fixes), and every reference found.
 import type { DocumentKind, SyntaxProblem } from './api';
 import type { MatrixExpansion } from './matrix';
-import type { ActionReference, ImageReference, Span } from './types';
+import type { ActionReference, ImageReference, LocalReference, Span } from './types';
 import type { ParsedYaml, YamlNode } from './yamlSource';
 import type { Scalar } from 'yaml';
 
@@ -38,6 +38,8 @@ export interface DocumentModel {
   actionSteps: StepModel[];
   images: ImageReference[];
   actions: ActionReference[];
+  /** `uses: ./path`, `uses: $/path` and a Docker action's `runs.image` Dockerfile: files of a repository. */
+  locals: LocalReference[];
   /** Image values that depend on inputs, secrets, vars… and cannot be known offline. */
   unknown: UnknownValue[];
   /** What was left out of the check (a matrix cut short), with where and why. */

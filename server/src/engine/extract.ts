@@ -20,7 +20,7 @@ import {
 } from './knowledge/actionInputs';
 import { type Combination, expandMatrix } from './matrix';
 import { findScriptImages, shellParserReady } from './shellImages';
-import type { ActionReference, MatrixBinding, Span } from './types';
+import type { ActionReference, LocalReference, MatrixBinding, Span } from './types';
 import { piecesTemplate, shellParts } from './valueParts';
 import {
   deref,
@@ -62,6 +62,7 @@ export function extract(
     actionSteps: [],
     images: [],
     actions: [],
+    locals: [],
     unknown: [],
     notChecked: [],
   };
@@ -148,6 +149,7 @@ class Extractor extends ImageSites {
       const v = scalarText(image) ?? '';
       if (v.trim().startsWith('docker://'))
         this.imageSite(image, 0, v.length, { source: 'action-runs', dockerPrefix: true });
+      else if (v.trim() !== '' && !v.includes('${{')) this.localRef(image, 'dockerfile', undefined, undefined);
     }
     const steps = this.steps(mapValue(this.doc, runs, 'steps'));
     this.model.actionSteps = steps;
@@ -167,7 +169,10 @@ class Extractor extends ImageSites {
   private jobBody(job: JobModel): void {
     const node = job.node;
     const uses = mapValue(this.doc, node, 'uses');
-    if (isScalar(uses)) this.actionRef(uses, job, undefined, true);
+    if (isScalar(uses)) {
+      if (isLocalUses(scalarText(uses) ?? '')) this.localRef(uses, 'workflow', job, undefined);
+      else this.actionRef(uses, job, undefined, true);
+    }
 
     const container = mapValue(this.doc, node, 'container');
     if (isScalar(container)) {
@@ -227,6 +232,7 @@ class Extractor extends ImageSites {
       if (usesText.trim().startsWith('docker://')) {
         this.imageSite(uses, 0, usesText.length, { source: 'docker-uses', job, step, dockerPrefix: true, env });
       } else if (isLocalUses(usesText)) {
+        this.localRef(uses, 'action', job, step);
         this.localActionInputs(step, job, env);
       } else {
         const ref = this.actionRef(uses, job, step, false);
@@ -292,6 +298,26 @@ class Extractor extends ImageSites {
     if (version) ref0.commentVersion = version[1];
     this.model.actions.push(ref0);
     return ref0;
+  }
+
+  private localRef(
+    node: Scalar,
+    target: LocalReference['target'],
+    job: JobModel | undefined,
+    step: StepModel | undefined,
+  ): void {
+    const raw = scalarText(node) ?? '';
+    const text = raw.trim();
+    const lead = raw.indexOf(text);
+    this.model.locals.push({
+      kind: 'local',
+      text,
+      span: valueSpan(this.text, node, lead, lead + text.length).span,
+      target,
+      job: job?.id,
+      stepIndex: step?.index,
+      commentAt: commentAnchor(node),
+    });
   }
 
   private trailingComment(from: number): string | undefined {

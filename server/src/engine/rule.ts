@@ -1,7 +1,8 @@
 // The contract between the engine and its rules. Rules (server/src/rules/) implement it and depend on
 // the engine; the engine never imports a rule: its pipeline receives the rule list from the front door.
 import type { AnalyzeOptions, ImageProvenance, ResolvedAction, ResolvedImage, TrustPolicy } from './api';
-import type { ActionReference, FixKind, ImageReference, Severity } from './types';
+import type { FollowedUse } from './follow';
+import type { ActionReference, FixKind, ImageReference, RelatedLocation, Severity } from './types';
 
 export interface RuleContext {
   options: AnalyzeOptions;
@@ -15,6 +16,8 @@ export interface RuleResult {
   message: string;
   /** Fixes worth offering for this finding, most recommended first. */
   fixes?: FixKind[];
+  /** Places the finding points at besides its own (for a followed `uses:`, each hop of the chain). */
+  related?: RelatedLocation[];
 }
 
 export type Precision = 'very-high' | 'high' | 'medium' | 'low';
@@ -46,10 +49,17 @@ export interface ActionRule extends RuleMetaBase {
   check(ref: ActionReference, ctx: RuleContext): RuleResult | undefined;
 }
 
-export type Rule = ImageRule | ActionRule;
+/** Judges a `uses:` by what it runs, followed into the files it names (see follow.ts). */
+export interface UsesRule extends RuleMetaBase {
+  target: 'uses';
+  check(use: FollowedUse, ctx: RuleContext): RuleResult | undefined;
+}
+
+export type Rule = ImageRule | ActionRule | UsesRule;
 
 /** The rules a pipeline runs, split by what they judge, each list in reporting order. */
 export interface RuleSet {
   images: readonly ImageRule[];
   actions: readonly ActionRule[];
+  uses: readonly UsesRule[];
 }

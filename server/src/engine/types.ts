@@ -1,5 +1,6 @@
 // The engine's vocabulary. Everything here is plain data: no YAML nodes, no LSP types, no I/O,
 // so the CLI, the language server and the tests can share it.
+import type { LinePosition } from './lineIndex';
 
 /** A half-open range of UTF-16 offsets into a document's text (`end` exclusive). */
 export interface Span {
@@ -67,7 +68,8 @@ export type ImageSource =
   | 'action-runs'
   | 'run-script'
   | 'action-input'
-  | 'action-implicit';
+  | 'action-implicit'
+  | 'dockerfile';
 
 /** A value that came from a matrix, with the place it is written. */
 export interface MatrixBinding {
@@ -140,11 +142,35 @@ export interface ActionReference {
   commentAt?: number;
 }
 
-export type Reference = ImageReference | ActionReference;
+/**
+ * A `uses:` naming files of a repository rather than a published action: `./path` (the checked-out
+ * workspace) or `$/path` (the workflow's own repository at the running commit); or a Docker action's
+ * `runs.image` naming a Dockerfile. Never pinned: it changes with the repository that holds it.
+ */
+export interface LocalReference {
+  kind: 'local';
+  /** Exactly as written. */
+  text: string;
+  span: Span;
+  /** A local action's folder, a reusable workflow's file, or a Dockerfile. */
+  target: 'action' | 'workflow' | 'dockerfile';
+  job?: string;
+  stepIndex?: number;
+  /** A suppression comment for this reference goes at the end of this offset's line (a YAML comment). */
+  commentAt?: number;
+}
+
+export type Reference = ImageReference | ActionReference | LocalReference;
 
 export interface RelatedLocation {
   span: Span;
   message: string;
+  /**
+   * Set when the place is in another file of the repository (a followed action, workflow or
+   * Dockerfile): its path relative to the repository root, `/`-separated, and where in it; `span` is
+   * then an offset range in that file.
+   */
+  elsewhere?: { file: string; start: LinePosition; end: LinePosition };
 }
 
 export interface Finding {

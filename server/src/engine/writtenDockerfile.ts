@@ -2,6 +2,7 @@
 // reading its Dockerfile from standard input).
 import * as path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
+import { dockerfileImages } from './dockerfile';
 import { literalText, type WordContext } from './shellWords';
 
 type SyntaxNode = TreeSitter.Node;
@@ -25,7 +26,7 @@ export interface DockerfileScan extends WordContext {
 
 /**
  * `cat > Dockerfile <<EOF … EOF` and `docker build - <<EOF … EOF`: the `FROM` lines of a Dockerfile the
- * script writes. Stage names (`FROM base AS build`, later `FROM build`) and lines with expansions are skipped.
+ * script writes (read by dockerfile.ts). Stage names and lines with expansions are skipped.
  */
 export function readWrittenDockerfile(statement: SyntaxNode, state: DockerfileScan): void {
   const body = statement.childForFieldName('body');
@@ -50,52 +51,27 @@ export function readWrittenDockerfile(statement: SyntaxNode, state: DockerfileSc
     (program === 'docker' || program === 'podman' || program === 'nerdctl' || program === 'buildah') &&
     args.some((word) => word === 'build' || word === 'bud');
   if (!catToFile && !teeToFile && !fromStdin) return;
-  const text = heredoc.children.find((node) => node.type === 'heredoc_body');
-  if (!text) return;
-  const stages = new Set<string>();
-  let lineStart = text.startIndex;
-  while (lineStart < text.endIndex) {
-    let lineEnd = state.script.indexOf('\n', lineStart);
-    if (lineEnd < 0 || lineEnd > text.endIndex) lineEnd = text.endIndex;
-    readFromLine(state, lineStart, lineEnd, stages);
-    lineStart = lineEnd + 1;
+  const heredocBody = heredoc.children.find((node) => node.type === 'heredoc_body');
+  if (!heredocBody) return;
+  // The shell expands `$` in the heredoc first: a line with an expansion is left unresolved.
+  const read = dockerfileImages(state.script.slice(heredocBody.startIndex, heredocBody.endIndex), {
+    masked: state.masked.slice(heredocBody.startIndex, heredocBody.endIndex),
+    args: false,
+  });
+  state.unresolved += read.unresolved;
+  for (const image of read.images) {
+    const found: DockerfileImage = {
+      start: heredocBody.startIndex + image.start,
+      end: heredocBody.startIndex + image.end,
+      text: image.text,
+      tool: 'dockerfile',
+      verb: 'FROM',
+    };
+    if (image.platform !== undefined) found.platform = image.platform;
+    state.images.push(found);
   }
 }
 
 function namesDockerfile(file: string | undefined): boolean {
   return file !== undefined && /(^|\/)(Dockerfile|Containerfile)[^/]*$|\.(dockerfile|containerfile)$/i.test(file);
-}
-
-function readFromLine(state: DockerfileScan, lineStart: number, lineEnd: number, stages: Set<string>): void {
-  // Dockerfile words are separated by blanks; `FROM [--platform=X] image [AS name]`.
-  const tokens: { start: number; end: number }[] = [];
-  let i = lineStart;
-  while (i < lineEnd) {
-    while (i < lineEnd && (state.masked[i] === ' ' || state.masked[i] === '\t')) i++;
-    const start = i;
-    while (i < lineEnd && state.masked[i] !== ' ' && state.masked[i] !== '\t' && state.masked[i] !== '\r') i++;
-    if (i > start) tokens.push({ start, end: i });
-    if (state.masked[i] === '\r') i++;
-  }
-  const word = (k: number): string => state.script.slice(tokens[k].start, tokens[k].end);
-  if (tokens.length < 2 || word(0).toUpperCase() !== 'FROM') return;
-  let k = 1;
-  let platform: string | undefined;
-  while (k < tokens.length && word(k).startsWith('--')) {
-    if (word(k).startsWith('--platform=')) platform = word(k).slice('--platform='.length);
-    k++;
-  }
-  if (k >= tokens.length) return;
-  const image = tokens[k];
-  const name = word(k);
-  const earlierStage = stages.has(name.toLowerCase());
-  if (tokens[k + 2] && word(k + 1).toUpperCase() === 'AS') stages.add(word(k + 2).toLowerCase());
-  if (earlierStage || name === 'scratch') return;
-  if (state.masked.slice(image.start, image.end).includes('$')) {
-    state.unresolved++;
-    return;
-  }
-  const found: DockerfileImage = { start: image.start, end: image.end, text: name, tool: 'dockerfile', verb: 'FROM' };
-  if (platform !== undefined) found.platform = platform;
-  state.images.push(found);
 }

@@ -11,7 +11,8 @@ import type {
   ResolvedFacts,
   ResolvedImage,
 } from '../engine/api';
-import type { ActionReference, Finding, ImageReference, Reference, Standing } from '../engine/types';
+import type { ActionReference, Finding, ImageReference, LocalReference, Reference, Standing } from '../engine/types';
+import { followTreeMarkdown } from './followHover';
 import { provenanceMarkdown } from './provenanceHover';
 
 export interface HoverTarget {
@@ -39,6 +40,7 @@ export function referencesAt(analysis: Analysis, offset: number): HoverTarget | 
     for (const site of image.via ?? []) consider(image, site.span);
   }
   for (const action of analysis.actions) consider(action, action.span);
+  for (const local of analysis.locals) consider(local, local.span);
   if (best) best.references = dedupe(best.references);
   return best;
 }
@@ -65,12 +67,17 @@ export function hoverMarkdown(target: HoverTarget, analysis: Analysis, resolved:
       const provenance = analysis.provenance.images.get(reference);
       return imageMarkdown(reference, findings, provenance ?? { standing: 'unknown', reason: 'not judged' }, resolved);
     }
+    const followed = analysis.followed.find((u) => u.reference === reference);
+    const tree = followed ? `\n\n${followTreeMarkdown(followed.node)}` : '';
+    if (reference.kind === 'local') return `${localMarkdown(reference, findings)}${tree}`;
     const provenance = analysis.provenance.actions.get(reference);
-    return actionMarkdown(
-      reference,
-      findings,
-      provenance ?? { standing: 'unknown', pinned: false, reason: 'not judged' },
-      resolved?.actions.get(resolvedActionKey(reference)),
+    return (
+      actionMarkdown(
+        reference,
+        findings,
+        provenance ?? { standing: 'unknown', pinned: false, reason: 'not judged' },
+        resolved?.actions.get(resolvedActionKey(reference)),
+      ) + tree
     );
   });
   const hidden = target.references.length - shown.length;
@@ -242,6 +249,21 @@ function actionMarkdown(
     `[Open ${code(`${action.owner}/${action.repo}`)} on GitHub](https://github.com/${action.owner}/${action.repo})`,
   );
   return out.join('\n\n');
+}
+
+const localKinds: Record<LocalReference['target'], string> = {
+  action: 'Local action',
+  workflow: 'Local reusable workflow',
+  dockerfile: "The action's Dockerfile",
+};
+
+function localMarkdown(local: LocalReference, findings: Finding[]): string {
+  const where = local.text.startsWith('$/')
+    ? 'this repository at the commit that runs'
+    : local.target === 'dockerfile'
+      ? "beside the action's metadata"
+      : 'the checked-out workspace';
+  return `#### ${localKinds[local.target]} ${code(local.text)}\n\nRead from ${where}; it changes with the repository, so it needs no pin.\n\n${findingList(findings)}`;
 }
 
 function capitalise(text: string): string {

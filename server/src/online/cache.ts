@@ -5,19 +5,22 @@ import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writ
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isCommit, isDigest, isObject, isPlatform, isRefName } from '../engine/factShapes';
+import { objectId } from './gitPack';
 import { readRegularFile } from './regularFile';
 
 /**
  * `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags
- * and branches; `hub-namespace`: a Docker Hub namespace's badge.
+ * and branches; `hub-namespace`: a Docker Hub namespace's badge; `action-file`: a file of an action at a
+ * commit (or its absence).
  */
-export type FactKind = 'image-tag' | 'image-digest' | 'action-refs' | 'hub-namespace';
+export type FactKind = 'image-tag' | 'image-digest' | 'action-refs' | 'hub-namespace' | 'action-file';
 
 export const DEFAULT_TTL_MS: Record<FactKind, number> = {
   'image-tag': 6 * 60 * 60 * 1000,
   'image-digest': 30 * 24 * 60 * 60 * 1000,
   'action-refs': 60 * 60 * 1000,
   'hub-namespace': 7 * 24 * 60 * 60 * 1000,
+  'action-file': 30 * 24 * 60 * 60 * 1000,
 };
 
 export interface CachedFact<T> {
@@ -42,6 +45,8 @@ interface Entry {
 }
 
 const FILE_NAME = 'facts-v1.json';
+/** Action files are read up to 1 MiB; one cached beyond that was not written by this program. */
+const MAX_ACTION_FILE_CHARS = 1024 * 1024;
 /** A cache file beyond this is not read (it is rebuilt): thousands of images fit in a few megabytes. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -64,6 +69,17 @@ const VALUE_SHAPES: Record<FactKind, (value: unknown) => boolean> = {
     isObject(v) &&
     (v.badge === undefined || v.badge === 'verified_publisher' || v.badge === 'open_source') &&
     (v.name === undefined || isShortText(v.name)),
+  // The text must hash to the blob id stored with it: an entry edited by hand (or by a hostile
+  // workspace) is dropped rather than believed.
+  'action-file': (v) =>
+    isObject(v) &&
+    (Object.keys(v).length === 1 && v.missing === true
+      ? true
+      : Object.keys(v).length === 2 &&
+        isCommit(v.blob) &&
+        typeof v.text === 'string' &&
+        v.text.length <= MAX_ACTION_FILE_CHARS &&
+        objectId('blob', Buffer.from(v.text, 'utf8')) === v.blob),
 };
 
 function isList(value: unknown, item: (v: unknown) => boolean): boolean {

@@ -2,6 +2,7 @@
 // `ls-refs` (tags and branches only, peeled) where the server speaks it, else the v0 ref advertisement.
 import { isFullCommitSha } from '../engine/commitSha';
 import { isLoopbackHost } from './addressPolicy';
+import { pkt, readPktLines } from './gitPktLine';
 import { HttpResponse, OnlineError, Transport } from './transport';
 
 export interface GitRefsOptions {
@@ -49,10 +50,28 @@ export class GitRefsClient {
    */
   async listRefs(owner: string, repo: string): Promise<GitRef[]> {
     const what = `${owner}/${repo}`;
-    const repoUrl = `${this.baseUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}.git`;
-    const response = await this.transport.request(`${repoUrl}/info/refs?service=git-upload-pack`, {
+    const lines = await this.advertisement(owner, repo, this.protocol === 'v0' ? '' : 'version=2');
+    if (lines[0] === 'version 2\n') return this.lsRefsV2(owner, repo);
+    if (this.protocol === 'v2')
+      throw new OnlineError('bad-response', `${what}: the server does not speak git protocol v2`);
+    return parseAdvertisementV0(lines, what);
+  }
+
+  /**
+   * The capabilities a protocol v2 server offers for `owner/repo` (`fetch=shallow filter`, …), one per
+   * line; undefined when the server speaks only v0.
+   */
+  async capabilities(owner: string, repo: string): Promise<string[] | undefined> {
+    const lines = await this.advertisement(owner, repo, 'version=2');
+    return lines[0] === 'version 2\n' ? lines.slice(1).map((line) => line.replace(/\n$/, '')) : undefined;
+  }
+
+  /** The answer to `GET info/refs`: a v2 capability list or a v0 ref advertisement, as text lines. */
+  private async advertisement(owner: string, repo: string, protocol: string): Promise<string[]> {
+    const what = `${owner}/${repo}`;
+    const response = await this.transport.request(`${this.repoUrl(owner, repo)}/info/refs?service=git-upload-pack`, {
       maxBytes: this.maxBytes,
-      headers: this.headers(this.protocol === 'v0' ? {} : { 'Git-Protocol': 'version=2' }),
+      headers: this.headers(protocol ? { 'Git-Protocol': protocol } : {}),
     });
     checkStatus(response, what);
     if (response.headers.get('content-type') !== 'application/x-git-upload-pack-advertisement') {
@@ -67,10 +86,31 @@ export class GitRefsClient {
       if (line === null || (lines.length === 0 && line.startsWith('# service='))) continue;
       lines.push(line);
     }
-    if (lines[0] === 'version 2\n') return this.lsRefsV2(repoUrl, what);
-    if (this.protocol === 'v2')
-      throw new OnlineError('bad-response', `${what}: the server does not speak git protocol v2`);
-    return parseAdvertisementV0(lines, what);
+    return lines;
+  }
+
+  /**
+   * One protocol v2 command (`body` already framed) sent to `owner/repo`'s upload-pack, with the token
+   * when one is configured; the answer's body, refused beyond `maxBytes`.
+   */
+  async command(owner: string, repo: string, body: string, maxBytes: number): Promise<Buffer> {
+    const response = await this.transport.request(`${this.repoUrl(owner, repo)}/git-upload-pack`, {
+      method: 'POST',
+      body,
+      maxBytes,
+      sameOrigin: true,
+      headers: this.headers({
+        'Git-Protocol': 'version=2',
+        'Content-Type': 'application/x-git-upload-pack-request',
+        Accept: 'application/x-git-upload-pack-result',
+      }),
+    });
+    checkStatus(response, `${owner}/${repo}`);
+    return response.body;
+  }
+
+  private repoUrl(owner: string, repo: string): string {
+    return `${this.baseUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}.git`;
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
@@ -83,7 +123,8 @@ export class GitRefsClient {
     return headers;
   }
 
-  private async lsRefsV2(repoUrl: string, what: string): Promise<GitRef[]> {
+  private async lsRefsV2(owner: string, repo: string): Promise<GitRef[]> {
+    const what = `${owner}/${repo}`;
     const body = [
       pkt('command=ls-refs\n'),
       pkt('agent=workflow-provenance\n'),
@@ -93,19 +134,9 @@ export class GitRefsClient {
       pkt('ref-prefix refs/tags/\n'),
       '0000',
     ].join('');
-    const response = await this.transport.request(`${repoUrl}/git-upload-pack`, {
-      method: 'POST',
-      body,
-      maxBytes: this.maxBytes,
-      headers: this.headers({
-        'Git-Protocol': 'version=2',
-        'Content-Type': 'application/x-git-upload-pack-request',
-        Accept: 'application/x-git-upload-pack-result',
-      }),
-    });
-    checkStatus(response, what);
+    const answer = await this.command(owner, repo, body, this.maxBytes);
     const refs: GitRef[] = [];
-    for (const line of readPktLines(response.body, what)) {
+    for (const line of readPktLines(answer, what)) {
       if (line === null) break;
       const [oid, name, ...attributes] = line.replace(/\n$/, '').split(' ');
       if (!isFullCommitSha(oid) || !name) throw new OnlineError('bad-response', `${what}: malformed ls-refs line`);
@@ -143,28 +174,6 @@ function checkStatus(response: HttpResponse, what: string): void {
     `git server answered ${response.status} for ${what}`,
     response.status,
   );
-}
-
-function pkt(text: string): string {
-  return (Buffer.byteLength(text) + 4).toString(16).padStart(4, '0') + text;
-}
-
-/** pkt-line framing: 4 hex digits of length (itself included); `0000` flush, `0001` delim, `0002` end (yielded as null). */
-function* readPktLines(body: Buffer, what: string): Generator<string | null> {
-  let at = 0;
-  while (at < body.length) {
-    const head = body.subarray(at, at + 4).toString('latin1');
-    if (!/^[0-9a-f]{4}$/.test(head)) throw new OnlineError('bad-response', `${what}: malformed pkt-line`);
-    const length = parseInt(head, 16);
-    if (length < 4) {
-      at += 4;
-      yield null;
-      continue;
-    }
-    if (at + length > body.length) throw new OnlineError('bad-response', `${what}: truncated pkt-line`);
-    yield body.subarray(at + 4, at + length).toString('utf8');
-    at += length;
-  }
 }
 
 /** The commit a ref leads to: an annotated tag is peeled to its commit. */

@@ -9,6 +9,7 @@ import { DEFAULT_TTL_MS, FactCache, FactKind } from './cache';
 import { DockerHubNamespaces, isHubNamespace, type NamespaceFact, plainName } from './dockerHubNamespaces';
 import { architectureNamespaces } from '../engine/knowledge/officialImages';
 import { firstNamespace, knownPublisher } from '../engine/publishers';
+import { isFullCommitSha } from '../engine/commitSha';
 import { answerRef, GitRef, GitRefsClient } from './gitRefs';
 import type { CredentialOptions } from './credentials';
 import type { FetchedManifest } from './manifests';
@@ -76,6 +77,17 @@ export interface ResolverStats {
   cacheHits: number;
   /** Stale facts used because the network failed. */
   staleFallbacks: number;
+}
+
+/** What reading action files (actionFiles.ts) takes from a resolver: its git host, cache and ref answers. */
+export interface ActionFileAccess {
+  git: GitRefsClient;
+  cache: FactCache;
+  cacheOnly: boolean;
+  /** The commit `owner/repo@ref` points at; cache-only, from cached refs however old. */
+  commitOf(owner: string, repo: string, ref: string): Promise<string>;
+  /** Writes the cache, quietly: a cache that cannot be written only costs requests next time. */
+  save(): void;
 }
 
 export function isResolveError<T extends object>(value: T | ResolveError): value is ResolveError {
@@ -169,6 +181,25 @@ export class OnlineResolver {
     const result = await this.guard(() => this.lookupAction(owner, repo, ref, commentVersion));
     this.saveCache();
     return result;
+  }
+
+  /** The parts action files are read through (see actionFiles.ts). */
+  actionFileAccess(cacheOnly: boolean): ActionFileAccess {
+    return {
+      git: this.git,
+      cache: this.cache,
+      cacheOnly,
+      commitOf: async (owner, repo, ref) => {
+        // A commit needs no ref listing: fetching it shows whether the repository holds it.
+        if (isFullCommitSha(ref.toLowerCase())) return ref.toLowerCase();
+        if (!cacheOnly) return (await this.lookupAction(owner, repo, ref)).commit;
+        const refs = this.cache.get<GitRef[]>('action-refs', `${this.git.base} ${owner}/${repo}`.toLowerCase());
+        const commit = refs && answerRef(refs.value, ref)?.commit;
+        if (!commit) throw new OnlineError('not-found', `${owner}/${repo}@${ref} is not in the cache`);
+        return commit;
+      },
+      save: () => this.saveCache(),
+    };
   }
 
   /** Resolves everything at once (bounded concurrency, identical look-ups shared) and saves the cache once. */

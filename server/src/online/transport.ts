@@ -56,6 +56,8 @@ export interface HttpRequest {
    * the rules for places a server sends the checker, like a redirect from that origin.
    */
   namedBy?: string;
+  /** Redirects to another origin are refused rather than followed (a git host's answers stay its own). */
+  sameOrigin?: boolean;
 }
 
 export interface HttpResponse {
@@ -152,6 +154,8 @@ export class Transport {
       if (hop >= this.maxRedirects) throw new OnlineError('bad-response', `too many redirects from ${hostOf(url)}`);
       this.counts.redirects++;
       const next = new URL(location, current);
+      if (request.sameOrigin && next.origin !== origin)
+        throw new OnlineError('blocked', `${hostOf(current)} redirected to another host (${next.host}); not followed`);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new OnlineError('bad-response', `${hostOf(current)} redirected to a ${next.protocol} URL`);
       }

@@ -1,6 +1,7 @@
 // Every rule, in the order findings are reported for one reference.
 import type { RuleSet } from '../engine/rule';
 import { actionRefMismatch } from './action-ref-mismatch';
+import { actionRunsUntrustedImage } from './action-runs-untrusted-image';
 import { actionsLockMismatch } from './actions-lock-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
@@ -11,6 +12,7 @@ import type { Rule } from './rule';
 import { staleDigest } from './stale-digest';
 import { unpinnedAction } from './unpinned-action';
 import { unpinnedImage } from './unpinned-image';
+import { unpinnedInnerAction } from './unpinned-inner-action';
 import { unsupportedPlatform } from './unsupported-platform';
 import { untrustedImage } from './untrusted-image';
 import { unverifiedImage } from './unverified-image';
@@ -29,5 +31,6 @@ export const ruleSet: RuleSet = {
     unpinnedImage,
   ],
   actions: [unpinnedAction, actionsLockMismatch, actionRefMismatch],
+  uses: [actionRunsUntrustedImage, unpinnedInnerAction],
 };
-export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions];
+export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions, ...ruleSet.uses];

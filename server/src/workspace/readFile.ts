@@ -12,7 +12,7 @@ import { errorMessage } from '../engine/errorMessage';
 export const maxFileBytes = 64 * 1024 * 1024;
 
 /** The bytes read (a fix edits these, so what is not UTF-8 survives) and their text; or why not. */
-export type ReadOutcome = { bytes: Buffer; text: string } | { skipped: string };
+export type ReadOutcome = { bytes: Buffer; text: string } | { skipped: string; missing?: boolean };
 
 /** The folder a read must stay inside: the one the user named (its real path is taken once). */
 export class CheckedFolder {
@@ -42,14 +42,20 @@ function realOrResolved(p: string): string {
 
 /**
  * Reads `file` as UTF-8 when it is a regular file inside `folder` (when given) and within the size
- * limit; otherwise says, in a few words, why it was skipped. Never throws, never blocks on a FIFO.
+ * limit (`limitBytes`, at most `maxFileBytes`); otherwise says, in a few words, why it was skipped.
+ * Never throws, never blocks on a FIFO.
  */
-export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutcome {
+export function readCheckedFile(file: string, folder?: CheckedFolder, limitBytes = maxFileBytes): ReadOutcome {
+  const limit = Math.min(limitBytes, maxFileBytes);
+  const tooLarge = `it is larger than the ${sizeText(limit)} read limit`;
   let real: string;
   try {
     real = realpathSync(file);
   } catch (error) {
-    return { skipped: `cannot read: ${codeOf(error)}` };
+    const code = codeOf(error);
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? { skipped: `cannot read: ${code}`, missing: true }
+      : { skipped: `cannot read: ${code}` };
   }
   const refusal = folder?.refusal(real);
   if (refusal) return { skipped: refusal };
@@ -63,23 +69,16 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { skipped: `it is ${kindOf(stats)}, not a regular file` };
-    if (stats.size > maxFileBytes)
-      return { skipped: `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit` };
+    if (stats.size > limit) return { skipped: tooLarge };
     // Read at most one byte past the limit: a file growing while it is read is still bounded.
-    const buffer = Buffer.alloc(Math.min(stats.size, maxFileBytes) + 1);
+    const buffer = Buffer.alloc(Math.min(stats.size, limit) + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
       // More bytes than its size said: it grew while being read.
-      if (length === buffer.length)
-        return {
-          skipped:
-            length > maxFileBytes
-              ? `it is larger than the ${maxFileBytes / 1024 / 1024} MiB read limit`
-              : 'it changed while it was read',
-        };
+      if (length === buffer.length) return { skipped: length > limit ? tooLarge : 'it changed while it was read' };
     }
     const bytes = buffer.subarray(0, length);
     return { bytes, text: bytes.toString('utf8') };
@@ -94,6 +93,10 @@ export function readCheckedFile(file: string, folder?: CheckedFolder): ReadOutco
 export function readTextOrUndefined(file: string, folder?: CheckedFolder): string | undefined {
   const outcome = readCheckedFile(file, folder);
   return 'text' in outcome ? outcome.text : undefined;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 }
 
 function kindOf(stats: Stats): string {

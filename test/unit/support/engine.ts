@@ -13,6 +13,7 @@ import {
   type Finding,
   type TrustPolicy,
 } from '../../../server/src/engine';
+import { collectFollowedFiles } from '../../../server/src/workspace/followFiles';
 
 let loaded: Promise<void> | undefined;
 export function ready(): Promise<void> {
@@ -20,9 +21,27 @@ export function ready(): Promise<void> {
   return loaded;
 }
 
-export function check(text: string, options: AnalyzeOptions & { policyParts?: Partial<TrustPolicy> } = {}) {
-  const policy = options.policy ?? mergePolicies(options.policyParts);
-  return analyze(text, { path: '.github/workflows/ci.yml', ...options, policy });
+/**
+ * Analyses `text`; with `files` (the repository's other files by path), every `uses:` is followed
+ * into them, a remote one being "offline".
+ */
+export function check(
+  text: string,
+  options: AnalyzeOptions & { policyParts?: Partial<TrustPolicy>; files?: Record<string, string> } = {},
+) {
+  const { files, policyParts, ...rest } = options;
+  const policy = options.policy ?? mergePolicies(policyParts);
+  const base = { path: '.github/workflows/ci.yml', ...rest, policy };
+  if (!files) return analyze(text, base);
+  const { follow } = collectFollowedFiles(
+    text,
+    { ...base, follow: { files: new Map(), path: base.path } },
+    {
+      local: (path) => (path in files ? { kind: 'found', text: files[path] } : { kind: 'missing' }),
+      remote: () => ({ kind: 'failed', reason: 'offline' }),
+    },
+  );
+  return analyze(text, { ...base, follow });
 }
 
 /** Lines are 1-based, as a person reads them. */
