@@ -1,5 +1,6 @@
 // `npm run bench`: the engine against `yaml`'s parse alone, then the CLI against actionlint on the corpus,
-// then any further benchmarks (scripts/bench-lsp.mjs, scripts/bench-online.mjs, scripts/bench-provenance.mjs). The last line is
+// then any further benchmarks (scripts/bench-lsp.mjs, scripts/bench-online.mjs, scripts/bench-provenance.mjs,
+// scripts/bench-action-files.mjs). The last line is
 // `RATIO key=value ...`, merged from every part.
 //
 //   node scripts/bench.mjs [--runs N] [--cli-runs N] [--corpus DIR] [--cli FILE] [--cpu-prof]
@@ -217,7 +218,7 @@ async function main() {
   ratios.set('cli_vs_actionlint', cliRatio);
   console.log(`(CLI part: ${seconds(cliStarted)})`);
 
-  for (const name of ['bench-lsp.mjs', 'bench-online.mjs', 'bench-provenance.mjs']) {
+  for (const name of ['bench-lsp.mjs', 'bench-online.mjs', 'bench-provenance.mjs', 'bench-action-files.mjs']) {
     const script = join(root, 'scripts', name);
     if (!existsSync(script)) continue;
     console.log('');

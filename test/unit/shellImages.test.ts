@@ -1,9 +1,9 @@
 import { corpusAbsent, corpusDir } from './support/corpus';
+import { runScripts as scriptsOf } from './support/runScripts';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isScalar, parseDocument, visit } from 'yaml';
 import {
   findScriptImages,
   loadShellParser,
@@ -387,23 +387,7 @@ test('an unchanged script is answered from the cache', () => {
   assert.deepEqual(again, first);
 });
 
-/** Every `run:` string in a workflow file. */
-function runScripts(file: string): string[] {
-  const scripts: string[] = [];
-  visit(parseDocument(readFileSync(file, 'utf8')), {
-    Pair(_key, pair) {
-      if (
-        isScalar(pair.key) &&
-        pair.key.value === 'run' &&
-        isScalar(pair.value) &&
-        typeof pair.value.value === 'string'
-      ) {
-        scripts.push(pair.value.value);
-      }
-    },
-  });
-  return scripts;
-}
+const runScripts = (file: string): string[] => scriptsOf(readFileSync(file, 'utf8'));
 
 test('real workflows: rustup and cpython', (t) => {
   const rustup = join(corpusDir, 'rust-lang__rustup/ci.yaml');

@@ -29,9 +29,16 @@ export interface ImageVerdict {
 }
 
 function verdictRecords(verdicts: ImageVerdict[]) {
+  // One index per file, not per image: a workflow names hundreds of images.
+  const indexes = new Map<string, LineIndex>();
+  const indexOf = (text: string): LineIndex => {
+    let index = indexes.get(text);
+    if (!index) indexes.set(text, (index = new LineIndex(text)));
+    return index;
+  };
   return verdicts.map((v) => ({
     file: v.file,
-    ...regionOf(new LineIndex(v.text), v.span),
+    ...regionOf(indexOf(v.text), v.span),
     reference: v.reference,
     digest: v.digest ?? null,
     provenance: v.provenance ?? null,

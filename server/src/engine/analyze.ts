@@ -245,6 +245,7 @@ function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options
     syntaxErrors: parsed.errors,
     notChecked: [...parsed.notChecked, ...model.notChecked],
     provenance,
+    ...(model.scriptsNotRead > 0 ? { scriptsNotRead: model.scriptsNotRead } : {}),
   };
 }
 

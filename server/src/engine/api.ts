@@ -221,4 +221,9 @@ export interface Analysis {
 
   /** What the engine left out of the check, each with where and why (nesting too deep, a matrix cut, an internal error). */
   notChecked: SyntaxProblem[];
+  /**
+   * `run:` scripts that may start a container but were not read because the shell parser was not loaded
+   * (`loadEngine` not awaited, or it failed): load it and analyse again to see their images.
+   */
+  scriptsNotRead?: number;
 }

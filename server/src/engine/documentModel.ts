@@ -44,4 +44,6 @@ export interface DocumentModel {
   unknown: UnknownValue[];
   /** What was left out of the check (a matrix cut short), with where and why. */
   notChecked: SyntaxProblem[];
+  /** Scripts that may name images, left unread because the shell parser is not loaded. */
+  scriptsNotRead: number;
 }

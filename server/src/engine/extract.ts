@@ -19,7 +19,7 @@ import {
   runOnArchPlatforms,
 } from './knowledge/actionInputs';
 import { type Combination, expandMatrix } from './matrix';
-import { findScriptImages, shellParserReady } from './shellImages';
+import { type ScriptScan, scanWhenReady } from './shellImages';
 import type { ActionReference, LocalReference, MatrixBinding, Span } from './types';
 import { piecesTemplate, shellParts } from './valueParts';
 import {
@@ -65,6 +65,7 @@ export function extract(
     locals: [],
     unknown: [],
     notChecked: [],
+    scriptsNotRead: 0,
   };
   const x = new Extractor(parsed, model, extraInputs);
   const root = parsed.doc.contents as YamlNode | null;
@@ -203,14 +204,13 @@ class Extractor extends ImageSites {
 
   private builtTags(steps: StepModel[]): Set<string> {
     const tags = new Set<string>();
-    if (!shellParserReady()) return tags;
     const add = (t: string) => {
       tags.add(t);
       tags.add(t.replace(/:[^/:]*$/, ''));
     };
     for (const s of steps) {
       const run = scalarText(mapValue(this.doc, s.node, 'run'));
-      if (run) for (const t of findScriptImages(run).builtTags) add(t);
+      if (run) for (const t of this.scan(run, false)?.builtTags ?? []) add(t);
       // docker/build-push-action's `tags:` (a list, comma or newline separated) name what it builds.
       const uses =
         scalarText(mapValue(this.doc, s.node, 'uses'))
@@ -241,8 +241,8 @@ class Extractor extends ImageSites {
     }
     const run = mapValue(this.doc, step.node, 'run');
     const script = scalarText(run);
-    if (isScalar(run) && script && shellParserReady()) {
-      const scan = findScriptImages(script);
+    const scan = isScalar(run) && script ? this.scan(script, true) : undefined;
+    if (isScalar(run) && script && scan) {
       for (const img of scan.images) {
         if (img.tool === 'dockerfile' && img.text === 'scratch') continue;
         const platform = img.platformPieces ? piecesTemplate(script, img.platformPieces, env) : img.platform;
@@ -255,6 +255,13 @@ class Extractor extends ImageSites {
         this.templateSite(run, img.start, img.end, shellParts(script, img, env), opts);
       }
     }
+  }
+
+  /** The script's scan; undefined (and counted once, when `count`) when it needs the parser and that is not loaded. */
+  private scan(script: string, count: boolean): ScriptScan | undefined {
+    const scan = scanWhenReady(script);
+    if (!scan && count) this.model.scriptsNotRead++;
+    return scan;
   }
 
   private actionRef(

@@ -20,6 +20,7 @@ export { LineIndex } from './lineIndex';
 export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
 export { describeAction, describeImage } from './provenance';
 export { parseImageReference } from './imageReference';
+export { mayNameImage as mayRunContainers } from './shellImages';
 export type * from './api';
 export type * from './types';
 
