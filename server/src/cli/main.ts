@@ -12,6 +12,7 @@ import {
   type AnalyzeOptions,
   type ResolvedFacts,
   type TrustPolicy,
+  type WorkflowLock,
 } from '../engine';
 import { errorMessage } from '../engine/errorMessage';
 import { defaultCacheDir } from '../online/cache';
@@ -21,6 +22,7 @@ import { createActionFileSource } from '../online/actionFiles';
 import type { FollowInput } from '../engine/follow';
 import { followFiles, followSetup } from '../workspace/followFiles';
 import {
+  actionsLockFor,
   CheckedFolder,
   findPolicyFile,
   findWorkflowFiles,
@@ -166,6 +168,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     scope: string;
     policy: TrustPolicy;
     owner?: string;
+    actionsLock?: WorkflowLock;
     analysis?: Analysis;
     /** The files its `uses:` lines lead to, and the repository root their paths are relative to. */
     followed?: { root: string; follow: FollowInput };
@@ -174,9 +177,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     path: c.path,
     policy: c.policy,
     repositoryOwner: c.owner,
+    actionsLock: c.actionsLock,
     resolved,
     follow: c.followed?.follow,
   });
+  const lockProblems = new Set<string>();
   const checked: Checked[] = [];
   let skippedFiles = 0;
   for (const { path: file, named, folder, scope } of files) {
@@ -190,7 +195,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       continue;
     }
     const { bytes, text } = read;
-    const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
+    const lock = actionsLockFor(file);
+    if (lock.problem && !lockProblems.has(lock.problem.path)) {
+      lockProblems.add(lock.problem.path);
+      problems.push(lock.problem);
+    }
+    const entry: Checked = {
+      path: file,
+      bytes,
+      text,
+      scope,
+      policy: policyFor(file, named),
+      owner: ownerFor(file),
+      actionsLock: lock.lock,
+    };
     try {
       entry.followed = await followFor(file, text, folder, optionsOf(entry));
       // The shell parser is loaded on the first file whose text may start a container: a run over
