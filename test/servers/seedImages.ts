@@ -1,5 +1,6 @@
 // The images the online tests resolve, pushed to a test registry over its real API.
-import type { PushedImage, TestRegistry } from './registry';
+import type { TestRegistry } from './registry';
+import type { PushedImage } from './registryPusher';
 
 export const SOURCE_LABEL = 'org.opencontainers.image.source';
 

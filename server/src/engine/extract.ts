@@ -351,7 +351,7 @@ class Extractor extends ImageSites {
         noImageValues: input.noImageValues,
         platform,
         env,
-        vouchedBy: input.vouchesForDefaults ? action : undefined,
+        vouchedBy: input.defaultsPublishedBy ? action : undefined,
       };
       if (action === runOnArchAction) {
         this.runOnArch(step, job, withNode, valueNode, opts);

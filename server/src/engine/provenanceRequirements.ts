@@ -1,6 +1,12 @@
 // What a `require-provenance:` policy asks of an image, and whether a verified identity gives it.
 // Pure: reads the policy and the verdict learned online; rules and the CLI share it.
-import type { ProvenanceRequirement, ProvenanceVerdict, TrustPolicy, VerifiedProvenance } from './api';
+import type {
+  ClaimedProvenance,
+  ProvenanceRequirement,
+  ProvenanceVerdict,
+  TrustPolicy,
+  VerifiedProvenance,
+} from './api';
 import { globMatches } from './knowledge/trustedPublishers';
 import { matchesImagePattern } from './provenance';
 import type { ParsedImage } from './types';
@@ -34,6 +40,13 @@ export function satisfyingProof(
   return verdict.verified.find((proof) => requirements.every((r) => identityMismatch(proof, r) === undefined));
 }
 
+/** What a claim was read from, in words: messages and the hover say it the same way. */
+export const claimSources: Readonly<Record<ClaimedProvenance['via'], string>> = {
+  labels: 'image labels',
+  'buildkit-provenance': 'unsigned BuildKit provenance',
+  'unsigned-attestation': 'an unsigned attestation',
+};
+
 /** One line on what the verdict found, for messages: the best reason nothing verified. */
 export function verdictSummary(verdict: ProvenanceVerdict): string {
   switch (verdict.status) {
@@ -43,13 +56,7 @@ export function verdictSummary(verdict: ProvenanceVerdict): string {
       return verdict.rejected.find((r) => r.unverifiable)?.reason ?? 'signed, but cannot be verified here';
     case 'claimed': {
       const claim = verdict.claimed.find((c) => c.source) ?? verdict.claimed[0];
-      const what =
-        claim.via === 'labels'
-          ? 'image labels'
-          : claim.via === 'buildkit-provenance'
-            ? 'unsigned BuildKit provenance'
-            : 'an unsigned attestation';
-      return `only claimed by ${what}${claim.source ? ` (source ${claim.source})` : ''}, not signed${rejectedNote(verdict)}`;
+      return `only claimed by ${claimSources[claim.via]}${claim.source ? ` (source ${claim.source})` : ''}, not signed${rejectedNote(verdict)}`;
     }
     default:
       return `no Sigstore signature or attestation found${rejectedNote(verdict)}`;

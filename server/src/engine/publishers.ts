@@ -5,10 +5,9 @@ import { dockerHubPublishers } from './knowledge/dockerHubPublisherTable';
 import { isOfficialImageName } from './knowledge/officialImages';
 import { registryPublishers } from './knowledge/registryPublisherTable';
 import { globMatches } from './knowledge/trustedPublishers';
+import { DOCKER_HUB } from './imageReference';
 import { imageInputs } from './knowledge/actionInputs';
 import type { ImageReference, ParsedImage } from './types';
-
-const DOCKER_HUB = 'docker.io';
 
 export type PublisherKind = 'verified' | 'sponsored' | 'vendor' | 'project' | 'distribution' | 'registry';
 
@@ -114,13 +113,6 @@ export function githubOwnerOf(sourceUrl: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** Action publishers that choose default images for their users, and who they are. */
-const vouchingActionOwners: Readonly<Record<string, string>> = {
-  docker: 'Docker, Inc.',
-  actions: 'GitHub',
-  pyo3: 'the PyO3 project',
-};
-
 export interface ActionDefault {
   action: string;
   publisher: string;
@@ -134,10 +126,9 @@ export interface ActionDefault {
 export function actionDefaultFor(ref: ImageReference): ActionDefault | undefined {
   if (!ref.action || !ref.parsed) return undefined;
   const action = ref.action.toLowerCase();
-  const publisher = vouchingActionOwners[action.split('/')[0]];
-  if (!publisher) return undefined;
   for (const input of imageInputs) {
-    if (input.action !== action || !input.defaultImage) continue;
+    const publisher = input.defaultsPublishedBy;
+    if (input.action !== action || !input.defaultImage || !publisher) continue;
     const defaultName = input.defaultImage.replace(/[:@].*$/, '');
     const written =
       ref.parsed.registry === DOCKER_HUB ? ref.parsed.repository : `${ref.parsed.registry}/${ref.parsed.repository}`;

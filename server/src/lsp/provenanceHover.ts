@@ -2,6 +2,7 @@
 // the verdict, who built it (only from a verified certificate), what is merely claimed, what was
 // rejected and why, and where we looked. It never says more than the verdict proves.
 import type { ClaimedProvenance, ProvenanceVerdict, VerifiedProvenance } from '../engine/api';
+import { claimSources } from '../engine/provenanceRequirements';
 
 const headings: Record<ProvenanceVerdict['status'], string> = {
   verified: 'Verified',
@@ -54,11 +55,5 @@ function claimLine(claim: ClaimedProvenance, code: (text: string) => string): st
   else if (claim.revision) parts.push(`revision ${code(claim.revision.slice(0, 12))}`);
   if (claim.predicateType) parts.push(code(claim.predicateType));
   if (claim.sbom) parts.push('SBOM present');
-  const what =
-    claim.via === 'labels'
-      ? 'image labels (unsigned)'
-      : claim.via === 'buildkit-provenance'
-        ? 'BuildKit provenance (unsigned)'
-        : 'attestation (unsigned)';
-  return `${what}: ${parts.join(', ') || 'no details'}`;
+  return `${claimSources[claim.via]}: ${parts.join(', ') || 'no details'}`;
 }

@@ -5,8 +5,8 @@ import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writ
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isCommit, isDigest, isObject, isPlatform, isRefName } from '../engine/factShapes';
+import { readRegularFile } from '../workspace/readFile';
 import { objectId } from './gitPack';
-import { readRegularFile } from './regularFile';
 
 /**
  * `image-tag`: what a tag points at; `image-digest`: what a digest holds; `action-refs`: a repository's tags
@@ -165,7 +165,9 @@ export class FactCache {
     if (!this.file) return this.entries;
     let json: unknown;
     try {
-      json = JSON.parse(readRegularFile(this.file, MAX_FILE_BYTES));
+      const read = readRegularFile(this.file, MAX_FILE_BYTES, false);
+      if (!('text' in read)) return this.entries;
+      json = JSON.parse(read.text);
     } catch {
       return this.entries;
     }

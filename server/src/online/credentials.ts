@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isObject } from '../engine/factShapes';
+import { DOCKER_HUB, DOCKER_HUB_ALIASES } from '../engine/imageReference';
 import { isLoopbackHost } from './addressPolicy';
-import { readRegularFile } from './regularFile';
+import { readRegularFile } from '../workspace/readFile';
 
 export interface RegistryCredentials {
   username: string;
@@ -25,10 +26,9 @@ export interface CredentialOptions {
   helperTimeoutMs?: number;
 }
 
-/** Docker Hub: its names, the address the Docker CLI files its credentials under, and its API origin. */
-const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** Docker Hub: the address the Docker CLI files its credentials under, and its API origin. */
 const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
-const DOCKER_HUB_ORIGIN = 'https://registry-1.docker.io';
+export const DOCKER_HUB_ORIGIN = 'https://registry-1.docker.io';
 /** Helper names become part of a program name: no path separators or anything a shell would read. */
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -51,7 +51,7 @@ function serverKey(key: string): string {
     .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
     .split('/')[0]
     .toLowerCase();
-  return DOCKER_HUB_NAMES.has(host) ? 'docker.io' : host;
+  return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
 }
 
 /**
@@ -61,7 +61,7 @@ function serverKey(key: string): string {
  */
 export function boundOrigins(key: string): string[] {
   const server = serverKey(key);
-  if (server === 'docker.io') return [DOCKER_HUB_ORIGIN];
+  if (server === DOCKER_HUB) return [DOCKER_HUB_ORIGIN];
   const scheme = /^(https?):\/\//i.exec(key)?.[1]?.toLowerCase();
   let https: URL;
   try {
@@ -76,7 +76,7 @@ export function boundOrigins(key: string): string[] {
 
 /** The server key for a registry origin: what the config and the helpers file its credentials under. */
 function serverKeyOfOrigin(origin: string): string {
-  return origin === DOCKER_HUB_ORIGIN ? 'docker.io' : new URL(origin).host;
+  return origin === DOCKER_HUB_ORIGIN ? DOCKER_HUB : new URL(origin).host;
 }
 
 function decodeEntry(entry: unknown): RegistryCredentials | undefined {
@@ -99,7 +99,10 @@ function readDockerConfig(path: string | null): DockerConfig {
   if (!path) return config;
   let json: unknown;
   try {
-    json = JSON.parse(readRegularFile(path, MAX_CONFIG_BYTES, true));
+    // A link is followed: people keep their Docker config in dotfiles.
+    const read = readRegularFile(path, MAX_CONFIG_BYTES);
+    if (!('text' in read)) return config;
+    json = JSON.parse(read.text);
   } catch {
     return config;
   }
@@ -157,7 +160,7 @@ export class CredentialStore {
     if (!answer)
       this.asked.set(
         `${helper} ${key}`,
-        (answer = this.askHelper(helper, key === 'docker.io' ? DOCKER_HUB_SERVER : key)),
+        (answer = this.askHelper(helper, key === DOCKER_HUB ? DOCKER_HUB_SERVER : key)),
       );
     return answer;
   }

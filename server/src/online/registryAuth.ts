@@ -5,7 +5,7 @@
 // answer is capped and must look like a token before it is sent anywhere.
 import { parse as parseAuthHeader } from 'auth-header';
 import { isObject } from '../engine/factShapes';
-import type { CredentialStore, RegistryCredentials } from './credentials';
+import { type CredentialStore, DOCKER_HUB_ORIGIN, type RegistryCredentials } from './credentials';
 import { type InFlight, OnlineError, type Transport } from './transport';
 
 export type Challenge = { scheme: 'bearer'; realm: string; service?: string } | { scheme: 'basic' };
@@ -21,7 +21,7 @@ interface CachedToken {
  * another port or scheme) gets an anonymous request.
  */
 const TOKEN_SERVICES: Record<string, string> = {
-  'https://registry-1.docker.io': 'https://auth.docker.io',
+  [DOCKER_HUB_ORIGIN]: 'https://auth.docker.io',
   'https://registry.gitlab.com': 'https://gitlab.com',
 };
 /** A token answer is small JSON; a realm answering with more is not a token service. */

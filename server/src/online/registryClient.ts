@@ -4,7 +4,7 @@
 import { errorMessage } from '../engine/errorMessage';
 import { DOCKER_HUB, DOCKER_HUB_ALIASES } from '../engine/imageReference';
 import { DIGEST_PATTERN as DIGEST, isObject } from '../engine/factShapes';
-import { type CredentialOptions, CredentialStore } from './credentials';
+import { type CredentialOptions, CredentialStore, DOCKER_HUB_ORIGIN } from './credentials';
 import {
   type Descriptor,
   type FetchedManifest,
@@ -374,7 +374,7 @@ export class RegistryClient {
   }
 
   private baseUrl(name: string): string {
-    return this.registryUrls[name] ?? (name === 'docker.io' ? 'https://registry-1.docker.io' : `https://${name}`);
+    return this.registryUrls[name] ?? (name === DOCKER_HUB ? DOCKER_HUB_ORIGIN : `https://${name}`);
   }
 
   private expectOk(response: HttpResponse, registry: string, repository: string, reference: string): void {

@@ -1,6 +1,7 @@
 // Reading a file of a checked folder, safely: the folder may be a stranger's repository. Only regular
 // files are read (a FIFO would block forever, /dev/zero never ends), up to one size limit, and never
 // through a symlink that leads out of the folder or into its `.git` (whose config may hold a token).
+// The online layer reads the user's own files (the look-up cache, Docker's config) with the same reader.
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../engine/errorMessage';
@@ -47,7 +48,6 @@ function realOrResolved(p: string): string {
  */
 export function readCheckedFile(file: string, folder?: CheckedFolder, limitBytes = maxFileBytes): ReadOutcome {
   const limit = Math.min(limitBytes, maxFileBytes);
-  const tooLarge = `it is larger than the ${sizeText(limit)} read limit`;
   let real: string;
   try {
     real = realpathSync(file);
@@ -59,26 +59,36 @@ export function readCheckedFile(file: string, folder?: CheckedFolder, limitBytes
   }
   const refusal = folder?.refusal(real);
   if (refusal) return { skipped: refusal };
+  return readRegularFile(real, limit);
+}
+
+/**
+ * Reads `file` as UTF-8 when it is a regular file of at most `max` bytes; otherwise says why not. Never
+ * throws, never blocks on a FIFO. A symlink at `file` itself is refused unless `followLink`: the
+ * user's own files (the look-up cache) are read this way, with no folder to stay inside.
+ */
+export function readRegularFile(file: string, max = maxFileBytes, followLink = true): ReadOutcome {
+  const tooLarge = `it is larger than the ${sizeText(max)} read limit`;
   let fd: number;
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
-    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (followLink ? 0 : constants.O_NOFOLLOW));
   } catch (error) {
     return { skipped: `cannot read: ${codeOf(error)}` };
   }
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { skipped: `it is ${kindOf(stats)}, not a regular file` };
-    if (stats.size > limit) return { skipped: tooLarge };
+    if (stats.size > max) return { skipped: tooLarge };
     // Read at most one byte past the limit: a file growing while it is read is still bounded.
-    const buffer = Buffer.alloc(Math.min(stats.size, limit) + 1);
+    const buffer = Buffer.alloc(Math.min(stats.size, max) + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
       // More bytes than its size said: it grew while being read.
-      if (length === buffer.length) return { skipped: length > limit ? tooLarge : 'it changed while it was read' };
+      if (length === buffer.length) return { skipped: length > max ? tooLarge : 'it changed while it was read' };
     }
     const bytes = buffer.subarray(0, length);
     return { bytes, text: bytes.toString('utf8') };

@@ -14,11 +14,12 @@ export interface ImageInput {
   /** Used when the input is not given. */
   defaultImage?: string;
   /**
-   * The images the action picks by itself are published by its own maintainers (setup-qemu's
-   * `tonistiigi/binfmt`, setup-buildx's `moby/buildkit`, maturin-action's `quay.io/pypa` and
-   * `ghcr.io/rust-cross` builders): the action vouches for them, so they are no untrusted publisher.
+   * Who publishes the images the action picks by itself (its default image, and any it chooses):
+   * its own maintainers (setup-qemu's `tonistiigi/binfmt`, setup-buildx's `moby/buildkit`,
+   * maturin-action's `quay.io/pypa` and `ghcr.io/rust-cross` builders). The action vouches for them,
+   * so they are no untrusted publisher.
    */
-  vouchesForDefaults?: boolean;
+  defaultsPublishedBy?: string;
 }
 
 /** The built-in table; a policy can add entries. */
@@ -29,10 +30,15 @@ export const imageInputs: readonly ImageInput[] = [
     action: 'docker/setup-qemu-action',
     input: 'image',
     defaultImage: 'tonistiigi/binfmt:latest',
-    vouchesForDefaults: true,
+    defaultsPublishedBy: 'Docker, Inc.',
   },
-  { action: 'pyo3/maturin-action', input: 'container', noImageValues: ['off'], vouchesForDefaults: true },
-  { action: 'docker/setup-buildx-action', input: 'driver-opts', vouchesForDefaults: true },
+  {
+    action: 'pyo3/maturin-action',
+    input: 'container',
+    noImageValues: ['off'],
+    defaultsPublishedBy: 'the PyO3 project',
+  },
+  { action: 'docker/setup-buildx-action', input: 'driver-opts', defaultsPublishedBy: 'Docker, Inc.' },
 ];
 
 export const buildxAction = 'docker/setup-buildx-action';
