@@ -1,6 +1,6 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
 // of the reference text, expanding `${{ matrix.* }}` against each matrix combination.
-import { isMap, isScalar, type Scalar, visit } from 'yaml';
+import { isMap, isScalar, type Scalar } from 'yaml';
 import type { DocumentKind } from './api';
 import type { DocumentModel, JobModel, StepModel } from './documentModel';
 import { type EnvScope, envScope, noEnv } from './envFlow';
@@ -81,17 +81,15 @@ export function extract(
  */
 function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
   const sites: Array<{ target: Span; alias: Span; name: string }> = [];
-  visit(parsed.doc, {
-    Alias(_key, alias) {
-      const target = deref(parsed.doc, alias);
-      if (target?.range && alias.range)
-        sites.push({
-          target: nodeSpan(target),
-          alias: { start: alias.range[0], end: alias.range[1] },
-          name: alias.source,
-        });
-    },
-  });
+  for (const alias of parsed.aliases) {
+    const target = deref(parsed.doc, alias);
+    if (target?.range && alias.range)
+      sites.push({
+        target: nodeSpan(target),
+        alias: { start: alias.range[0], end: alias.range[1] },
+        name: alias.source,
+      });
+  }
   if (sites.length === 0) return;
   for (const image of model.images) {
     for (const site of sites) {
@@ -491,7 +489,8 @@ class Extractor extends ImageSites {
     if (!buildkitDrivers.has(driver)) return;
     const optsNode = mapValue(this.doc, withNode, 'driver-opts');
     const text = scalarText(optsNode) ?? '';
-    const written = /(^|[\n,])\s*image=([^\s,]+)/.exec(text);
+    // The value ends at a comma or a blank, except inside a `${{ … }}` (which holds blanks of its own).
+    const written = /(^|[\n,])\s*image=((?:\$\{\{.*?\}\}|[^\s,])+)/.exec(text);
     if (isScalar(optsNode) && written) {
       const from = written.index + written[0].length - written[2].length;
       this.imageSite(optsNode, from, from + written[2].length, { ...opts, input: 'driver-opts' });
