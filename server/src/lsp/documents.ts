@@ -10,6 +10,7 @@ import type { DocumentSnapshot } from './codeActions';
 import { type ServerContext, keyOf, pathForEngine } from './context';
 import { countDiagnostics, type Counts, fileDiagnostic, findingDiagnostics, type RuleDocs } from './convert';
 import type { Folders, FolderState } from './folders';
+import type { FollowedActions } from './followActions';
 import { CheckedFolder, readTextOrUndefined } from '../workspace';
 
 interface FileState {
@@ -44,6 +45,7 @@ export class DocumentChecker {
     private readonly changed: () => void,
     /** Re-checks the whole workspace (a config file was edited). */
     private readonly recheckWorkspace: (reason: string) => Promise<unknown>,
+    private readonly follow: FollowedActions,
   ) {}
 
   /** Keys of every file with published diagnostics. */
@@ -63,8 +65,10 @@ export class DocumentChecker {
 
   snapshotOf(uri: string, key: string, version: number | null, text: string): DocumentSnapshot {
     const folder = this.folders.folderFor(key);
-    const analysis = analyze(text, this.folders.analysisOptions(folder, key, uri));
-    return { uri, version, text, index: new LineIndex(text), analysis };
+    const options = this.folders.analysisOptions(folder, key, uri);
+    const followed = this.follow.inputFor(folder, key, uri, text, options);
+    const analysis = analyze(text, { ...options, follow: followed?.follow });
+    return { uri, version, text, index: new LineIndex(text), analysis, followRoot: followed?.root };
   }
 
   /** The document's current text analysed: the cached analysis when it is up to date. */
@@ -127,6 +131,7 @@ export class DocumentChecker {
         index: snapshot.index,
         analysis: snapshot.analysis,
         docs: this.docs,
+        followRoot: snapshot.followRoot,
       }),
       snapshot,
     };
@@ -148,6 +153,7 @@ export class DocumentChecker {
       // Before the workspace's policy is known a verdict could be wrong; the first check covers this file.
       if (!current || !this.folders.loaded) return;
       this.check(current.uri, key, current.version, current.getText());
+      this.refreshDependents(key);
       this.changed();
     });
   }
@@ -200,6 +206,11 @@ export class DocumentChecker {
     if (!state) return;
     this.files.delete(key);
     this.ctx.connection.sendDiagnostics({ uri: state.uri, diagnostics: [] });
+  }
+
+  /** Re-analyses the documents whose `uses:` lead to the file at `key` (it changed). */
+  refreshDependents(key: string): void {
+    for (const uri of this.follow.dependentsOf(key)) this.refreshUri(uri);
   }
 
   /** Re-analyses the file at `uri` (its online facts changed) from the buffer or the last text checked. */
