@@ -67,16 +67,22 @@ export function serverCommand(): { script: string; args: string[]; docsDir: stri
   return { script: path.join(root, 'dist', 'server.js'), args: [], docsDir: path.join(root, 'docs') };
 }
 
-import { type StatusParams, statusNotification } from '../../server/src/lsp/protocol';
+import {
+  type InitializationOptions,
+  settingsSection,
+  type StatusParams,
+  statusNotification,
+  type UserSettings,
+} from '../../server/src/lsp/protocol';
 
 export type { StatusParams };
 
 export interface StartOptions {
   workspace: string;
-  settings?: Record<string, unknown>;
+  settings?: UserSettings;
   /** Server and Node flags (e.g. `--debounce 0`). */
   extraArgs?: string[];
-  initializationOptions?: Record<string, unknown>;
+  initializationOptions?: InitializationOptions;
   /** Start this program instead of the repository's bundle (an installed command); `--stdio` is appended. */
   command?: string[];
   env?: NodeJS.ProcessEnv;
@@ -105,14 +111,14 @@ export class LspClient {
   initializeResult?: InitializeResult;
   /** Workspace edits the server asked the client to apply (`workspace/applyEdit`), all accepted. */
   readonly appliedEdits: WorkspaceEdit[] = [];
-  settings: Record<string, unknown>;
+  settings: UserSettings;
   stderr = '';
 
   private constructor(
     readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
     readonly workspace: string,
-    settings: Record<string, unknown>,
+    settings: UserSettings,
   ) {
     this.settings = settings;
   }
@@ -296,10 +302,10 @@ export class LspClient {
     return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   }
 
-  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+  async changeSettings(settings: UserSettings): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: { workflowProvenance: settings },
+      settings: { [settingsSection]: settings },
     });
   }
 

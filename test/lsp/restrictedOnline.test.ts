@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { workspaceTrustedNotification } from '../../server/src/lsp/protocol';
 import { type Recorder, startRecorder } from '../servers/recorder';
 import { LspClient, uriOf } from './lspClient';
 
@@ -52,7 +53,7 @@ test('an untrusted workspace makes no request to the registries it names until i
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(registry.connections, 0, 'the untrusted workspace reached its own registry');
 
-  await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
+  await client.connection.sendNotification(workspaceTrustedNotification.method);
   const deadline = Date.now() + 20_000;
   while (registry.connections === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok(registry.connections > 0, 'trusting the workspace did not start the look-up');

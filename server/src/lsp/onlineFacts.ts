@@ -7,6 +7,7 @@ import type { ParsedImage } from '../engine/types';
 import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
+import type { OnlineSettings, Unchecked } from './protocol';
 import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 
 /** How long a failed look-up waits before it is tried again. */
@@ -86,7 +87,7 @@ export class OnlineFacts implements FactsProvider {
   }
 
   /** New look-up settings (from the client's initialization options or a sign-in); unknown fields are ignored. */
-  configure(raw: Record<string, unknown>): void {
+  configure(raw: Unchecked<OnlineSettings>): void {
     const changes: OnlineConfiguration & { gitToken?: string } = {};
     if (typeof raw.cacheDir === 'string' && raw.cacheDir) changes.cacheDir = raw.cacheDir;
     if (typeof raw.gitBaseUrl === 'string' && /^https?:\/\//.test(raw.gitBaseUrl)) changes.gitBaseUrl = raw.gitBaseUrl;

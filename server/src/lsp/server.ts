@@ -28,9 +28,13 @@ import { Folders } from './folders';
 import { hoverMarkdown, referencesAt } from './hover';
 import {
   configureOnlineNotification,
+  type InitializationOptions,
   type Notification,
+  type OnlineSettings,
   serverCommands,
+  settingsSection,
   statusNotification,
+  type Unchecked,
   workspaceTrustedNotification,
 } from './protocol';
 import { readSettings } from './settings';
@@ -150,11 +154,11 @@ export class WorkflowProvenanceServer {
       createFiles:
         workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
     };
-    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    const init = (params.initializationOptions ?? {}) as Unchecked<InitializationOptions>;
     this.folders.trusted = init.workspaceTrusted !== false;
     this.ctx.facts.setWorkspaceTrusted?.(this.folders.trusted);
     if (init.online && typeof init.online === 'object')
-      this.ctx.facts.configure?.(init.online as Record<string, unknown>);
+      this.ctx.facts.configure?.(init.online as Unchecked<OnlineSettings>);
     this.folders.workspaceFolders =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(keyOf(params.rootUri)) }] : []);
@@ -181,7 +185,7 @@ export class WorkflowProvenanceServer {
     // A client that refuses a registration still gets the workspace checked.
     if (this.ctx.capabilities.dynamicConfiguration) {
       await c.client
-        .register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' })
+        .register(DidChangeConfigurationNotification.type, { section: settingsSection })
         .catch((e) => this.ctx.logError('register', e));
     }
     await this.workspace.watchFiles();
