@@ -1,7 +1,6 @@
 // The CLI online, end to end: a real registry and a real git server on loopback, `--fix` pinning
 // every image and action in a file, and the cache answering once the servers are gone.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
@@ -16,15 +15,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { projectRoot } from '../unit/support/engine';
 import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
 import { freePort, missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { seedImages, type SeededImages } from '../servers/seedImages';
 
 const skip = missingTools() ?? gitMissing();
-const cli = join(projectRoot(), 'dist/cli.js');
 
 describe('CLI online against a real registry and git server', { skip }, () => {
   let registry: TestRegistry;
@@ -37,27 +35,18 @@ describe('CLI online against a real registry and git server', { skip }, () => {
   // Asynchronous on purpose: the token and git servers run in this process and must keep answering.
   const run = (...args: string[]) => runWith(registry.url, git.baseUrl, ...args, dir);
   const runWith = (registryUrl: string, gitUrl: string, ...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          cli,
-          'check',
-          '--cache-dir',
-          cacheDir,
-          '--registry-url',
-          `${registry.host}=${registryUrl}`,
-          '--git-url',
-          gitUrl,
-          '--timeout',
-          '3000',
-          ...args,
-        ],
-        { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    runCliAsync([
+      'check',
+      '--cache-dir',
+      cacheDir,
+      '--registry-url',
+      `${registry.host}=${registryUrl}`,
+      '--git-url',
+      gitUrl,
+      '--timeout',
+      '3000',
+      ...args,
+    ]);
 
   before(async () => {
     registry = await startRegistry();

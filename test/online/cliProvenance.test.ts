@@ -1,17 +1,15 @@
 // The CLI with --provenance / --require-provenance against a real registry: the verdict per image in
 // JSON and SARIF, exit status 1 when required provenance is missing, 0 when it verifies.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
-import { projectRoot } from '../unit/support/engine';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
 
 const skip = missingTools();
-const cli = join(projectRoot(), 'dist/cli.js');
 
 interface JsonReport {
   findings: Array<{ rule: string; severity: string; line: number; message: string }>;
@@ -30,28 +28,19 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
   let rootFile: string;
 
   const run = (folder: string, ...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          cli,
-          'check',
-          '--cache-dir',
-          join(dir, '.cache'),
-          '--registry-url',
-          `${registry.host}=${registry.url}`,
-          '--timeout',
-          '15000',
-          '--trusted-root',
-          rootFile,
-          ...args,
-          folder,
-        ],
-        { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    runCliAsync([
+      'check',
+      '--cache-dir',
+      join(dir, '.cache'),
+      '--registry-url',
+      `${registry.host}=${registry.url}`,
+      '--timeout',
+      '15000',
+      '--trusted-root',
+      rootFile,
+      ...args,
+      folder,
+    ]);
 
   const workspace = (name: string, images: string[]): string => {
     const folder = join(dir, name);
