@@ -12,6 +12,7 @@ import {
   createActionFileSource,
   type FetchedFile,
 } from '../../server/src/online/actionFiles';
+import { OnlineFacts } from '../../server/src/lsp/onlineFacts';
 import { OnlineResolver, type ResolverOptions } from '../../server/src/online/resolver';
 import { type Fault, startFaultProxy } from '../servers/faultProxy';
 import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
@@ -269,6 +270,25 @@ describe('online: action files from a real git server', { skip }, () => {
     } finally {
       await plain.stop();
     }
+  });
+
+  test("the language server's facts provider reads through its resolver, online or from its cache", async () => {
+    const dir = tempDir();
+    const facts = new OnlineFacts({ gitBaseUrl: git.baseUrl, cacheDir: dir });
+    const offline = await counted(() => facts.actionFiles(true).fileAt('acme', 'dockerfile', 'v1', 'Dockerfile'));
+    assert.match(failed(offline.result), /not in the cache/);
+    assert.equal(offline.requests, 0);
+    const online = await counted(() => facts.actionFiles(false).fileAt('acme', 'dockerfile', 'v1', 'Dockerfile'));
+    assert.match(found(online.result).text, /^ARG BASE/);
+    assert.equal(online.requests, 5);
+    const cached = await counted(() => facts.actionFiles(true).fileAt('acme', 'dockerfile', 'v1', 'Dockerfile'));
+    assert.equal(found(cached.result).commit, commits.dockerfile);
+    assert.equal(cached.requests, 0);
+    assert.equal(facts.actionFiles(false), facts.actionFiles(false), 'one source while the settings stay');
+    facts.configure({ gitBaseUrl: 'http://127.0.0.1:9' });
+    const moved = await counted(() => facts.actionFiles(false).fileAt('acme', 'inner', 'v1', 'action.yml'));
+    assert.match(failed(moved.result), /127\.0\.0\.1:9/);
+    assert.equal(moved.requests, 0, 'the new git host is asked, not the old one');
   });
 
   describe('hostile answers through a proxy', () => {

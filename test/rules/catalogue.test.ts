@@ -9,11 +9,13 @@
 // from `<!-- policy: <workflow-provenance.yml in YAML flow style> -->`; the two comments may come in
 // either order. A block preceded by `<!-- file: PATH -->` (```yaml or ```dockerfile) is not an example:
 // it is a file of the next example's repository, which that example's `uses:` lines are followed into.
+// A lockfile rule's example reads `.github/workflows/actions.lock` (listing the example as
+// `.github/workflows/ci.yml`) from `<!-- actions-lock: <the file in YAML flow style> -->`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import type { ResolvedAction, ResolvedImage } from '../../server/src/engine';
+import { parseActionsLock, type ResolvedAction, type ResolvedImage } from '../../server/src/engine';
 import { parsePolicyFile } from '../../server/src/engine/policy';
 import { ruleHelp } from '../../server/src/cli/ruleDocs';
 import { allRules } from '../../server/src/rules';
@@ -34,6 +36,7 @@ interface Example {
   text: string;
   facts?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
   policy?: string;
+  actionsLock?: string;
   /** The repository's other files the example's `uses:` lines lead to, by path. */
   files?: Record<string, string>;
 }
@@ -74,6 +77,7 @@ function examplesOf(page: string): Example[] {
     const before = lines.slice(Math.max(0, i - 2), i);
     const facts = before.map((l) => /^<!-- facts: (.*) -->$/.exec(l)).find(Boolean);
     const policy = before.map((l) => /^<!-- policy: (.*) -->$/.exec(l)).find(Boolean);
+    const actionsLock = before.map((l) => /^<!-- actions-lock: (.*) -->$/.exec(l)).find(Boolean);
     if (expect) {
       out.push({
         expect,
@@ -81,6 +85,7 @@ function examplesOf(page: string): Example[] {
         text: asWorkflow(lines.slice(i + 1, end)),
         facts: facts ? JSON.parse(facts[1]) : undefined,
         policy: policy?.[1],
+        actionsLock: actionsLock?.[1],
         files,
       });
     }
@@ -122,7 +127,12 @@ for (const rule of allRules) {
         actions: new Map(Object.entries(e.facts.actions ?? {})),
       };
       const policyParts = e.policy === undefined ? undefined : parsePolicyFile(e.policy).policy;
-      const found = check(e.text, { resolved, policyParts, files: e.files }).findings.filter((f) => f.rule === rule.id);
+      const lock = e.actionsLock === undefined ? undefined : parseActionsLock(e.actionsLock).lock;
+      if (e.actionsLock !== undefined) assert.ok(lock, `the actions-lock comment at ${e.line} reads`);
+      const actionsLock = lock && { lock, workflow: '.github/workflows/ci.yml' };
+      const found = check(e.text, { resolved, policyParts, files: e.files, actionsLock }).findings.filter(
+        (f) => f.rule === rule.id,
+      );
       const where = `example at ${rule.docPath}:${e.line}`;
       if (e.expect === 'fires') assert.ok(found.length > 0, `${where} should fire`);
       else

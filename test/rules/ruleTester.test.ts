@@ -3,6 +3,7 @@
 //   { "findings": [{ "range": "6:18-6:47", "message": "fragment", "fixes": { "<kind>": "<name>.<kind>.yml" } }],
 //     "path": ".github/workflows/ci.yml", "repositoryOwner": "octo", "policy": "<workflow-provenance.yml text>",
 //     "resolved": { "images": { "<key>": {...} }, "actions": { "<key>": {...} } },
+//     "actionsLock": "<.github/workflows/actions.lock text>",
 //     "files": { ".github/actions/x/action.yml": "<text>" } }   (files `uses:` lines are followed into)
 // `findings` lists exactly the findings of the folder's rule (1-based line:col, end exclusive); a case
 // named `silent-*` must list none, one named `fires-*` at least one. Each fix output is compared
@@ -14,10 +15,12 @@ import { before, test } from 'node:test';
 import {
   applyEdits,
   LineIndex,
+  parseActionsLock,
   type Finding,
   type ResolvedAction,
   type ResolvedFacts,
   type ResolvedImage,
+  type WorkflowLock,
 } from '../../server/src/engine';
 import { parsePolicyFile } from '../../server/src/engine/policy';
 import { allRules } from '../../server/src/rules';
@@ -39,6 +42,8 @@ interface CaseSpec {
   /** The repository's workflow-provenance.yml, for rules that a policy entry switches on. */
   policy?: string;
   resolved?: { images?: Record<string, ResolvedImage>; actions?: Record<string, ResolvedAction> };
+  /** The repository's `.github/workflows/actions.lock`, for the lockfile rules. */
+  actionsLock?: string;
   /** The repository's other files by path: the case's `uses:` lines are followed into them. */
   files?: Record<string, string>;
 }
@@ -60,10 +65,19 @@ function factsOf(spec: CaseSpec): ResolvedFacts | undefined {
   };
 }
 
+function lockOf(spec: CaseSpec, path: string): WorkflowLock | undefined {
+  if (spec.actionsLock === undefined) return undefined;
+  const { lock, problem } = parseActionsLock(spec.actionsLock);
+  assert.ok(lock, `the case's actionsLock does not read: ${problem}`);
+  return { lock, workflow: path };
+}
+
 function run(text: string, spec: CaseSpec, rule: string): Finding[] {
   const policyParts = spec.policy === undefined ? undefined : parsePolicyFile(spec.policy).policy;
+  const path = spec.path ?? '.github/workflows/ci.yml';
   const r = check(text, {
-    path: spec.path ?? '.github/workflows/ci.yml',
+    path,
+    actionsLock: lockOf(spec, path),
     repositoryOwner: spec.repositoryOwner,
     resolved: factsOf(spec),
     policyParts,

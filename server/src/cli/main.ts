@@ -9,14 +9,17 @@ import {
   mergePolicies,
   parsePolicyFile,
   type Analysis,
+  type AnalyzeOptions,
   type ResolvedFacts,
   type TrustPolicy,
+  type WorkflowLock,
 } from '../engine';
 import { errorMessage } from '../engine/errorMessage';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
 import {
+  actionsLockFor,
   CheckedFolder,
   findPolicyFile,
   findWorkflowFiles,
@@ -139,8 +142,17 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     scope: string;
     policy: TrustPolicy;
     owner?: string;
+    actionsLock?: WorkflowLock;
     analysis?: Analysis;
   }
+  const optionsOf = (c: Checked, resolved?: ResolvedFacts): AnalyzeOptions => ({
+    path: c.path,
+    policy: c.policy,
+    repositoryOwner: c.owner,
+    actionsLock: c.actionsLock,
+    resolved,
+  });
+  const lockProblems = new Set<string>();
   const checked: Checked[] = [];
   let skippedFiles = 0;
   for (const { path: file, named, folder, scope } of files) {
@@ -154,13 +166,26 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       continue;
     }
     const { bytes, text } = read;
-    const entry: Checked = { path: file, bytes, text, scope, policy: policyFor(file, named), owner: ownerFor(file) };
+    const lock = actionsLockFor(file);
+    if (lock.problem && !lockProblems.has(lock.problem.path)) {
+      lockProblems.add(lock.problem.path);
+      problems.push(lock.problem);
+    }
+    const entry: Checked = {
+      path: file,
+      bytes,
+      text,
+      scope,
+      policy: policyFor(file, named),
+      owner: ownerFor(file),
+      actionsLock: lock.lock,
+    };
     try {
       // The shell parser is loaded on the first file whose text may start a container: a run over
       // workflows that never do is spared compiling it. A script the test missed (a YAML escape spelling
       // `docker`) is reported as not read, and the file is analysed again with the parser.
       if (mayRunContainers(text)) await loadEngine();
-      const options = { path: file, policy: entry.policy, repositoryOwner: entry.owner };
+      const options = optionsOf(entry);
       entry.analysis = analyze(text, options);
       if (entry.analysis.scriptsNotRead) {
         await loadEngine();
@@ -215,7 +240,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     for (const c of checked) {
       if (!c.analysis) continue;
       try {
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       } catch (e) {
         problems.push({ path: c.path, message: `internal error while checking: ${errorMessage(e)}` });
       }
@@ -231,7 +256,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const where = outcome.linkTarget ? ` in ${printablePath(outcome.linkTarget)}, which it links to` : '';
         err(`${printablePath(c.path)}: pinned ${outcome.pinned} reference(s)${where}`);
         c.text = outcome.text;
-        c.analysis = analyze(c.text, { path: c.path, policy: c.policy, repositoryOwner: c.owner, resolved });
+        c.analysis = analyze(c.text, optionsOf(c, resolved));
       }
     }
   }

@@ -1,6 +1,7 @@
 // Each rule's documentation page, embedded at build time (SARIF carries it as the rule's help).
 import actionRefMismatch from '../../../docs/rules/action-ref-mismatch.md';
 import actionRunsUntrustedImage from '../../../docs/rules/action-runs-untrusted-image.md';
+import actionsLockMismatch from '../../../docs/rules/actions-lock-mismatch.md';
 import communityImage from '../../../docs/rules/community-image.md';
 import invalidImageReference from '../../../docs/rules/invalid-image-reference.md';
 import mutableTag from '../../../docs/rules/mutable-tag.md';
@@ -17,6 +18,7 @@ import unverifiedImage from '../../../docs/rules/unverified-image.md';
 export const ruleHelp: Record<string, string> = {
   'action-ref-mismatch': actionRefMismatch,
   'action-runs-untrusted-image': actionRunsUntrustedImage,
+  'actions-lock-mismatch': actionsLockMismatch,
   'community-image': communityImage,
   'invalid-image-reference': invalidImageReference,
   'mutable-tag': mutableTag,

@@ -1,6 +1,9 @@
 // The engine's public surface, shared by the CLI, the language server and the tests.
+import type { WorkflowLock } from './actionsLock';
 import type { FollowedUse, FollowInput } from './follow';
 import type { ActionReference, Finding, ImageReference, LocalReference, Span, Standing } from './types';
+
+export type { ActionsLock, LockedAction, WorkflowLock } from './actionsLock';
 
 export type DocumentKind = 'workflow' | 'action' | 'unknown';
 
@@ -59,6 +62,8 @@ export interface AnalyzeOptions {
   repositoryOwner?: string;
   /** Facts learned online; absent offline. */
   resolved?: ResolvedFacts;
+  /** The repository's `.github/workflows/actions.lock` and this file's path in it; absent when there is none. */
+  actionsLock?: WorkflowLock;
   /** The files `uses:` lines run, already read (see follow.ts); absent: nothing is followed. */
   follow?: FollowInput;
   /**
@@ -188,8 +193,11 @@ export interface ImageProvenance {
 /** What the engine judged about an action's publisher and pinning. */
 export interface ActionProvenance {
   standing: Standing;
+  /** A full commit SHA, or a tag that the repository's `actions.lock` locks to a commit. */
   pinned: boolean;
   reason: string;
+  /** The commit `.github/workflows/actions.lock` locks this reference to, for an onboarded workflow. */
+  lockedCommit?: string;
 }
 
 /** The judgement behind every reference of an analysis, so the faces present it without recomputing. */

@@ -13,6 +13,7 @@ import { loadShellParser } from './shellImages';
 import type { Severity } from './types';
 import { allRules, ruleSet } from '../rules';
 
+export { actionsLockPath, parseActionsLock } from './actionsLock';
 export { resolvedActionKey, resolvedImageKey } from './analyze';
 export { applyEdits } from './textEdits';
 export { LineIndex } from './lineIndex';

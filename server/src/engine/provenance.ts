@@ -1,4 +1,5 @@
 // Who publishes an image, and what the official alternative offers: the facts rules and hovers share.
+import { lockStanding } from './actionsLock';
 import { isFullCommitSha } from './commitSha';
 import type { ActionProvenance, AnalyzeOptions, ImageProvenance, ResolvedImage, TrustPolicy } from './api';
 import { DOCKER_HUB } from './imageReference';
@@ -209,7 +210,9 @@ export function describeImage(
 }
 
 export function describeAction(ref: ActionReference, options: AnalyzeOptions = {}): ActionProvenance {
-  const pinned = isFullCommitSha(ref.ref);
+  const lock = lockStanding(ref, options.actionsLock);
+  const lockedCommit = lock.status === 'locked' ? lock.commit : undefined;
+  const pinned = isFullCommitSha(ref.ref) || lockedCommit !== undefined;
   const name = `${ref.owner}/${ref.repo}`;
   const policy = options.policy;
   const trusted = policy?.trustedActions.find((p) => globMatches(p, name));
@@ -227,5 +230,5 @@ export function describeAction(ref: ActionReference, options: AnalyzeOptions = {
       : standing === 'trusted'
         ? "the repository's own action"
         : `published by ${ref.owner}`;
-  return { standing, pinned, reason };
+  return { standing, pinned, reason, ...(lockedCommit ? { lockedCommit } : {}) };
 }

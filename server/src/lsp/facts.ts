@@ -2,6 +2,7 @@
 // provider for what is already known about a document and never waits on the network itself.
 import type { Analysis, ResolvedFacts } from '../engine/api';
 import type { ParsedImage } from '../engine/types';
+import type { ActionFileSource } from '../online/actionFiles';
 import type { OnlineSettings, Unchecked } from './protocol';
 
 export interface FactsProvider {
@@ -23,6 +24,11 @@ export interface FactsProvider {
   setWorkspaceTrusted?(trusted: boolean): void;
   /** Registries named by the workspace and not contacted because it is not trusted yet. */
   withheldRegistries?(): string[];
+  /**
+   * Where remote actions' files are read from, for following `uses:`: the configured git host, or with
+   * `cacheOnly` (online look-ups off) the cache alone.
+   */
+  actionFiles?(cacheOnly: boolean): ActionFileSource;
 }
 
 /** Offline: nothing is ever looked up. */

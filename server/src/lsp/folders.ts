@@ -5,12 +5,13 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, WorkspaceFolder } from 'vscode-languageserver';
 import { LineIndex, mergePolicies, parsePolicyFile } from '../engine';
-import type { AnalyzeOptions, SyntaxProblem, TrustPolicy } from '../engine/api';
+import type { AnalyzeOptions, SyntaxProblem, TrustPolicy, WorkflowLock } from '../engine/api';
 import { type ServerContext, keyOf } from './context';
 import { configProblemCode, problemDiagnostic } from './convert';
 import { settingsSection } from './protocol';
 import { configFileNames, readSettings, type Settings, settingsPolicy } from './settings';
 import {
+  actionsLockFor,
   CheckedFolder,
   findPolicyFile,
   quotePath,
@@ -52,6 +53,7 @@ export interface LoadedFolders {
 
 export class Folders {
   private folders: FolderState[] = [];
+  private readonly loggedLockProblems = new Set<string>();
   /** Settings used for files outside every workspace folder. */
   loose: FolderState = folderState('', '', { ...readSettings(undefined) }, undefined, undefined, []);
   /** The folders the client named (at start, and as they are added and removed). */
@@ -126,7 +128,18 @@ export class Folders {
       policy: folder.policy,
       repositoryOwner: folder.owner,
       resolved: folder.settings.online ? this.ctx.facts.factsFor(uri) : undefined,
+      actionsLock: uri.startsWith('file:') ? this.actionsLock(key) : undefined,
     };
+  }
+
+  /** The lockfile beside a workflow on disk; one that cannot be used is logged once and left out. */
+  private actionsLock(key: string): WorkflowLock | undefined {
+    const outcome = actionsLockFor(key);
+    if (outcome.problem && !this.loggedLockProblems.has(outcome.problem.message + outcome.problem.path)) {
+      this.loggedLockProblems.add(outcome.problem.message + outcome.problem.path);
+      this.ctx.log(`${quotePath(outcome.problem.path)}: ${outcome.problem.message}.`);
+    }
+    return outcome.lock;
   }
 
   configDiagnosticLists(): Diagnostic[][] {

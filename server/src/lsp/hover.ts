@@ -225,7 +225,10 @@ function actionMarkdown(
   const isCommit = isFullCommitSha(action.ref);
   let refLine = isCommit ? 'The ref is a **full commit SHA**' : 'The ref is a **tag or branch**, not a full commit SHA';
   if (action.commentVersion) refLine += ` (comment says ${code(action.commentVersion)})`;
-  out.push(`${refLine}; ${description.pinned ? 'pinned' : 'not pinned'}.`);
+  const locked = description.lockedCommit
+    ? `locked to ${code(shortCommitSha(description.lockedCommit))} by ${code('.github/workflows/actions.lock')}`
+    : undefined;
+  out.push(`${refLine}; ${locked ?? (description.pinned ? 'pinned' : 'not pinned')}.`);
   if (resolved) {
     const cached = resolved.fromCache ? 'cached; ' : '';
     let line = `**Resolved online** (${cached}seen ${resolved.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}): commit ${code(shortCommitSha(resolved.commit))}`;

@@ -4,6 +4,7 @@ import { errorMessage } from '../engine/errorMessage';
 import type { Analysis, ResolvedAction, ResolvedFacts, ResolvedImage } from '../engine/api';
 import { resolvedActionKey, resolvedImageKey } from '../engine/analyze';
 import type { ParsedImage } from '../engine/types';
+import { type ActionFileSource, createActionFileSource } from '../online/actionFiles';
 import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
@@ -63,6 +64,8 @@ export class OnlineFacts implements FactsProvider {
   private readonly withheld = new Set<string>();
   /** Credential helper failures already written to the log. */
   private readonly toldProblems = new Set<string>();
+  /** Action file sources of the current resolver (its cache shared), made again when it is replaced. */
+  private files?: { resolver: OnlineResolver; online: ActionFileSource; cacheOnly: ActionFileSource };
 
   constructor(
     options: ResolverOptions = {},
@@ -70,6 +73,18 @@ export class OnlineFacts implements FactsProvider {
   ) {
     this.options = options;
     this.resolver = new OnlineResolver(options);
+  }
+
+  actionFiles(cacheOnly: boolean): ActionFileSource {
+    if (this.files?.resolver !== this.resolver) {
+      const resolver = this.resolver;
+      this.files = {
+        resolver,
+        online: createActionFileSource({ resolver }),
+        cacheOnly: createActionFileSource({ resolver, cacheOnly: true }),
+      };
+    }
+    return cacheOnly ? this.files.cacheOnly : this.files.online;
   }
 
   /** The public-good root plus the roots in the files named; a file that cannot be read is logged and skipped. */

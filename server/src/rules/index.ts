@@ -2,6 +2,7 @@
 import type { RuleSet } from '../engine/rule';
 import { actionRefMismatch } from './action-ref-mismatch';
 import { actionRunsUntrustedImage } from './action-runs-untrusted-image';
+import { actionsLockMismatch } from './actions-lock-mismatch';
 import { communityImage } from './community-image';
 import { invalidImageReference } from './invalid-image-reference';
 import { mutableTag } from './mutable-tag';
@@ -29,7 +30,7 @@ export const ruleSet: RuleSet = {
     unverifiedImage,
     unpinnedImage,
   ],
-  actions: [unpinnedAction, actionRefMismatch],
+  actions: [unpinnedAction, actionsLockMismatch, actionRefMismatch],
   uses: [actionRunsUntrustedImage, unpinnedInnerAction],
 };
 export const allRules: Rule[] = [...ruleSet.images, ...ruleSet.actions, ...ruleSet.uses];

@@ -1,3 +1,4 @@
+import { lockStanding } from '../engine/actionsLock';
 import { isFullCommitSha } from '../engine/commitSha';
 import type { ActionRule } from './rule';
 
@@ -9,8 +10,11 @@ export const unpinnedAction: ActionRule = {
   precision: 'very-high',
   summary: 'An action or reusable workflow is referenced by a tag or branch, not a full commit SHA.',
   docPath: 'docs/rules/unpinned-action.md',
-  check(ref) {
+  check(ref, ctx) {
     if (isFullCommitSha(ref.ref)) return undefined;
+    // GitHub runs the commit an onboarded workflow's lockfile records, whatever the tag says now;
+    // a missing or stale entry is actions-lock-mismatch's to report.
+    if (lockStanding(ref, ctx.options.actionsLock).status !== 'not-covered') return undefined;
     const what = ref.reusableWorkflow ? 'reusable workflow' : 'action';
     if (ref.ref === '') {
       return {
