@@ -103,7 +103,7 @@ export class WorkflowProvenanceServer {
     c.onDidChangeConfiguration((params) =>
       ctx.guardAsync('didChangeConfiguration', async () => {
         if (!ctx.capabilities.configuration) {
-          const section = (params.settings as Record<string, unknown> | null)?.workflowProvenance;
+          const section = (params.settings as Record<string, unknown> | null)?.[settingsSection];
           this.folders.useSettingsEverywhere(readSettings(section));
         }
         await this.workspace.recheck('settings changed');
