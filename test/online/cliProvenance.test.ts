@@ -46,15 +46,14 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     const folder = join(dir, name);
     mkdirSync(join(folder, '.github/workflows'), { recursive: true });
     const lines = ['on: push', 'jobs:'];
-    images.forEach((image, i) =>
+    for (const [i, image] of images.entries())
       lines.push(
         `  j${i}:`,
         '    runs-on: ubuntu-latest',
         `    container: ${registry.host}/${image}@${digests[image]}`,
         '    steps:',
         '      - run: echo hi',
-      ),
-    );
+      );
     writeFileSync(join(folder, '.github/workflows/ci.yml'), `${lines.join('\n')}\n`);
     // Publishers trusted, so the exit status depends on provenance alone.
     writeFileSync(join(folder, '.github/workflow-provenance.yml'), `trusted-images:\n  - "${registry.host}/**"\n`);

@@ -19,7 +19,9 @@ import {
 import { runCli } from './support/cli';
 
 const scratch: string[] = [];
-after(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 
 function folder(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'wp-workspace-'));

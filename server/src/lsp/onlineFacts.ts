@@ -226,7 +226,10 @@ export class OnlineFacts implements FactsProvider {
     this.queuedImages = new Map();
     this.queuedActions = new Map();
     const keys = [...images.keys(), ...actions.keys()];
-    if (keys.length === 0) return this.wakeIdle();
+    if (keys.length === 0) {
+      this.wakeIdle();
+      return;
+    }
     for (const k of keys) this.inFlight.add(k);
     this.pending += keys.length;
     const started = Date.now();

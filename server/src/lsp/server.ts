@@ -134,7 +134,9 @@ export class WorkflowProvenanceServer {
       }),
     );
     ctx.facts.onDidChange((uris) =>
-      ctx.guardVoid('facts', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
+      ctx.guardVoid('facts', () => {
+        for (const uri of uris) this.documents.refreshUri(uri);
+      }),
     );
     ctx.documents.listen(c);
     c.listen();
