@@ -69,6 +69,7 @@ export function serverCommand(): { script: string; args: string[]; docsDir: stri
 
 import {
   type InitializationOptions,
+  type OnlineSettings,
   settingsSection,
   type StatusParams,
   statusNotification,
@@ -351,6 +352,26 @@ export function editsFor(edit: WorkspaceEdit | undefined, uri: string): TextEdit
     if ('textDocument' in change && change.textDocument.uri === uri) out.push(...(change.edits as TextEdit[]));
   }
   return out;
+}
+
+/**
+ * A language server with look-ups on and no debounce, caching its facts in the workspace's `.cache`:
+ * how every online protocol test starts one. `online` names the servers to ask (and may override).
+ */
+export function startOnline(
+  workspace: string,
+  online: OnlineSettings,
+  initializationOptions: InitializationOptions = {},
+): Promise<LspClient> {
+  return LspClient.start({
+    workspace,
+    settings: { online: true },
+    extraArgs: ['--debounce', '0'],
+    initializationOptions: {
+      ...initializationOptions,
+      online: { cacheDir: path.join(workspace, '.cache'), timeoutMs: 3000, ...online },
+    },
+  });
 }
 
 export function temporaryWorkspace(name: string): string {
