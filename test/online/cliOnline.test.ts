@@ -2,7 +2,6 @@
 // every image and action in a file, and the cache answering once the servers are gone.
 import assert from 'node:assert/strict';
 import {
-  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -10,12 +9,12 @@ import {
   readFileSync,
   readlinkSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliAsync } from '../unit/support/cli';
+import { hostileRepository } from '../unit/support/hostileRepo';
 import { after, before, describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
 import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
@@ -124,12 +123,6 @@ describe('CLI online against a real registry and git server', { skip }, () => {
   });
 
   test('--fix on a hostile repository: pre-placed temporary link, links in and out, bytes that are not UTF-8', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'wp-fix-hostile-'));
-    const repo = join(base, 'repo');
-    const wf = join(repo, '.github/workflows');
-    mkdirSync(wf, { recursive: true });
-    mkdirSync(join(repo, '.git'));
-    mkdirSync(join(repo, 'ci'));
     const image = `${registry.host}/library/alpine:3.20`;
     const body = (name: string) =>
       Buffer.concat([
@@ -139,14 +132,7 @@ describe('CLI online against a real registry and git server', { skip }, () => {
           `\r\non: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    container: ${image}\r\n    steps: [{run: x}]\r\n`,
         ),
       ]);
-    writeFileSync(join(wf, 'ci.yml'), body('ci'));
-    chmodSync(join(wf, 'ci.yml'), 0o640);
-    writeFileSync(join(base, 'somefile'), 'precious\n');
-    symlinkSync('../../../somefile', join(wf, 'ci.yml.workflow-provenance.tmp'));
-    writeFileSync(join(repo, 'ci/shared.yml'), body('shared'));
-    symlinkSync('../../ci/shared.yml', join(wf, 'shared.yml'));
-    writeFileSync(join(base, 'outside.yml'), body('outside'));
-    symlinkSync('../../../outside.yml', join(wf, 'outside.yml'));
+    const { base, repo, workflows: wf } = hostileRepository(body);
 
     const r = await runWith(registry.url, git.baseUrl, '--fix', repo);
     const pinned = (b: Buffer) =>
