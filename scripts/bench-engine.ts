@@ -26,7 +26,7 @@ type Mode = 'steady' | 'edit';
 const args = process.argv.slice(2);
 const argValue = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const corpusDir = argValue('--corpus') ?? sharedCorpusDir(__dirname) ?? '../shared/corpus';
-const runs = Number(argValue('--runs') ?? 25);
+const runs = Number(argValue('--runs') ?? 15);
 const warmup = Number(argValue('--warmup') ?? 5);
 const writeGenerated = argValue('--write-generated');
 
@@ -200,7 +200,7 @@ export function generateJobs(count: number): string {
 function jobScaling(): void {
   console.log('');
   console.log('cost in jobs: one analysis of a workflow of N small jobs (each needs the previous one)');
-  for (const count of [1000, 2000, 4000, 8000]) {
+  for (const count of [1000, 2000, 4000]) {
     const text = generateJobs(count);
     const t0 = nowMs();
     const analysis = analyze(text, { path: '.github/workflows/jobs.yml' });
@@ -349,7 +349,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(
-    `engine/parse (sum of medians, corpus + generated): steady ${ratio(totals.steady.engine, totals.steady.parse)}, edit ${ratio(totals.edit.engine, totals.edit.parse)} (target <= 1.50)`,
+    `engine/parse (sum of medians, corpus + generated): steady ${ratio(totals.steady.engine, totals.steady.parse)}, edit ${ratio(totals.edit.engine, totals.edit.parse)} (target <= 1.30)`,
   );
   jobScaling();
   console.log(`RATIO engine_vs_parse=${ratio(totals.edit.engine, totals.edit.parse)}`);

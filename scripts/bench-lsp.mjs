@@ -1,29 +1,42 @@
-// Measures the language server over stdio with a real LSP client, and GitHub's own
-// @actions/languageserver on the same file with the same client, side by side.
-// Run after `node scripts/build.mjs`. Options: --server PATH (default dist/server.js), --edits N.
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// Measures the language server over stdio with a real LSP client:
+//   - keystrokes: didChange -> publishDiagnostics on the largest corpus file, each edit alternating with a
+//     bare `yaml` parse of the same text in this process (the floor), p95 against the parse's median;
+//   - opening a workspace of 200+ workflow files (copies of the corpus under .test-tmp, varied): initialize
+//     -> every file's diagnostics, alternating with the CLI checking the same folder, and whether the file
+//     open in the editor got its diagnostics before the rest;
+//   - memory: resident size after opening every file of that workspace as an editor buffer, then over
+//     thousands of edits;
+//   - with --compare-actions-ls, GitHub's @actions/languageserver on the same keystrokes (slow: minutes).
+// Run after `node scripts/build.mjs`. Options: --server PATH, --cli PATH, --edits N, --files N,
+// --rounds N, --memory-edits N, --compare-actions-ls, --cpu-prof DIR.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sharedCorpusDir } from './sharedCorpus.mjs';
+import { describe, median, percentile, relativeMad, since } from './benchStats.mjs';
+import { corpusSkipped, sharedCorpusDir } from './sharedCorpus.mjs';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-languageserver-protocol/node');
+const { parseDocument } = require('yaml');
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const argValue = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const serverScript = resolve(argValue('--server', join(root, 'dist/server.js')));
-const edits = Number(argValue('--edits', '50'));
-const corpusDir = sharedCorpusDir(root) ?? join(root, '..', 'shared', 'corpus');
+const cliScript = resolve(argValue('--cli', join(root, 'dist/cli.js')));
+const edits = Number(argValue('--edits', '60'));
+const workspaceFiles = Number(argValue('--files', '240'));
+const rounds = Number(argValue('--rounds', '3'));
+const memoryEdits = Number(argValue('--memory-edits', '5000'));
+const profileDir = argValue('--cpu-prof', undefined);
+const corpusDir = sharedCorpusDir(root);
 const largestName = 'rust-lang__rustup/ci.yaml';
+const benchDir = join(root, '.test-tmp/bench');
+// The engine's own parse options (server/src/engine/yamlSource.ts), so the floor is the engine's parse.
+const parseOptions = { uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false };
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 const ms = (v) => v.toFixed(2);
 
 function corpusFiles() {
@@ -35,12 +48,18 @@ function corpusFiles() {
       else if (/\.ya?ml$/.test(name)) out.push(p);
     }
   };
-  if (existsSync(corpusDir)) walk(corpusDir);
+  walk(corpusDir);
   return out.sort();
 }
 
-/** A client over the child's stdio that records diagnostics per URI and lets callers wait for a version. */
+/** Node options that write a CPU profile of the server to `profileDir/name`, when asked. */
+function profiled(name) {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
+}
+
+/** A client over the child's stdio that records diagnostics per URI and lets callers wait for them. */
 async function startClient(command, commandArgs, workspace, initializationOptions) {
+  const spawned = performance.now();
   const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.on('data', () => {});
   const connection = rpc.createProtocolConnection(
@@ -48,23 +67,23 @@ async function startClient(command, commandArgs, workspace, initializationOption
     new rpc.StreamMessageWriter(child.stdin),
   );
   const waiters = [];
-  const latest = new Map();
-  let status;
+  /** When each URI's diagnostics were first published, in order of arrival. */
+  const firstPublished = new Map();
   connection.onNotification('textDocument/publishDiagnostics', (params) => {
     const at = performance.now();
-    latest.set(params.uri, params);
+    if (!firstPublished.has(params.uri)) firstPublished.set(params.uri, { at, order: firstPublished.size });
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].accept(params)) waiters.splice(i, 1)[0].resolve(at);
     }
   });
-  connection.onNotification('workflowProvenance/status', (s) => (status = s));
-  connection.onNotification('window/logMessage', () => {});
-  connection.onNotification('telemetry/event', () => {});
+  for (const note of ['workflowProvenance/status', 'window/logMessage', 'telemetry/event'])
+    connection.onNotification(note, () => {});
   connection.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.listen();
   const folder = pathToFileURL(workspace).href;
+  const initializeSent = performance.now();
   const initialized = await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: folder,
@@ -81,15 +100,16 @@ async function startClient(command, commandArgs, workspace, initializationOption
   await connection.sendNotification('initialized', {});
   const versions = new Map();
   const sync = initialized.capabilities.textDocumentSync;
-  const client = {
+  return {
     // TextDocumentSyncKind.Full = 1: such a server expects the whole text on every change, as an editor sends it.
     fullSync: (typeof sync === 'number' ? sync : sync?.change) === 1,
     child,
     connection,
-    latest,
-    status: () => status,
+    spawned,
+    initializeSent,
+    firstPublished,
     /** Resolves with the arrival time of the first publication for `uri` that `accept` takes. */
-    wait(uri, accept = () => true, timeoutMs = 30000) {
+    wait(uri, accept = () => true, timeoutMs = 60000) {
       return new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for diagnostics on ${uri}`)), timeoutMs);
         waiters.push({
@@ -97,6 +117,12 @@ async function startClient(command, commandArgs, workspace, initializationOption
           resolve: (at) => (clearTimeout(timer), resolvePromise(at)),
         });
       });
+    },
+    /** Resolves when every URI of `uris` has had diagnostics published, with the time of the last. */
+    async waitAll(uris, timeoutMs = 300000) {
+      const pending = uris.filter((u) => !firstPublished.has(u));
+      await Promise.all(pending.map((u) => this.wait(u, () => true, timeoutMs)));
+      return Math.max(...uris.map((u) => firstPublished.get(u).at));
     },
     async open(uri, text) {
       versions.set(uri, 1);
@@ -117,114 +143,251 @@ async function startClient(command, commandArgs, workspace, initializationOption
       } catch {
         // killed below
       }
-      const killer = setTimeout(() => child.kill(), 2000);
+      const killer = setTimeout(() => child.kill(), 5000);
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       clearTimeout(killer);
       connection.dispose();
     },
   };
-  return client;
 }
 
-/**
- * Time from sending an incremental didChange to the diagnostics that answer it. Each edit inserts or
- * removes one character inside a comment line, so the document stays the same workflow.
- */
-async function measureEdits(client, uri, text, count, tracker) {
+/** One-character edits inside a comment line of `text`: inserting `x`, then removing it, in turn. */
+function commentEdits(text) {
   const lines = text.split('\n');
   const line = lines.findIndex((l) => /^\s*#/.test(l));
   const at = line >= 0 ? { line, character: lines[line].length } : { line: 0, character: 0 };
   const offset = lines.slice(0, at.line).reduce((n, l) => n + l.length + 1, 0) + at.character;
-  const times = [];
-  for (let i = 0; i < count; i++) {
+  const withX = `${text.slice(0, offset)}x${text.slice(offset)}`;
+  return (i) => {
     const insert = i % 2 === 0;
     const range = insert ? { start: at, end: at } : { start: at, end: { line: at.line, character: at.character + 1 } };
-    const after = insert ? text.slice(0, offset) + 'x' + text.slice(offset) : text;
+    return { after: insert ? withX : text, change: { range, text: insert ? 'x' : '' } };
+  };
+}
+
+/**
+ * Time from sending an incremental didChange to the diagnostics that answer it, each edit alternating with
+ * a bare parse of the edited text here (`parseTimes`), so both sides meet the same load.
+ */
+async function measureEdits(client, uri, text, count, tracker, parseTimes) {
+  const editAt = commentEdits(text);
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const { after, change } = editAt(i);
     // Editors type with pauses longer than a debounce between most keystrokes.
     await new Promise((r) => setTimeout(r, 120));
+    if (parseTimes) {
+      const t0 = performance.now();
+      parseDocument(after, parseOptions);
+      parseTimes.push(since(t0));
+    }
     const version = tracker.next + 1;
     tracker.next = version;
     const arrived = client.wait(uri, (p) => (tracker.versioned ? p.version === version : true));
     const sent = performance.now();
-    await client.change(uri, [client.fullSync ? { text: after } : { range, text: insert ? 'x' : '' }]);
+    await client.change(uri, [client.fullSync ? { text: after } : change]);
     times.push((await arrived) - sent);
   }
   return times;
 }
 
-function rssKiB(pid) {
+function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-async function main() {
-  if (!existsSync(serverScript))
-    throw new Error(`no server bundle at ${serverScript}; run node scripts/build.mjs first`);
-  const files = corpusFiles();
-  const largest = existsSync(join(corpusDir, largestName))
-    ? join(corpusDir, largestName)
-    : files.reduce((a, b) => (statSync(b).size > statSync(a ?? b).size ? b : a), files[0]);
-  if (!largest) throw new Error(`no corpus at ${corpusDir}`);
-  const text = readFileSync(largest, 'utf8');
-
-  const workspace = mkdtempSync(join(tmpdir(), 'wp-bench-lsp-'));
-  const workflows = join(workspace, '.github/workflows');
-  mkdirSync(workflows, { recursive: true });
-  const target = join(workflows, 'largest.yaml');
-  copyFileSync(largest, target);
-  const uri = pathToFileURL(target).href;
-  console.log(`file ${largest.slice(corpusDir.length + 1)} ${text.length} chars, ${text.split('\n').length} lines`);
-
-  // ---- ours
-  const ours = await startClient(process.execPath, [serverScript, '--stdio'], workspace);
-  const ready = ours.wait(uri);
-  await ready;
-  await ours.open(uri, text);
-  await ours.wait(uri, (p) => p.version === 1);
-  const tracker = { next: 1, versioned: true };
-  await measureEdits(ours, uri, text, 5, tracker); // warm-up
-  const ourTimes = await measureEdits(ours, uri, text, edits, tracker);
-  console.log(`lsp_change_to_diagnostics_p50_ms ${ms(percentile(ourTimes, 50))}`);
-  console.log(`lsp_change_to_diagnostics_p95_ms ${ms(percentile(ourTimes, 95))}`);
-
-  // Hover over every image and action reference of the file, round after round.
+/** Hover over every image and action reference of the file, round after round. */
+async function measureHovers(client, uri, text) {
   const targets = [];
   text.split('\n').forEach((l, i) => {
     const m = /(uses|image|container):\s*['"]?([^\s'"#]+)/.exec(l);
     if (m) targets.push({ line: i, character: l.indexOf(m[2]) + 1 });
   });
-  const hoverTimes = [];
+  const times = [];
   let answered = 0;
   for (let i = 0; i < Math.max(50, targets.length); i++) {
     const position = targets[i % targets.length] ?? { line: 0, character: 0 };
     const started = performance.now();
-    const hover = await ours.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
-    hoverTimes.push(performance.now() - started);
+    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    times.push(since(started));
     if (hover) answered++;
   }
-  console.log(`lsp_hover_p50_ms ${ms(percentile(hoverTimes, 50))}`);
-  console.log(`lsp_hover_p95_ms ${ms(percentile(hoverTimes, 95))}`);
-  console.log(`lsp_hovers_answered ${answered}/${hoverTimes.length}`);
+  console.log(`lsp_hover_p50_ms ${ms(percentile(times, 50))}`);
+  console.log(`lsp_hover_p95_ms ${ms(percentile(times, 95))}`);
+  console.log(`lsp_hovers_answered ${answered}/${times.length}`);
+}
 
-  // Open every corpus file as an editor buffer, then read the server's resident memory.
+/**
+ * A workspace of `count` workflow files made from the corpus: copy k of a file has its `echo` words and
+ * its first comment changed, so scripts differ between copies (no parse is shared by accident) while each
+ * stays the same real workflow. Written under .test-tmp, never committed.
+ */
+function makeWorkspace(files, count) {
+  const dir = join(benchDir, 'workspace');
+  rmSync(dir, { recursive: true, force: true });
+  const workflows = join(dir, '.github/workflows');
+  mkdirSync(workflows, { recursive: true });
+  const paths = [];
+  for (let k = 0; paths.length < count; k++) {
+    for (const file of files) {
+      if (paths.length >= count) break;
+      const text = readFileSync(file, 'utf8').replace(/\becho /g, `echo copy${k} `);
+      const name = `${file.slice(corpusDir.length + 1).replace(/[/.]/g, '_')}-${k}.yml`;
+      const path = join(workflows, name);
+      writeFileSync(path, `# copy ${k} of ${basename(file)}\n${text}`);
+      paths.push(path);
+    }
+  }
+  return { dir, paths };
+}
+
+/** Wall time of one CLI run over the folder, in milliseconds. */
+function timeCli(dir) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cliScript, 'check', '--offline', '--format', 'json', dir], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const took = since(t0);
+  if (r.status !== 0 && r.status !== 1 && r.status !== 2)
+    throw new Error(`the CLI exited with ${r.status}: ${r.stderr}`);
+  return took;
+}
+
+/**
+ * Starts the server on the workspace, opens one file as the editor does at start, and waits for every
+ * file's diagnostics. Returns the times and the client (still running) for the memory part.
+ */
+async function openWorkspace(workspace, profileName) {
+  const client = await startClient(
+    process.execPath,
+    [...profiled(profileName), serverScript, '--stdio', '--debounce', '0'],
+    workspace.dir,
+  );
+  const openPath = workspace.paths[Math.floor(workspace.paths.length / 2)];
+  const openUri = pathToFileURL(openPath).href;
+  await client.open(openUri, readFileSync(openPath, 'utf8'));
+  const uris = workspace.paths.map((p) => pathToFileURL(p).href);
+  const last = await client.waitAll(uris);
+  const open = client.firstPublished.get(openUri);
+  return {
+    client,
+    fromInitialize: last - client.initializeSent,
+    fromSpawn: last - client.spawned,
+    openAfter: open.at - client.initializeSent,
+    openOrder: open.order,
+  };
+}
+
+async function workspaceAndMemory(files) {
+  const workspace = makeWorkspace(files, workspaceFiles);
+  console.log(
+    `workspace: ${workspace.paths.length} workflow files (${files.length} corpus files, varied copies) in ${workspace.dir}`,
+  );
+  const serverTimes = [];
+  const spawnTimes = [];
+  const cliTimes = [];
+  let client;
+  for (let r = 0; r < rounds; r++) {
+    // Server and CLI alternate, so a change in the machine's load hits both alike.
+    const opened = await openWorkspace(workspace, `lsp-workspace-${r}`);
+    serverTimes.push(opened.fromInitialize);
+    spawnTimes.push(opened.fromSpawn);
+    console.log(
+      `  round ${r + 1}: server ${opened.fromInitialize.toFixed(0)} ms from initialize (${opened.fromSpawn.toFixed(0)} ms from spawn); ` +
+        `the open file's diagnostics came #${opened.openOrder + 1} of ${workspace.paths.length}, at ${opened.openAfter.toFixed(0)} ms`,
+    );
+    if (r < rounds - 1) await opened.client.stop();
+    else client = opened.client;
+    cliTimes.push(timeCli(workspace.dir));
+  }
+  console.log(`lsp_workspace_initialize_to_all_diagnostics ${describe(serverTimes)}`);
+  console.log(`lsp_workspace_spawn_to_all_diagnostics ${describe(spawnTimes)}`);
+  console.log(`cli_same_files ${describe(cliTimes)}`);
+  const workspaceRatio = median(serverTimes) / median(cliTimes);
+  console.log(`lsp workspace / CLI: ${workspaceRatio.toFixed(2)} (target <= 1.2)`);
+
+  // Every file opened as an editor buffer, then thousands of edits on one of them.
   const opened = [];
-  for (const file of files) {
-    const name = file.slice(corpusDir.length + 1).replace(/\//g, '__');
-    const fileUri = pathToFileURL(join(workflows, `corpus-${name}`)).href;
-    const done = ours.wait(fileUri, (p) => p.version === 1);
-    await ours.open(fileUri, readFileSync(file, 'utf8'));
+  for (const path of workspace.paths) {
+    const uri = pathToFileURL(path).href;
+    if (client.firstPublished.has(uri) && path === workspace.paths[Math.floor(workspace.paths.length / 2)]) continue;
+    const done = client.wait(uri, (p) => p.version === 1);
+    await client.open(uri, readFileSync(path, 'utf8'));
     opened.push(done);
   }
   await Promise.all(opened);
-  console.log(`lsp_rss_after_opening_${files.length}_files_mib ${(rssKiB(ours.child.pid) / 1024).toFixed(1)}`);
+  const afterOpen = rssMiB(client.child.pid);
+  console.log(`lsp_rss_after_opening_${workspace.paths.length}_files_mib ${afterOpen.toFixed(1)}`);
+  const editedPath = workspace.paths.find((p) => p.includes('prometheus_ci')) ?? workspace.paths[0];
+  const editedUri = pathToFileURL(editedPath).href;
+  const editAt = commentEdits(readFileSync(editedPath, 'utf8'));
+  const series = [];
+  const burst = 10;
+  const started = performance.now();
+  let version = 1;
+  for (let i = 0; i < memoryEdits; ) {
+    // Edits in bursts, as typing sends them; each burst waits for the diagnostics of its last version.
+    for (let b = 0; b < burst && i < memoryEdits; b++, i++)
+      version = await client.change(editedUri, [editAt(i).change]);
+    const target = version;
+    await client.wait(editedUri, (p) => p.version === target);
+    if (i % 1000 === 0) series.push(rssMiB(client.child.pid));
+  }
+  console.log(
+    `lsp_rss_over_${memoryEdits}_edits_mib ${series.map((v) => v.toFixed(1)).join(' ')} (every 1000 edits; ${(since(started) / 1000).toFixed(1)} s)`,
+  );
+  // The first thousand edits fill caches and warm the JIT; growth after that would be a leak.
+  const growth = series.length > 1 ? series[series.length - 1] - series[0] : Number.NaN;
+  console.log(`lsp_rss_growth_after_first_1000_edits_mib ${growth.toFixed(1)}`);
+  await client.stop();
+  return { workspaceRatio, afterOpen, growth, noise: Math.max(relativeMad(serverTimes), relativeMad(cliTimes)) };
+}
+
+async function main() {
+  if (!corpusDir) {
+    console.log(`lsp.${corpusSkipped}`);
+    console.log('RATIO lsp_p95_vs_parse=n/a lsp_workspace_vs_cli=n/a');
+    return;
+  }
+  if (!existsSync(serverScript))
+    throw new Error(`no server bundle at ${serverScript}; run node scripts/build.mjs first`);
+  const files = corpusFiles();
+  const largest = join(corpusDir, largestName);
+  const text = readFileSync(existsSync(largest) ? largest : files[files.length - 1], 'utf8');
+  const single = join(benchDir, 'single');
+  rmSync(single, { recursive: true, force: true });
+  mkdirSync(join(single, '.github/workflows'), { recursive: true });
+  const target = join(single, '.github/workflows/largest.yaml');
+  writeFileSync(target, text);
+  const uri = pathToFileURL(target).href;
+  console.log(`keystrokes on ${largestName}: ${text.length} chars, ${text.split('\n').length} lines, ${edits} edits`);
+
+  const ours = await startClient(process.execPath, [...profiled('lsp-keystrokes'), serverScript, '--stdio'], single);
+  await ours.wait(uri);
+  await ours.open(uri, text);
+  await ours.wait(uri, (p) => p.version === 1);
+  const tracker = { next: 1, versioned: true };
+  await measureEdits(ours, uri, text, 10, tracker, []); // warm-up
+  const parseTimes = [];
+  const ourTimes = await measureEdits(ours, uri, text, edits, tracker, parseTimes);
+  const p95 = percentile(ourTimes, 95);
+  console.log(`lsp_change_to_diagnostics_p50_ms ${ms(percentile(ourTimes, 50))}`);
+  console.log(`lsp_change_to_diagnostics_p95_ms ${ms(p95)}`);
+  console.log(`lsp_change_to_diagnostics ${describe(ourTimes)}`);
+  console.log(`bare_yaml_parse_same_text ${describe(parseTimes)}`);
+  const keystrokeRatio = p95 / median(parseTimes);
+  console.log(`lsp p95 / median parse: ${keystrokeRatio.toFixed(2)} (target <= 2.0)`);
+  await measureHovers(ours, uri, text);
   await ours.stop();
 
-  // ---- GitHub's @actions/languageserver, same file, same client, same edits
+  const opened = await workspaceAndMemory(files);
+
+  let actionsLs = '';
   const theirsBin = join(root, 'node_modules/@actions/languageserver/bin/actions-languageserver');
-  let ratio = 'n/a';
-  if (existsSync(theirsBin)) {
-    // No session token: it validates offline, as ours does.
-    const theirs = await startClient(process.execPath, [theirsBin, '--stdio'], workspace, { logLevel: 3, repos: [] });
+  if (args.includes('--compare-actions-ls') && existsSync(theirsBin)) {
+    // Same file, same client, same edits; no session token: it validates offline, as ours does.
+    const theirs = await startClient(process.execPath, [theirsBin, '--stdio'], single, { logLevel: 3, repos: [] });
     await theirs.open(uri, text);
     await theirs.wait(uri);
     const theirTracker = { next: 1, versioned: false };
@@ -233,12 +396,13 @@ async function main() {
     console.log(`actions_ls_change_to_diagnostics_p50_ms ${ms(percentile(theirTimes, 50))}`);
     console.log(`actions_ls_change_to_diagnostics_p95_ms ${ms(percentile(theirTimes, 95))}`);
     await theirs.stop();
-    ratio = (percentile(ourTimes, 50) / percentile(theirTimes, 50)).toFixed(3);
-  } else {
-    console.log('actions_ls not installed');
-  }
-  rmSync(workspace, { recursive: true, force: true });
-  console.log(`RATIO lsp_vs_actions_ls=${ratio}`);
+    actionsLs = ` lsp_vs_actions_ls=${(percentile(ourTimes, 50) / percentile(theirTimes, 50)).toFixed(3)}`;
+  } else console.log('(GitHub Actions language server comparison skipped: pass --compare-actions-ls)');
+  console.log(
+    `RATIO lsp_p95_vs_parse=${keystrokeRatio.toFixed(2)} lsp_workspace_vs_cli=${opened.workspaceRatio.toFixed(2)}` +
+      ` lsp_rss_after_open_mib=${opened.afterOpen.toFixed(0)} lsp_rss_growth_edits_mib=${opened.growth.toFixed(1)}` +
+      ` lsp_noise_mad=${opened.noise.toFixed(2)}${actionsLs}`,
+  );
 }
 
 main().then(

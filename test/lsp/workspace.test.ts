@@ -299,3 +299,23 @@ test('the server registers its own file watchers, and does not read a workflow s
     await client.stop();
   }
 });
+
+test('at start the file open in the editor is checked before the rest of the workspace', async () => {
+  const root = temporaryWorkspace('open-first');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++)
+    files[`.github/workflows/w${String(i).padStart(2, '0')}.yml`] = communityContainerWorkflow;
+  writeFiles(root, files);
+  const client = await LspClient.start({ workspace: root });
+  try {
+    // The editor sends didOpen right after `initialized`, while the server is still finding the files.
+    const openUri = uriOf(path.join(root, '.github/workflows/w29.yml'));
+    await client.open(openUri, communityContainerWorkflow);
+    await client.status((s) => s.state === 'idle' && s.files === 30);
+    const order = [...new Set(client.published.map((p) => p.params.uri))];
+    assert.equal(order.length, 30);
+    assert.equal(order[0], openUri, `published first: ${order[0]}`);
+  } finally {
+    await client.stop();
+  }
+});

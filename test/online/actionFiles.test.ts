@@ -204,12 +204,22 @@ describe('online: action files from a real git server', { skip }, () => {
     assert.match(failed(await source().fileAt('acme', 'inner', 'tree-tag', 'action.yml')), /is a tree, not a commit/);
   });
 
-  test('paths outside the repository, absolute or with backslashes are refused before any request', async () => {
+  test('paths outside the repository, absolute or with backslashes, and odd repository names are refused before any request', async () => {
     const files = source();
     for (const path of ['../action.yml', '/etc/passwd', 'a\\action.yml', '', 'a//b', './action.yml', 'a\nb']) {
       const { result, requests } = await counted(() => files.fileAt('acme', 'inner', 'v1', path));
       assert.match(failed(result), /path/, path);
       assert.equal(requests, 0, path);
+    }
+    for (const [owner, repo] of [
+      ['..', 'inner'],
+      ['acme', '.'],
+      ['acme', 'inner?x=1'],
+      ['ac me', 'inner'],
+    ]) {
+      const { result, requests } = await counted(() => files.fileAt(owner, repo, 'v1', 'action.yml'));
+      assert.match(failed(result), /is not a repository name/, `${owner}/${repo}`);
+      assert.equal(requests, 0);
     }
   });
 

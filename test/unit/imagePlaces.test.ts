@@ -387,3 +387,24 @@ test('YAML aliases: a reference repeated through an alias is reported once, at t
   const plain = text.replace('*builder', 'debian:12');
   assert.deepEqual(only(check(plain).findings, 'untrusted-image')[0].related, undefined);
 });
+
+test('setup-buildx `driver-opts: image=${{ env.X }}`: the expression is expanded whole, never cut at its blanks', () => {
+  const text = yaml(
+    'on: push',
+    'env:',
+    '  BUILDKIT_IMAGE: "example/buildkit:v0.21.0"',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: docker/setup-buildx-action@v3',
+    '        with:',
+    '          driver-opts: image=${{ env.BUILDKIT_IMAGE }},network=host',
+  );
+  const r = check(text);
+  assert.deepEqual(found(text, 'invalid-image-reference'), []);
+  assert.deepEqual(
+    r.images.map((i) => [i.text, lineOf(text, i.span.start)]),
+    [['example/buildkit:v0.21.0', 3]],
+  );
+});

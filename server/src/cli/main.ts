@@ -18,6 +18,9 @@ import { errorMessage } from '../engine/errorMessage';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver } from '../online/resolver';
+import { createActionFileSource } from '../online/actionFiles';
+import type { FollowInput } from '../engine/follow';
+import { followFiles, followSetup } from '../workspace/followFiles';
 import {
   actionsLockFor,
   CheckedFolder,
@@ -133,6 +136,29 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return owners.get(root);
   };
 
+  // Published actions are read online, else from the cache alone: offline means no request.
+  const actionFiles = createActionFileSource({
+    resolver: new OnlineResolver({
+      cacheDir: parsed.cacheDir ?? defaultCacheDir(),
+      gitBaseUrl: parsed.gitUrl,
+      gitToken: process.env.WORKFLOW_PROVENANCE_GIT_TOKEN || undefined,
+      timeoutMs: parsed.timeoutMs,
+    }),
+    cacheOnly: parsed.offline,
+  });
+  // A file named on its own is followed inside its repository (the folder holding its `.github`).
+  const followFor = async (file: string, text: string, folder: CheckedFolder | undefined, options: AnalyzeOptions) => {
+    const setup = followSetup(file, folder, dirname(resolve(file)));
+    if (!setup) return undefined;
+    const follow = await followFiles(
+      text,
+      { ...options, follow: { files: new Map(), path: setup.path } },
+      setup.local,
+      actionFiles,
+    );
+    return { root: setup.root, follow };
+  };
+
   interface Checked {
     path: string;
     /** The bytes read: a fix edits these, so what is not UTF-8 survives. */
@@ -144,6 +170,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     owner?: string;
     actionsLock?: WorkflowLock;
     analysis?: Analysis;
+    /** The files its `uses:` lines lead to, and the repository root their paths are relative to. */
+    followed?: { root: string; follow: FollowInput };
   }
   const optionsOf = (c: Checked, resolved?: ResolvedFacts): AnalyzeOptions => ({
     path: c.path,
@@ -151,6 +179,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     repositoryOwner: c.owner,
     actionsLock: c.actionsLock,
     resolved,
+    follow: c.followed?.follow,
   });
   const lockProblems = new Set<string>();
   const checked: Checked[] = [];
@@ -181,15 +210,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       actionsLock: lock.lock,
     };
     try {
+      entry.followed = await followFor(file, text, folder, optionsOf(entry));
       // The shell parser is loaded on the first file whose text may start a container: a run over
       // workflows that never do is spared compiling it. A script the test missed (a YAML escape spelling
-      // `docker`) is reported as not read, and the file is analysed again with the parser.
-      if (mayRunContainers(text)) await loadEngine();
-      const options = optionsOf(entry);
-      entry.analysis = analyze(text, options);
+      // `docker`) is reported as not read, and the file is analysed again with the parser. Followed files
+      // may run containers in their own scripts.
+      if (mayRunContainers(text) || (entry.followed?.follow.files.size ?? 0) > 0) await loadEngine();
+      entry.analysis = analyze(text, optionsOf(entry));
       if (entry.analysis.scriptsNotRead) {
         await loadEngine();
-        entry.analysis = analyze(text, options);
+        entry.analysis = analyze(text, optionsOf(entry));
       }
       for (const e of entry.analysis.syntaxErrors)
         problems.push({ path: file, text, offset: e.span.start, message: `YAML: ${e.message}` });
@@ -266,6 +296,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     repoPath: repositoryPath(c.path, root),
     text: c.text,
     findings: c.analysis?.findings ?? [],
+    followRoot: c.followed?.root,
   }));
 
   const verdicts = parsed.provenance ? imageVerdicts(checked, resolved, problems) : undefined;

@@ -1,8 +1,9 @@
 // The CLI's output formats: text for terminals and problem matchers, JSON, and SARIF 2.1.0.
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineIndex, ruleCatalog, type Finding, type Severity, type Span } from '../engine';
+import { LineIndex, ruleCatalog, type Finding, type RelatedLocation, type Severity, type Span } from '../engine';
+import { repositoryPath, shortPath } from './reportPaths';
 import type { ProvenanceVerdict } from '../engine/api';
 import { jsonForLogs, printable, printablePath } from './printable';
 
@@ -16,6 +17,8 @@ export interface FileResult {
   repoPath?: string;
   text: string;
   findings: Finding[];
+  /** The repository root that related locations in other files (followed actions) are relative to. */
+  followRoot?: string;
 }
 
 /** One image's provenance verdict (present when `--provenance` looked it up). */
@@ -81,7 +84,11 @@ export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): st
       ...regionOf(index, f.span),
       message: f.message,
       reference: f.reference.text,
-      related: (f.related ?? []).map((x) => ({ message: x.message, ...regionOf(index, x.span) })),
+      related: (f.related ?? []).map((x) =>
+        x.elsewhere
+          ? { file: otherFile(r, x.elsewhere.file), message: x.message, ...elsewhereRegion(x.elsewhere) }
+          : { message: x.message, ...regionOf(index, x.span) },
+      ),
       fixes: f.fixes.map((fix) => ({
         title: fix.title,
         kind: fix.kind,
@@ -92,10 +99,27 @@ export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): st
   return jsonForLogs(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings });
 }
 
+/** A file a related location names, shown like the checked files: relative to the working folder. */
+function otherFile(r: FileResult, repositoryFile: string): string {
+  return shortPath(join(r.followRoot ?? dirname(r.path), ...repositoryFile.split('/')));
+}
+
+function elsewhereRegion(at: NonNullable<RelatedLocation['elsewhere']>): Region {
+  return {
+    line: at.start.line + 1,
+    column: at.start.character + 1,
+    endLine: at.end.line + 1,
+    endColumn: at.end.character + 1,
+  };
+}
+
 const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 function sarifRegion(index: LineIndex, span: Span) {
-  const r = regionOf(index, span);
+  return regionAsSarif(regionOf(index, span));
+}
+
+function regionAsSarif(r: Region) {
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
@@ -188,7 +212,15 @@ export function formatSarif(
         relatedLocations: related.map((x, i) => ({
           id: i + 1,
           message: { text: sarifText(x.message) },
-          physicalLocation: { artifactLocation, region: sarifRegion(index, x.span) },
+          physicalLocation: x.elsewhere
+            ? {
+                artifactLocation: artifactLocationOf(
+                  otherFile(r, x.elsewhere.file),
+                  repositoryPath(otherFile(r, x.elsewhere.file), root),
+                ),
+                region: regionAsSarif(elsewhereRegion(x.elsewhere)),
+              }
+            : { artifactLocation, region: sarifRegion(index, x.span) },
         })),
         partialFingerprints: { 'workflowProvenance/v1': fingerprintOf.get(f) },
         fixes: f.fixes

@@ -199,7 +199,8 @@ export abstract class ActionImageSites extends ImageSites {
     if (!buildkitDrivers.has(driver)) return;
     const optsNode = mapValue(this.doc, withNode, 'driver-opts');
     const text = scalarText(optsNode) ?? '';
-    const written = /(^|[\n,])\s*image=([^\s,]+)/.exec(text);
+    // The value ends at a comma or a blank, except inside a `${{ … }}` (which holds blanks of its own).
+    const written = /(^|[\n,])\s*image=((?:\$\{\{.*?\}\}|[^\s,])+)/.exec(text);
     if (isScalar(optsNode) && written) {
       const from = written.index + written[0].length - written[2].length;
       this.imageSite(optsNode, from, from + written[2].length, { ...opts, input: 'driver-opts' });

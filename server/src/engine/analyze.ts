@@ -12,7 +12,15 @@ import { suppressedFor } from './suppressions';
 import type { ActionReference, Finding, ImageReference, ParsedImage, Reference } from './types';
 import { lineSpanAt, type ParsedYaml, parseYaml } from './yamlSource';
 import { dockerfileImages } from './dockerfile';
-import { type FileAddress, followDocument, type FollowJudges, type FollowResult } from './follow';
+import {
+  type FileAddress,
+  fileKey,
+  followDocument,
+  type FollowedFile,
+  type FollowInput,
+  type FollowJudges,
+  type FollowResult,
+} from './follow';
 import { parseImageReference } from './imageReference';
 import type { DocumentModel } from './documentModel';
 
@@ -132,13 +140,29 @@ function followJudges(rules: RuleSet, options: AnalyzeOptions): FollowJudges {
 }
 
 /**
- * The files the document's `uses:` lines lead to that `options.follow` does not hold yet: a driver
- * reads them and asks again until nothing is left (depth, cycles and bounds are decided here).
+ * Asks, for the files read so far, which files the document's `uses:` lines lead to that are not read
+ * yet: a driver reads them and asks again until nothing is left (depth, cycles and bounds are decided
+ * here). The document is parsed once per planner, and each file read is judged once.
  */
-export function filesToFollow(text: string, options: AnalyzeOptions): FileAddress[] {
-  if (!options.follow) return [];
-  const analysis = analyzeWithRules(noRules, text, { ...options, follow: undefined });
-  return followDocument(analysis, text, options.follow, followJudges(noRules, options)).needed;
+export function followPlanner(
+  text: string,
+  options: AnalyzeOptions & { follow: FollowInput },
+): (files: ReadonlyMap<string, FollowedFile>) => FileAddress[] {
+  const document = analyzeWithRules(noRules, text, { ...options, follow: undefined });
+  const judges = followJudges(noRules, options);
+  const seen = new Map<string, { text: string; judged: ReturnType<FollowJudges['yaml']> }>();
+  const memo: FollowJudges = {
+    ...judges,
+    // A file read again with other contents is judged again.
+    yaml: (fileText, file) => {
+      const known = seen.get(fileKey(file));
+      if (known?.text === fileText) return known.judged;
+      const judged = judges.yaml(fileText, file);
+      seen.set(fileKey(file), { text: fileText, judged });
+      return judged;
+    },
+  };
+  return (files) => followDocument(document, text, { ...options.follow, files }, memo).needed;
 }
 
 /**

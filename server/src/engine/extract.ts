@@ -1,7 +1,7 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
 // of the reference text, expanding `${{ matrix.* }}` against each matrix combination. What action inputs
 // name, and the images actions choose by themselves, is read in actionImages.ts.
-import { isMap, isScalar, type Scalar, visit } from 'yaml';
+import { isMap, isScalar, type Scalar } from 'yaml';
 import type { DocumentKind } from './api';
 import type { DocumentModel, JobModel, StepModel } from './documentModel';
 import { type EnvScope, envScope, noEnv } from './envFlow';
@@ -68,17 +68,15 @@ export function extract(
  */
 function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
   const sites: Array<{ target: Span; alias: Span; name: string }> = [];
-  visit(parsed.doc, {
-    Alias(_key, alias) {
-      const target = deref(parsed.doc, alias);
-      if (target?.range && alias.range)
-        sites.push({
-          target: nodeSpan(target),
-          alias: { start: alias.range[0], end: alias.range[1] },
-          name: alias.source,
-        });
-    },
-  });
+  for (const alias of parsed.aliases) {
+    const target = deref(parsed.doc, alias);
+    if (target?.range && alias.range)
+      sites.push({
+        target: nodeSpan(target),
+        alias: { start: alias.range[0], end: alias.range[1] },
+        name: alias.source,
+      });
+  }
   if (sites.length === 0) return;
   for (const image of model.images) {
     for (const site of sites) {

@@ -15,7 +15,7 @@ import {
   YAMLSeq,
   YAMLParseError,
 } from 'yaml';
-import type { CST, Node as YamlNode } from 'yaml';
+import type { Alias, CST, Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from './api';
 import type { Span } from './types';
 
@@ -27,6 +27,8 @@ export interface ParsedYaml {
   errors: SyntaxProblem[];
   /** Parts of the document the engine left out, each with where and why (see `MAX_NESTING`). */
   notChecked: SyntaxProblem[];
+  /** Every alias (`*name`) in the document, found in the same walk as duplicate keys. */
+  aliases: Alias[];
 }
 
 /**
@@ -86,21 +88,26 @@ export function parseYaml(text: string): ParsedYaml {
     const message = withShortExcerpts(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     return { span: { start, end: Math.min(Math.max(e.pos[1], start), text.length) }, message };
   });
-  const duplicates = duplicateKeys(parsed);
+  const { duplicates, aliases } = duplicateKeysAndAliases(parsed);
   if (duplicates.length > 0) {
     errors.push(...duplicates);
     errors.sort((a, b) => a.span.start - b.span.start);
   }
-  return { text, doc: parsed, errors, notChecked };
+  return { text, doc: parsed, errors, notChecked, aliases };
 }
 
 /**
  * Keys written twice in one mapping (GitHub rejects such a workflow; the analysis goes on with the
- * last value). Keys are equal as the YAML library defines it: the same scalar value and type.
+ * last value). Keys are equal as the YAML library defines it: the same scalar value and type. The
+ * aliases are collected in the same walk, which is one of the costlier steps of an analysis.
  */
-function duplicateKeys(doc: Document.Parsed): SyntaxProblem[] {
+function duplicateKeysAndAliases(doc: Document.Parsed): { duplicates: SyntaxProblem[]; aliases: Alias[] } {
   const found: SyntaxProblem[] = [];
+  const aliases: Alias[] = [];
   visit(doc, {
+    Alias(_key, alias) {
+      aliases.push(alias);
+    },
     Map(_key, map) {
       if (map.items.length < 2) return;
       const seen = new Set<unknown>();
@@ -115,7 +122,7 @@ function duplicateKeys(doc: Document.Parsed): SyntaxProblem[] {
       }
     },
   });
-  return found;
+  return { duplicates: found, aliases };
 }
 
 /** From `offset` to the end of its line (at most 200 characters): where a problem found at a point is shown. */

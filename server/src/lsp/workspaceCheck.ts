@@ -67,11 +67,13 @@ export class WorkspaceCheck {
         for (const s of found.skipped) this.ctx.log(`${quotePath(s.path)} skipped: ${s.reason}.`);
         if (generation !== this.generation) return this.totals();
       }
-      // Open documents count too, wherever they live.
-      for (const document of this.ctx.documents.all()) {
-        if (isAnalyzablePath(pathForEngine(document.uri))) queued.add(keyOf(document.uri));
-      }
-      const queue = [...queued];
+      // Open documents count too, wherever they live, and come first: they are what the user is looking at.
+      const open = this.ctx.documents
+        .all()
+        .filter((document) => isAnalyzablePath(pathForEngine(document.uri)))
+        .map((document) => keyOf(document.uri));
+      for (const key of open) queued.add(key);
+      const queue = [...new Set([...open, ...queued])];
       for (let i = 0; i < queue.length; i++) {
         const key = queue[i];
         const open = this.ctx.openDocumentAt(key);

@@ -118,6 +118,9 @@ class ActionFiles implements ActionFileSource {
 
   async fileAt(owner: string, repo: string, ref: string, path: string): Promise<FetchedFile> {
     const what = `${owner}/${repo}`;
+    // Names go into the request's URL: `..` there would reach another path of the git host.
+    if (![owner, repo].every((name) => /^[A-Za-z0-9_.-]{1,100}$/.test(name) && !/^\.\.?$/.test(name)))
+      return { kind: 'failed', reason: `"${owner}/${repo}" is not a repository name` };
     const problem = pathProblem(path);
     if (problem) return { kind: 'failed', reason: `${what}: ${problem} is not read` };
     let commit: string;

@@ -12,6 +12,9 @@ export const mutableTag: ImageRule = {
   check(ref) {
     const image = ref.parsed;
     if (!image || image.digest || !isMovingTag(image.tag)) return undefined;
+    // An image an action picks by itself (setup-qemu's `tonistiigi/binfmt:latest`) has no tag in the
+    // workflow to change; unpinned-image still names it, and the action's input is how to choose another.
+    if (ref.source === 'action-implicit') return undefined;
     const what = image.tag === undefined ? 'has no tag (so it means :latest)' : `uses the moving tag :${image.tag}`;
     return {
       message: `${ref.text} ${what} and no digest: each run may get different contents`,

@@ -2,7 +2,7 @@
 // folder through the safe reader, remote ones from an `ActionFileSource` (online, or its cache). The
 // engine decides what is needed next (depth, cycles, bounds); this layer only reads.
 import * as path from 'node:path';
-import { filesToFollow } from '../engine/analyze';
+import { followPlanner } from '../engine/analyze';
 import type { AnalyzeOptions } from '../engine/api';
 import { type FileAddress, fileKey, type FollowedFile, type FollowInput, maxFollowedFiles } from '../engine/follow';
 import type { ActionFileSource } from '../online/actionFiles';
@@ -62,9 +62,10 @@ export function collectFollowedFiles(
 ): { follow: FollowInput; pending: RemoteAddress[] } {
   const files = new Map(options.follow.files);
   const pending: RemoteAddress[] = [];
+  const filesToFollow = followPlanner(text, options);
   // Each round reads at least one new file, so the rounds are bounded by the file bound.
   for (let round = 0; round <= maxFollowedFiles; round++) {
-    const needed = filesToFollow(text, { ...options, follow: { ...options.follow, files } });
+    const needed = filesToFollow(files);
     if (needed.length === 0) break;
     for (const address of needed) {
       let file: FollowedFile | undefined;
@@ -108,4 +109,26 @@ export async function followFiles(
       }),
     );
   }
+}
+
+/** Where a checked file's `uses:` lines are followed from: its repository root and its path there. */
+export interface FollowSetup {
+  root: string;
+  path: string;
+  local: (repositoryPath: string) => FollowedFile;
+}
+
+/**
+ * How to follow the `uses:` of `file`, reading nothing outside `folder` (the folder the user checked;
+ * for a file named on its own, its repository root); undefined when the file lies outside that root.
+ */
+export function followSetup(
+  file: string,
+  folder: CheckedFolder | undefined,
+  fallbackRoot: string,
+): FollowSetup | undefined {
+  const root = followRoot(file, fallbackRoot);
+  const inRepository = pathInRepository(file, root);
+  if (inRepository === undefined) return undefined;
+  return { root, path: inRepository, local: localReader(root, folder ?? new CheckedFolder(root)) };
 }
