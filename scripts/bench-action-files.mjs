@@ -1,6 +1,6 @@
 // Reading remote actions' files: a set of actions (composite ones using tag-pinned inner actions, Docker
-// actions built from a Dockerfile, chains) served by the real git server on 127.0.0.1, followed cold and
-// then warm from the cache. Requests are counted on the server's side. One figure per line.
+// actions built from a Dockerfile, chains) served by the real git server on 127.0.0.1, followed by the
+// checker's own follower cold and then warm from the cache. Requests are counted on the server's side.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ const { lib, dispose } = await loadBundle(root, 'bench-action-files', [
   "export { OnlineResolver } from './server/src/online/resolver';",
   "export { createActionFileSource } from './server/src/online/actionFiles';",
   "export { startGitServer, gitMissing } from './test/servers/gitServer';",
+  "export { followFiles } from './server/src/workspace/followFiles';",
 ]);
 const missing = lib.gitMissing();
 if (missing) {
@@ -55,30 +56,29 @@ try {
     tops.push({ owner: 'bench', repo: `top-${i}`, path: '', ref: 'v1' });
   }
 
-  /** Follows every action the way the checker does: action.yml, then a Dockerfile or the steps' `uses:`. */
+  // One workflow uses every top action; the checker's own follower decides what to read next.
+  const workflow = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${tops.map((t) => `      - uses: ${t.owner}/${t.repo}@${t.ref}\n`).join('')}`;
+  const path = '.github/workflows/bench.yml';
   const follow = async (files) => {
-    let followed = 0;
-    let fetched = 0;
-    const queue = [...tops];
-    const seen = new Set();
-    while (queue.length > 0) {
-      const a = queue.shift();
-      const key = `${a.owner}/${a.repo}/${a.path}@${a.ref}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const file = await files.fileAt(a.owner, a.repo, a.ref, `${a.path}action.yml`);
-      fetched++;
-      if (file.kind !== 'found') throw new Error(`${key}: ${JSON.stringify(file)}`);
-      followed++;
-      if (/image: Dockerfile/.test(file.text)) {
-        const dockerfile = await files.fileAt(a.owner, a.repo, a.ref, `${a.path}Dockerfile`);
-        fetched++;
-        if (dockerfile.kind !== 'found') throw new Error(`${key} Dockerfile: ${JSON.stringify(dockerfile)}`);
-      }
-      for (const m of file.text.matchAll(/uses: ([\w-]+)\/([\w-]+)((?:\/[\w-]+)*)@(\S+)/g))
-        queue.push({ owner: m[1], repo: m[2], path: m[3] ? `${m[3].slice(1)}/` : '', ref: m[4] });
-    }
-    return { followed, fetched };
+    const found = new Set();
+    let asked = 0;
+    const counting = {
+      async fileAt(owner, repo, ref, file) {
+        asked++;
+        const answer = await files.fileAt(owner, repo, ref, file);
+        if (answer.kind !== 'found' && answer.kind !== 'missing')
+          throw new Error(`${owner}/${repo}@${ref} ${file}: ${answer.reason}`);
+        if (answer.kind === 'found' && /(^|\/)action\.ya?ml$/.test(file)) found.add(`${owner}/${repo}/${file}@${ref}`);
+        return answer;
+      },
+    };
+    await lib.followFiles(
+      workflow,
+      { path, follow: { files: new Map(), path } },
+      () => ({ kind: 'missing' }),
+      counting,
+    );
+    return { followed: found.size, fetched: asked };
   };
   const run = async () => {
     const files = lib.createActionFileSource({
@@ -93,17 +93,29 @@ try {
   };
   const cold = await run();
   const warm = await run();
+  // One fetch at a time, uncached (a commit given, so no ref listing): the commit, the root tree, the blob.
+  const pinned = tops.map((t) => git.git(`bench/${t.repo.replace('top', 'node')}`, 'rev-parse', 'HEAD'));
+  const single = lib.createActionFileSource({ resolver: new lib.OnlineResolver({ gitBaseUrl: git.baseUrl }) });
+  const sequentialSince = git.requests.length;
+  const sequentialStarted = performance.now();
+  for (const [i, commit] of pinned.entries()) {
+    const file = await single.fileAt('bench', `node-${i}`, commit, 'action.yml');
+    if (file.kind !== 'found') throw new Error(`node-${i}: ${JSON.stringify(file)}`);
+  }
+  const sequentialMs = performance.now() - sequentialStarted;
+  const sequentialRequests = git.requests.length - sequentialSince;
   const per = (n, d) => (d === 0 ? '0' : (n / d).toFixed(2));
   console.log(`action_files.actions_followed ${cold.followed}`);
-  console.log(`action_files.files_read ${cold.fetched}`);
+  console.log(`action_files.files_asked ${cold.fetched}`);
   console.log(`action_files.cold.requests_per_action ${per(cold.requests, cold.followed)}`);
   console.log(`action_files.cold.wall_ms ${cold.ms.toFixed(0)}`);
-  console.log(`action_files.cold.ms_per_request_loopback ${per(cold.ms, cold.requests)}`);
+  console.log(`action_files.sequential.requests_per_file ${per(sequentialRequests, pinned.length)}`);
+  console.log(`action_files.sequential.ms_per_fetch_loopback ${per(sequentialMs, sequentialRequests)}`);
   console.log(`action_files.warm.requests_per_action ${per(warm.requests, warm.followed)}`);
   console.log(`action_files.warm.wall_ms ${warm.ms.toFixed(1)}`);
   // Collected by scripts/bench.mjs into its RATIO line.
   console.log(
-    `RATIO action_files_cold_requests_per_action=${per(cold.requests, cold.followed)} action_files_warm_requests_per_action=${per(warm.requests, warm.followed)} action_files_ms_per_request=${per(cold.ms, cold.requests)}`,
+    `RATIO action_files_cold_requests_per_action=${per(cold.requests, cold.followed)} action_files_warm_requests_per_action=${per(warm.requests, warm.followed)} action_files_ms_per_fetch=${per(sequentialMs, sequentialRequests)}`,
   );
 } finally {
   await git.stop();

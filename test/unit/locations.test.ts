@@ -377,6 +377,21 @@ test('broken YAML is analysed as far as it parses', () => {
   assert.ok(parseDocument(text).errors.length > 0);
 });
 
+test('duplicate keys are found in small and large mappings alike, compared by value and type', () => {
+  const env = (keys: string[]) => ['on: push', 'env:', ...keys.map((k, i) => `  ${k}: v${i}`), 'jobs: {}'];
+  const small = yaml(...env(['A', 'B', 'A', '1', "'1'", 'A']));
+  const large = yaml(...env(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'A', '1', "'1'", 'A']));
+  // The third `A` is reported once, as the second is; the number 1 and the string '1' are different keys.
+  assert.deepEqual(
+    check(small).syntaxErrors.map((e) => lineOf(small, e.span.start)),
+    [5, 8],
+  );
+  assert.deepEqual(
+    check(large).syntaxErrors.map((e) => lineOf(large, e.span.start)),
+    [12, 15],
+  );
+});
+
 test('a duplicate key is reported (GitHub rejects it) and the last value is analysed', () => {
   const text = yaml(
     'on: push',

@@ -109,9 +109,26 @@ function duplicateKeysAndAliases(doc: Document.Parsed): { duplicates: SyntaxProb
       aliases.push(alias);
     },
     Map(_key, map) {
-      if (map.items.length < 2) return;
+      const items = map.items;
+      if (items.length < 2) return;
+      // Most mappings are small: comparing with each earlier key allocates nothing (this runs on every keystroke).
+      if (items.length <= 8) {
+        for (let i = 1; i < items.length; i++) {
+          const key = items[i].key;
+          if (!isScalar(key) || Number.isNaN(key.value)) continue;
+          for (let j = 0; j < i; j++) {
+            const earlier = items[j].key;
+            if (isScalar(earlier) && earlier.value === key.value) {
+              const at = key.range?.[0] ?? 0;
+              found.push({ span: { start: at, end: at + 1 }, message: 'Map keys must be unique' });
+              break;
+            }
+          }
+        }
+        return;
+      }
       const seen = new Set<unknown>();
-      for (const pair of map.items) {
+      for (const pair of items) {
         const key = pair.key;
         if (!isScalar(key) || Number.isNaN(key.value)) continue;
         const id = key.value;
@@ -131,6 +148,10 @@ export function lineSpanAt(text: string, offset: number): Span {
   return { start: offset, end: Math.max(offset, Math.min(nl < 0 ? text.length : nl, offset + 200)) };
 }
 
+const [HASH, CR, SPACE, TAB, DASH, QUESTION, COLON, OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [
+  ...'#\r \t-?:[]{}',
+].map((c) => c.charCodeAt(0));
+
 /**
  * An upper bound of the nesting at every character (indentation levels, `- `, `? `, `: `
  * indicators, open flow brackets), linear in the text; from where it passes `limit`, the rest of
@@ -147,22 +168,22 @@ function blankDeepText(text: string, limit: number): { text: string; cuts: numbe
     if (lineEnd < 0) lineEnd = text.length;
     let i = lineStart;
     while (i < lineEnd && text.charCodeAt(i) === 32) i++;
-    if (i < lineEnd && text[i] !== '#' && text[i] !== '\r') {
+    // Character codes, not one-character strings: this loop reads every character on every keystroke.
+    if (i < lineEnd && text.charCodeAt(i) !== HASH && text.charCodeAt(i) !== CR) {
       const indent = i - lineStart;
       while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
       indents.push(indent);
       let depth = indents.length + flow;
       for (; i < lineEnd; i++) {
-        const c = text[i];
-        if (c === '[' || c === '{') {
+        const c = text.charCodeAt(i);
+        if (c === OPEN_SQUARE || c === OPEN_CURLY) {
           flow++;
           depth++;
-        } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-        else if (
-          (c === '-' || c === '?' || c === ':') &&
-          (i + 1 === lineEnd || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r')
-        )
-          depth++;
+        } else if (c === CLOSE_SQUARE || c === CLOSE_CURLY) flow = Math.max(0, flow - 1);
+        else if (c === DASH || c === QUESTION || c === COLON) {
+          const next = i + 1 === lineEnd ? SPACE : text.charCodeAt(i + 1);
+          if (next === SPACE || next === TAB || next === CR) depth++;
+        }
         if (depth > limit) {
           cuts.push(i);
           blanks.push({ start: i, end: lineEnd });

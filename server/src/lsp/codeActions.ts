@@ -16,6 +16,8 @@ export interface DocumentSnapshot {
   text: string;
   index: LineIndex;
   analysis: Analysis;
+  /** The repository root that related locations in followed files are relative to. */
+  followRoot?: string;
 }
 
 export interface CodeActionInput {

@@ -80,6 +80,8 @@ export interface DiagnosticInput {
   index: LineIndex;
   analysis: Analysis;
   docs: RuleDocs;
+  /** The repository root that related locations in followed files are relative to. */
+  followRoot?: string;
 }
 
 /** The pattern "Trust publisher" would add for a finding's image, as the analysis judged it. */
@@ -106,7 +108,15 @@ export function findingDiagnostics(input: DiagnosticInput): Diagnostic[] {
     };
     if (finding.related && finding.related.length > 0) {
       diagnostic.relatedInformation = finding.related.map((r) =>
-        DiagnosticRelatedInformation.create({ uri, range: toRange(index, r.span) }, r.message),
+        r.elsewhere && input.followRoot
+          ? DiagnosticRelatedInformation.create(
+              {
+                uri: pathToFileURL(path.join(input.followRoot, ...r.elsewhere.file.split('/'))).href,
+                range: { start: r.elsewhere.start, end: r.elsewhere.end },
+              },
+              r.message,
+            )
+          : DiagnosticRelatedInformation.create({ uri, range: toRange(index, r.span) }, r.message),
       );
     }
     return diagnostic;

@@ -10,6 +10,7 @@ import type { DocumentSnapshot } from './codeActions';
 import { type ServerContext, keyOf, pathForEngine } from './context';
 import { countDiagnostics, type Counts, fileDiagnostic, findingDiagnostics, type RuleDocs } from './convert';
 import type { Folders, FolderState } from './folders';
+import type { FollowedActions } from './followActions';
 import { CheckedFolder, readTextOrUndefined } from '../workspace';
 
 interface FileState {
@@ -44,6 +45,7 @@ export class DocumentChecker {
     private readonly changed: () => void,
     /** Re-checks the whole workspace (a config file was edited). */
     private readonly recheckWorkspace: (reason: string) => Promise<unknown>,
+    private readonly follow: FollowedActions,
   ) {}
 
   /** Keys of every file with published diagnostics. */
@@ -63,8 +65,10 @@ export class DocumentChecker {
 
   snapshotOf(uri: string, key: string, version: number | null, text: string): DocumentSnapshot {
     const folder = this.folders.folderFor(key);
-    const analysis = analyze(text, this.folders.analysisOptions(folder, key, uri));
-    return { uri, version, text, index: new LineIndex(text), analysis };
+    const options = this.folders.analysisOptions(folder, key, uri);
+    const followed = this.follow.inputFor(folder, key, uri, text, options);
+    const analysis = analyze(text, { ...options, follow: followed?.follow });
+    return { uri, version, text, index: new LineIndex(text), analysis, followRoot: followed?.root };
   }
 
   /** The document's current text analysed: the cached analysis when it is up to date. */
@@ -127,6 +131,7 @@ export class DocumentChecker {
         index: snapshot.index,
         analysis: snapshot.analysis,
         docs: this.docs,
+        followRoot: snapshot.followRoot,
       }),
       snapshot,
     };

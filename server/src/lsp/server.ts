@@ -25,6 +25,7 @@ import { RuleDocs } from './convert';
 import { DocumentChecker } from './documents';
 import { type FactsProvider, offlineFacts } from './facts';
 import { Folders } from './folders';
+import { FollowedActions } from './followActions';
 import { hoverMarkdown, referencesAt } from './hover';
 import {
   configureOnlineNotification,
@@ -60,6 +61,7 @@ export class WorkflowProvenanceServer {
   private readonly documents: DocumentChecker;
   private readonly workspace: WorkspaceCheck;
   private readonly commands: Commands;
+  private readonly follow: FollowedActions;
 
   constructor(
     private readonly connection: Connection,
@@ -69,6 +71,7 @@ export class WorkflowProvenanceServer {
     this.folders = new Folders(this.ctx);
     const recheck = (reason: string) => this.workspace.recheck(reason);
     const reportStatus = () => this.workspace.reportStatus();
+    this.follow = new FollowedActions(this.ctx, this.folders);
     this.documents = new DocumentChecker(
       this.ctx,
       this.folders,
@@ -76,6 +79,7 @@ export class WorkflowProvenanceServer {
       options.debounceMs,
       reportStatus,
       recheck,
+      this.follow,
     );
     this.workspace = new WorkspaceCheck(
       this.ctx,
@@ -137,6 +141,9 @@ export class WorkflowProvenanceServer {
       ctx.guardVoid('facts', () => {
         for (const uri of uris) this.documents.refreshUri(uri);
       }),
+    );
+    this.follow.onDidChange((uris) =>
+      ctx.guardVoid('followed actions', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
     );
     ctx.documents.listen(c);
     c.listen();

@@ -53,7 +53,7 @@ export function localReader(root: string, folder: CheckedFolder): (repositoryPat
 
 /**
  * Reads, round after round, every file the follower asks for until it asks for none it has not got.
- * Remote files the reader does not know yet are answered as "not fetched" and listed in `pending`.
+ * Remote files the reader does not know yet are answered as "being read" and listed in `pending`.
  */
 export function collectFollowedFiles(
   text: string,
@@ -74,7 +74,7 @@ export function collectFollowedFiles(
         file = readers.remote(address);
         if (!file) {
           pending.push(address);
-          file = { kind: 'failed', reason: 'not fetched yet' };
+          file = { kind: 'failed', reason: 'being read…' };
         }
       }
       files.set(fileKey(address), file);
