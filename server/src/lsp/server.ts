@@ -143,7 +143,9 @@ export class WorkflowProvenanceServer {
       }),
     );
     this.follow.onDidChange((uris) =>
-      ctx.guardVoid('followed actions', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
+      ctx.guardVoid('followed actions', () => {
+        for (const uri of uris) this.documents.refreshUri(uri);
+      }),
     );
     ctx.documents.listen(c);
     c.listen();
