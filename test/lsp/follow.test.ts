@@ -21,7 +21,8 @@ async function hoverText(client: LspClient, uri: string, line: number, character
   return (hover?.contents as MarkupContent | undefined)?.value ?? '';
 }
 
-test('the summary on the uses: line points into the action file; the hover shows the tree', async (t) => {
+/** The server on the follow repository, online look-ups off and an empty cache of its own. */
+async function startOnFollowRepo(t: TestContext) {
   const repo = writeFollowRepo();
   const cache = mkdtempSync(join(tmpdir(), 'wp-lsp-follow-cache-'));
   t.after(() => {
@@ -34,6 +35,11 @@ test('the summary on the uses: line points into the action file; the hover shows
     initializationOptions: { online: { cacheDir: cache } },
   });
   t.after(() => client.stop());
+  return { repo, client };
+}
+
+test('the summary on the uses: line points into the action file; the hover shows the tree', async (t) => {
+  const { repo, client } = await startOnFollowRepo(t);
   const uri = uriOf(join(repo.root, '.github/workflows/ci.yml'));
   const published = await client.diagnostics(uri, (p) =>
     p.diagnostics.some((d) => d.code === 'action-runs-untrusted-image'),
@@ -77,6 +83,23 @@ test('the summary on the uses: line points into the action file; the hover shows
   assert.match(
     remote,
     /not followed: actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683: action\.yml is not in the cache/,
+  );
+});
+
+test('an unsaved edit to a local action re-checks the workflows that use it', async (t) => {
+  const { repo, client } = await startOnFollowRepo(t);
+  const uri = uriOf(join(repo.root, '.github/workflows/ci.yml'));
+  const tool = lineWith('- uses: ./.github/actions/tool');
+  const flagged = (p: { diagnostics: Array<{ code?: string | number; range: { start: { line: number } } }> }) =>
+    p.diagnostics.some((d) => d.code === 'action-runs-untrusted-image' && d.range.start.line === tool);
+  await client.diagnostics(uri, flagged);
+  // The action's buffer now runs an official image by a version tag: the workflow's summary goes.
+  const action = uriOf(join(repo.root, '.github/actions/tool/action.yml'));
+  await client.open(action, 'name: tool\nruns:\n  using: docker\n  image: docker://alpine:3.20\n');
+  const after = await client.diagnostics(uri, (p) => !flagged(p));
+  assert.ok(
+    after.diagnostics.some((d) => d.code === 'action-runs-untrusted-image'),
+    'other chains stay flagged',
   );
 });
 

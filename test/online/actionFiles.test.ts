@@ -196,6 +196,15 @@ describe('online: action files from a real git server', { skip }, () => {
     );
   });
 
+  test('the bounds per file: requests and time', async () => {
+    const few = source({}, { limits: { maxRequestsPerFile: 2 } });
+    const deep = await counted(() => few.fileAt('acme', 'dockerfile', commits.dockerfile, 'nested/deeper/action.yaml'));
+    assert.match(failed(deep.result), /more than 2 requests would be needed/);
+    assert.equal(deep.requests, 2);
+    const late = source({}, { limits: { timeoutMs: -1 } });
+    assert.match(failed(await late.fileAt('acme', 'inner', commits.inner, 'action.yml')), /not read within/);
+  });
+
   test('a symbolic link is not followed', async () => {
     assert.match(failed(await source().fileAt('acme', 'link', 'v1', 'action.yml')), /symbolic link/);
   });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
+import { sarifSchemaErrors } from '../unit/support/sarifSchema';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
 
@@ -17,8 +18,10 @@ interface JsonReport {
     reference: string;
     line: number;
     digest: string | null;
+    status: string;
     provenance: { status: string; verified: Array<{ subject?: string }> } | null;
   }>;
+  notChecked?: Array<{ reference: string | null; line: number; reason: string }>;
 }
 
 describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
@@ -138,6 +141,53 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
       log.runs[0].properties?.provenance?.map((p) => p.provenance.status),
       ['verified', 'none'],
     );
+  });
+
+  test('every image has a verdict or a not-checked entry saying why (run time, failed look-up), in JSON and valid SARIF', async () => {
+    const folder = workspace('partly', ['acme/tools']);
+    // A registry nobody listens on (a closed port on loopback) and an image chosen at run time.
+    writeFileSync(
+      join(folder, '.github/workflows/more.yml'),
+      [
+        'on:',
+        '  workflow_call:',
+        '    inputs:',
+        '      image: { type: string }',
+        'jobs:',
+        '  gone:',
+        '    runs-on: ubuntu-latest',
+        '    container: unreachable.test/acme/app@sha256:' + 'a'.repeat(64),
+        '    steps: [{ run: echo }]',
+        '  chosen:',
+        '    runs-on: ubuntu-latest',
+        '    container: ${{ inputs.image }}',
+        '    steps: [{ run: echo }]',
+        '',
+      ].join('\n'),
+    );
+    const closed = '--registry-url=unreachable.test=http://127.0.0.1:9';
+    const result = await run(folder, '--provenance', closed, '--format', 'json');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    assert.deepEqual(
+      report.images?.map((i) => [i.reference.replace(registry.host, 'REG'), i.status]),
+      [
+        ['REG/acme/tools@' + digests['acme/tools'], 'verified'],
+        ['unreachable.test/acme/app@sha256:' + 'a'.repeat(64), 'not-checked'],
+      ],
+    );
+    assert.deepEqual(
+      report.notChecked?.map((n) => [n.line, n.reference]),
+      [
+        [8, 'unreachable.test/acme/app@sha256:' + 'a'.repeat(64)],
+        [12, '${{ inputs.image }}'],
+      ],
+    );
+    assert.match(report.notChecked?.[0].reason ?? '', /^the look-up failed \(/);
+    assert.match(report.notChecked?.[1].reason ?? '', /^chosen at run time \(.*inputs/);
+    const sarif = await run(folder, '--provenance', closed, '--format', 'sarif');
+    const log = JSON.parse(sarif.stdout) as { runs: Array<{ properties?: { notChecked?: unknown[] } }> };
+    assert.equal(sarifSchemaErrors(log), '');
+    assert.equal(log.runs[0].properties?.notChecked?.length, 2);
   });
 
   test('--require-provenance with --offline is refused with a clear message', async () => {

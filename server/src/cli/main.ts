@@ -17,7 +17,7 @@ import {
 import { errorMessage } from '../engine/errorMessage';
 import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
-import { OnlineResolver } from '../online/resolver';
+import { OnlineResolver, type ResolvedAll } from '../online/resolver';
 import { createActionFileSource } from '../online/actionFiles';
 import type { FollowInput } from '../engine/follow';
 import { followFiles, followSetup } from '../workspace/followFiles';
@@ -37,7 +37,16 @@ import { parseArgs, usage } from './options';
 import { printable, printablePath } from './printable';
 import { type Problem, problemCommand, problemLine, problemPosition } from './problems';
 import { checkRoot, repositoryPath, shortPath } from './reportPaths';
-import { type FileResult, formatJson, formatSarif, formatText, type ImageVerdict, TOOL_VERSION } from './report';
+import {
+  type FileResult,
+  formatJson,
+  formatSarif,
+  formatText,
+  type ImageVerdict,
+  type NotChecked,
+  type ProvenanceReport,
+  TOOL_VERSION,
+} from './report';
 import { resolvedImageKey } from '../engine/analyze';
 import { requirementsFor } from '../engine/provenanceRequirements';
 import {
@@ -232,7 +241,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     checked.push(entry);
   }
 
-  let resolved: ResolvedFacts | undefined;
+  let resolved: ResolvedAll | undefined;
   let sigstoreInstances: SigstoreInstance[] | undefined;
   if (parsed.trustedRoots.length > 0 || (parsed.refreshTrustRoot && parsed.provenance)) {
     sigstoreInstances = [
@@ -299,7 +308,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     followRoot: c.followed?.root,
   }));
 
-  const verdicts = parsed.provenance ? imageVerdicts(checked, resolved, problems) : undefined;
+  const report: ProvenanceReport = {
+    notChecked: checked.flatMap((c) =>
+      (c.analysis?.notChecked ?? []).map((n) => ({ file: c.path, text: c.text, span: n.span, reason: n.message })),
+    ),
+  };
+  if (parsed.provenance) report.verdicts = imageVerdicts(checked, resolved, problems, report.notChecked);
 
   if (parsed.format === 'github') {
     for (const a of findingAnnotations(results)) out(workflowCommand(a));
@@ -315,14 +329,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   } else {
     const output =
       parsed.format === 'json'
-        ? formatJson(results, verdicts)
+        ? formatJson(results, report)
         : parsed.format === 'sarif'
           ? formatSarif(
               results,
               root,
               ruleHelp,
               problems.map((p) => ({ ...p, ...problemPosition(p), repoPath: repositoryPath(p.path, root) })),
-              verdicts,
+              report,
             )
           : formatText(results);
     if (output) out(output);
@@ -340,29 +354,51 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 }
 
 /**
- * The provenance verdict of every image checked, for json and sarif; an image a policy requires
- * provenance for whose evidence could not be looked up is a problem (exit 2), never a silent pass.
+ * The provenance verdict of every image checked, for json and sarif, and (into `notChecked`) every image
+ * whose provenance was not looked at, with why; an image a policy requires provenance for whose
+ * evidence could not be looked up is a problem (exit 2), never a silent pass.
  */
 function imageVerdicts(
   checked: Array<{ path: string; text: string; policy: TrustPolicy; analysis?: Analysis }>,
-  resolved: ResolvedFacts | undefined,
+  resolved: ResolvedAll | undefined,
   problems: Problem[],
+  notChecked: NotChecked[],
 ): ImageVerdict[] {
   const verdicts: ImageVerdict[] = [];
   for (const c of checked) {
     for (const image of c.analysis?.images ?? []) {
-      if (!image.parsed) continue;
-      const facts = resolved?.images.get(resolvedImageKey(image.parsed));
+      const skip = (reason: string) =>
+        notChecked.push({ file: c.path, text: c.text, span: image.span, reference: image.text, reason });
+      if (!image.parsed) {
+        skip(
+          image.runtimeValue !== undefined
+            ? `chosen at run time (${image.runtimeValue}): there is no image to look up before the workflow runs`
+            : `not an image reference (${image.parseError ?? 'unreadable'})`,
+        );
+        continue;
+      }
+      const key = resolvedImageKey(image.parsed);
+      const facts = resolved?.images.get(key);
       const verdict: ImageVerdict = { file: c.path, text: c.text, span: image.span, reference: image.text };
       if (facts) verdict.digest = image.parsed.digest ?? facts.digest;
       if (facts?.provenance) verdict.provenance = facts.provenance;
-      else if (requirementsFor(image.parsed, c.policy).length > 0) {
-        problems.push({
-          path: c.path,
-          text: c.text,
-          offset: image.span.start,
-          message: `provenance of ${image.text} is required but could not be looked up`,
-        });
+      else {
+        const failed = resolved?.errors.get(key);
+        skip(
+          !resolved
+            ? 'offline: signatures and attestations were not looked up'
+            : failed
+              ? `the look-up failed (${failed.code}: ${failed.error})`
+              : 'signatures and attestations were not looked up',
+        );
+        if (requirementsFor(image.parsed, c.policy).length > 0) {
+          problems.push({
+            path: c.path,
+            text: c.text,
+            offset: image.span.start,
+            message: `provenance of ${image.text} is required but could not be looked up`,
+          });
+        }
       }
       verdicts.push(verdict);
     }

@@ -31,21 +31,63 @@ export interface ImageVerdict {
   provenance?: ProvenanceVerdict;
 }
 
-function verdictRecords(verdicts: ImageVerdict[]) {
-  // One index per file, not per image: a workflow names hundreds of images.
+/** Something the check left out, with where and why: an image whose provenance was not looked at, a part of a file not read. */
+export interface NotChecked {
+  file: string;
+  text: string;
+  span: Span;
+  /** The image as written, when the entry is about one. */
+  reference?: string;
+  reason: string;
+}
+
+/** The verdicts and what was not checked, as json and SARIF's run properties carry them. */
+export interface ProvenanceReport {
+  /** Present when `--provenance` looked images up. */
+  verdicts?: ImageVerdict[];
+  notChecked: NotChecked[];
+}
+
+/** 1-based regions of many spans, one line index per file (a workflow names hundreds of images). */
+function regionsIn(): (text: string, span: Span) => Region {
   const indexes = new Map<string, LineIndex>();
-  const indexOf = (text: string): LineIndex => {
+  return (text, span) => {
     let index = indexes.get(text);
     if (!index) indexes.set(text, (index = new LineIndex(text)));
-    return index;
+    return regionOf(index, span);
   };
+}
+
+function verdictRecords(verdicts: ImageVerdict[]) {
+  const region = regionsIn();
   return verdicts.map((v) => ({
     file: v.file,
-    ...regionOf(indexOf(v.text), v.span),
+    ...region(v.text, v.span),
     reference: v.reference,
     digest: v.digest ?? null,
+    // `not-checked` when no evidence was examined: its entry under notChecked says why.
+    status: v.provenance?.status ?? 'not-checked',
     provenance: v.provenance ?? null,
   }));
+}
+
+function notCheckedRecords(entries: NotChecked[]) {
+  const region = regionsIn();
+  return entries.map((n) => ({
+    file: n.file,
+    ...region(n.text, n.span),
+    reference: n.reference ?? null,
+    reason: n.reason,
+  }));
+}
+
+/** The keys json adds beside `findings` (and SARIF puts in its run's property bag); none when there is nothing to say. */
+function provenanceKeys(report: ProvenanceReport | undefined) {
+  if (!report) return {};
+  return {
+    ...(report.verdicts ? { images: verdictRecords(report.verdicts) } : {}),
+    ...(report.verdicts || report.notChecked.length > 0 ? { notChecked: notCheckedRecords(report.notChecked) } : {}),
+  };
 }
 
 interface Region {
@@ -74,7 +116,7 @@ export function formatText(results: FileResult[]): string {
   return lines.join('\n');
 }
 
-export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): string {
+export function formatJson(results: FileResult[], report?: ProvenanceReport): string {
   const findings = results.flatMap((r) => {
     const index = new LineIndex(r.text);
     return r.findings.map((f) => ({
@@ -96,7 +138,7 @@ export function formatJson(results: FileResult[], verdicts?: ImageVerdict[]): st
       })),
     }));
   });
-  return jsonForLogs(verdicts ? { findings, images: verdictRecords(verdicts) } : { findings });
+  return jsonForLogs({ findings, ...provenanceKeys(report) });
 }
 
 /** A file a related location names, shown like the checked files: relative to the working folder. */
@@ -178,7 +220,7 @@ export function formatSarif(
   root: string,
   ruleHelp: Record<string, string>,
   notifications: Notification[] = [],
-  verdicts?: ImageVerdict[],
+  report?: ProvenanceReport,
 ): string {
   const rules = ruleCatalog.map((r) => ({
     id: r.id,
@@ -252,6 +294,7 @@ export function formatSarif(
       },
     ],
   }));
+  const { images, notChecked } = provenanceKeys(report);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -269,8 +312,11 @@ export function formatSarif(
         invocations: [{ executionSuccessful: true, toolExecutionNotifications }],
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${resolve(root)}/`).href } },
         results: sarifResults,
-        // SARIF has no place for facts that are not findings; a run's property bag carries the verdicts.
-        ...(verdicts ? { properties: { provenance: verdictRecords(verdicts) } } : {}),
+        // SARIF has no place for facts that are not findings; a run's property bag carries the verdicts
+        // (under `provenance`) and what was not checked.
+        ...(images || notChecked
+          ? { properties: { ...(images ? { provenance: images } : {}), ...(notChecked ? { notChecked } : {}) } }
+          : {}),
       },
     ],
   };

@@ -153,6 +153,7 @@ export class DocumentChecker {
       // Before the workspace's policy is known a verdict could be wrong; the first check covers this file.
       if (!current || !this.folders.loaded) return;
       this.check(current.uri, key, current.version, current.getText());
+      this.refreshDependents(key);
       this.changed();
     });
   }
@@ -205,6 +206,11 @@ export class DocumentChecker {
     if (!state) return;
     this.files.delete(key);
     this.ctx.connection.sendDiagnostics({ uri: state.uri, diagnostics: [] });
+  }
+
+  /** Re-analyses the documents whose `uses:` lead to the file at `key` (it changed). */
+  refreshDependents(key: string): void {
+    for (const uri of this.follow.dependentsOf(key)) this.refreshUri(uri);
   }
 
   /** Re-analyses the file at `uri` (its online facts changed) from the buffer or the last text checked. */

@@ -2,11 +2,13 @@
 // of published actions arrive in the background (online for documents open in the editor, from the
 // cache alone otherwise) and the documents that wanted them are analysed again. Restricted Mode reads
 // no published action, not even from the cache.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AnalyzeOptions } from '../engine/api';
 import { fileKey, type FollowedFile, type FollowInput } from '../engine/follow';
 import { errorMessage } from '../engine/errorMessage';
 import { CheckedFolder } from '../workspace';
-import { collectFollowedFiles, followSetup, type RemoteAddress } from '../workspace/followFiles';
+import { collectFollowedFiles, followSetup, maxFollowedFileBytes, type RemoteAddress } from '../workspace/followFiles';
 import type { ServerContext } from './context';
 import type { Folders, FolderState } from './folders';
 
@@ -22,6 +24,8 @@ export class FollowedActions {
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
   private readonly listeners: Array<(uris: string[]) => void> = [];
+  /** For each local file a follow read (by path), the documents whose follow read it. */
+  private readonly readers = new Map<string, Set<string>>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -60,12 +64,29 @@ export class FollowedActions {
       if (!source) return { kind: 'failed', reason: 'offline' };
       return this.known(address, uri, mode);
     };
+    // An action file open in the editor is read from its buffer, so an edit shows before it is saved.
+    const local = (repositoryPath: string): FollowedFile => {
+      const file = path.join(setup.root, ...repositoryPath.split('/'));
+      let uris = this.readers.get(file);
+      if (!uris) this.readers.set(file, (uris = new Set()));
+      uris.add(uri);
+      const open = this.ctx.openDocumentAt(file);
+      const inside = folder.path !== '' && !path.relative(folder.path, file).startsWith('..');
+      if (open && inside && open.getText().length <= maxFollowedFileBytes)
+        return { kind: 'found', text: open.getText() };
+      return setup.local(repositoryPath);
+    };
     const { follow } = collectFollowedFiles(
       text,
       { ...options, follow: { files: new Map(), path: setup.path } },
-      { local: setup.local, remote },
+      { local, remote },
     );
     return { root: setup.root, follow };
+  }
+
+  /** The documents whose follow read the file at `key` (a path), besides `key` itself. */
+  dependentsOf(key: string): string[] {
+    return [...(this.readers.get(key) ?? [])].filter((uri) => uri !== pathToFileURL(key).href);
   }
 
   /** What is known of `address`; undefined while it is read (a read is started here). */

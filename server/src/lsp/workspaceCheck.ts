@@ -19,6 +19,8 @@ const filesPerSlice = 8;
 const watchedGlobs = [
   '**/.github/workflows/*.{yml,yaml}',
   '**/action.{yml,yaml}',
+  // Dockerfiles that Docker actions build, followed from the workflows using them.
+  '**/Dockerfile',
   '**/workflow-provenance.{yml,yaml}',
   '**/.git/config',
 ];
@@ -108,6 +110,8 @@ export class WorkspaceCheck {
         recheckAll = true;
         continue;
       }
+      // A changed action file or Dockerfile changes what the workflows using it run.
+      this.documents.refreshDependents(key);
       if (!isAnalyzablePath(pathForEngine(change.uri))) continue;
       // Open documents are owned by the editor's buffer, not the disk.
       if (this.ctx.openDocumentAt(key)) continue;
