@@ -31,6 +31,7 @@ const workspaceFiles = Number(argValue('--files', '240'));
 const rounds = Number(argValue('--rounds', '3'));
 const memoryEdits = Number(argValue('--memory-edits', '5000'));
 const profileDir = argValue('--cpu-prof', undefined);
+const idleMs = 15000;
 const corpusDir = sharedCorpusDir(root);
 const largestName = 'rust-lang__rustup/ci.yaml';
 const benchDir = join(root, '.test-tmp/bench');
@@ -337,11 +338,15 @@ async function workspaceAndMemory(files) {
   console.log(
     `lsp_rss_over_${memoryEdits}_edits_mib ${series.map((v) => v.toFixed(1)).join(' ')} (every 1000 edits; ${(since(started) / 1000).toFixed(1)} s)`,
   );
-  // The first thousand edits fill caches and warm the JIT; growth after that would be a leak.
+  // The first thousand edits fill caches and warm the JIT; growth after that may be a leak, or a heap
+  // V8 has not shrunk yet: after a pause (its memory reducer acts on an idle process) the figure is read again.
   const growth = series.length > 1 ? series[series.length - 1] - series[0] : Number.NaN;
   console.log(`lsp_rss_growth_after_first_1000_edits_mib ${growth.toFixed(1)}`);
+  await new Promise((r) => setTimeout(r, idleMs));
+  const idle = rssMiB(client.child.pid);
+  console.log(`lsp_rss_after_${idleMs / 1000}_s_idle_mib ${idle.toFixed(1)}`);
   await client.stop();
-  return { workspaceRatio, afterOpen, growth, noise: Math.max(relativeMad(serverTimes), relativeMad(cliTimes)) };
+  return { workspaceRatio, afterOpen, growth, idle, noise: Math.max(relativeMad(serverTimes), relativeMad(cliTimes)) };
 }
 
 async function main() {
@@ -401,6 +406,7 @@ async function main() {
   console.log(
     `RATIO lsp_p95_vs_parse=${keystrokeRatio.toFixed(2)} lsp_workspace_vs_cli=${opened.workspaceRatio.toFixed(2)}` +
       ` lsp_rss_after_open_mib=${opened.afterOpen.toFixed(0)} lsp_rss_growth_edits_mib=${opened.growth.toFixed(1)}` +
+      ` lsp_rss_after_idle_mib=${opened.idle.toFixed(0)}` +
       ` lsp_noise_mad=${opened.noise.toFixed(2)}${actionsLs}`,
   );
 }

@@ -68,10 +68,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: {
       online: {
         cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'facts').fsPath,
-        // Extra Sigstore roots come from user settings only (restricted in untrusted workspaces).
+        // Extra Sigstore roots and registry addresses come from user settings only (restricted in
+        // untrusted workspaces): a repository must not choose where look-ups go.
         sigstoreTrustedRoots: vscode.workspace
           .getConfiguration(settingsSection)
           .get<UserSettings['sigstoreTrustedRoots']>('sigstoreTrustedRoots' satisfies keyof UserSettings, []),
+        registryUrls: vscode.workspace
+          .getConfiguration(settingsSection)
+          .get<UserSettings['registryUrls']>('registryUrls' satisfies keyof UserSettings, {}),
       },
       // In Restricted Mode the repository's own policy file and owner are not applied.
       workspaceTrusted: vscode.workspace.isTrusted,

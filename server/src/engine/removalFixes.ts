@@ -1,5 +1,6 @@
 // Fixes that stop using an image or action: skip or remove the step, the matrix entry or the job,
 // saying in the title what a removal leaves reading nothing.
+import { LineIndex } from './lineIndex';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { DocumentModel, JobModel, StepModel } from './extract';
 import { lineStartOf, removeFlowItem, removeItem, removeLines } from './textEdits';
@@ -244,11 +245,20 @@ function readersLeft(
   return all.filter((r) => within(r.offset) && !removed.some((s) => r.offset >= s.start && r.offset < s.end));
 }
 
+// Every finding of a file may note what its removal breaks: the file's line index is built once, not
+// once per note (slicing the text up to each place made a 10,000-line file quadratic).
+let lastIndexed: { text: string; index: LineIndex } | undefined;
+function lineIndexOf(text: string): LineIndex {
+  if (lastIndexed?.text !== text) lastIndexed = { text, index: new LineIndex(text) };
+  return lastIndexed.index;
+}
+
 /** What a removal leaves broken, for the fix's title (the first three places). */
 function breakNote(text: string, left: readonly ReaderLeft[]): string {
   if (left.length === 0) return '';
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-  const places = left.slice(0, 3).map((r) => `${r.expression} on line ${lineOf(r.offset)}`);
+  const places = left
+    .slice(0, 3)
+    .map((r) => `${r.expression} on line ${lineIndexOf(text).positionAt(r.offset).line + 1}`);
   const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
   return `; breaks ${places.join(', ')}${more}, which will read nothing`;
 }

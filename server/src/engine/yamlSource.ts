@@ -46,7 +46,20 @@ export const MAX_NESTING = 100;
  */
 const MAX_TEXT_NESTING = 1000;
 
+/**
+ * The last text parsed, and its parse. A check of a document that follows its `uses:` reads the same
+ * text twice in a row (once to plan what to follow, once to judge): the second read shares the first's
+ * parse. Nothing changes a parsed document after this module built it.
+ */
+let lastParsed: ParsedYaml | undefined;
+
 export function parseYaml(text: string): ParsedYaml {
+  if (lastParsed?.text === text) return lastParsed;
+  lastParsed = parseText(text);
+  return lastParsed;
+}
+
+function parseText(text: string): ParsedYaml {
   const tooDeepText = blankDeepText(text, MAX_TEXT_NESTING);
   const tokens = Array.from(new Parser().parse(tooDeepText.text));
   // The CST is walked with an explicit stack, so the nesting is bounded there, before the

@@ -78,6 +78,8 @@ export interface UserSettings {
    * (a workspace must not choose whom signatures are checked against).
    */
   sigstoreTrustedRoots?: string[];
+  /** Registry name -> URL, read by the client from the user's own settings and sent as `OnlineSettings.registryUrls`. */
+  registryUrls?: Record<string, string>;
 }
 
 /** Every user setting by name (the record makes the compiler insist on each); package.json must match. */
@@ -89,6 +91,7 @@ export const userSettingNames: readonly (keyof UserSettings)[] = Object.keys({
   rules: true,
   ignore: true,
   sigstoreTrustedRoots: true,
+  registryUrls: true,
 } satisfies Record<keyof UserSettings, true>) as (keyof UserSettings)[];
 
 /** Server -> client: the workspace's state changed. */

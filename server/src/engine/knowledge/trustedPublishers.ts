@@ -41,6 +41,13 @@ export function globMatches(pattern: string, name: string): boolean {
     if (globCache.size > 1000) globCache.clear();
     globCache.set(pattern, tokens);
   }
+  const lower = name.toLowerCase();
+  // Most names fail a pattern on its literal start (`docker.io/library/…`): said at once, without the state sets.
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind !== 'char') break;
+    if (lower[i] !== t.char) return false;
+  }
   const m = tokens.length;
   let active = new Uint8Array(m + 1);
   let next = new Uint8Array(m + 1);
@@ -51,7 +58,6 @@ export function globMatches(pattern: string, name: string): boolean {
   };
   active[0] = 1;
   close(active);
-  const lower = name.toLowerCase();
   for (let p = 0; p < lower.length; p++) {
     const c = lower[p];
     next.fill(0);
