@@ -94,19 +94,9 @@ function runChild(script, childArgs, nodeArgs = []) {
 }
 
 async function buildEngineBench() {
-  const { build } = await import('esbuild');
+  const { bundleForNode } = await import('./nodeBundle.mjs');
   mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [join(root, 'scripts/bench-engine.ts')],
-    outfile: join(outDir, 'bench-engine.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    absWorkingDir: root,
-    loader: { '.md': 'text' },
-  });
+  await bundleForNode(root, 'scripts/bench-engine.ts', join(outDir, 'bench-engine.js'), { loader: { '.md': 'text' } });
   // web-tree-sitter loads its runtime and the bash grammar from files next to the bundle.
   cpSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(outDir, 'web-tree-sitter.wasm'));
   cpSync(join(root, 'node_modules/tree-sitter-bash/tree-sitter-bash.wasm'), join(outDir, 'tree-sitter-bash.wasm'));

@@ -15,8 +15,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { build } from 'esbuild';
 import { ensureCodeServer } from './install-code-server.mjs';
+import { bundleForNode } from './nodeBundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const args = process.argv.slice(2);
@@ -46,20 +46,30 @@ cpSync(join(root, 'test/vscode/workspace'), workspace, { recursive: true });
 
 const suiteDir = join(root, '.test-tmp/vscode-suite');
 const suiteIndex = join(suiteDir, 'index.js');
-await build({
-  entryPoints: [join(root, 'test/vscode/suite/index.ts')],
-  outfile: suiteIndex,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+await bundleForNode(root, 'test/vscode/suite/index.ts', suiteIndex, {
   sourcemap: 'inline',
   external: ['vscode'],
-  logLevel: 'warning',
   // Mocha's parallel mode resolves worker files at run time; the suite runs serially.
   logOverride: { 'require-resolve-not-external': 'silent' },
-  absWorkingDir: root,
 });
+
+// A real registry and Sigstore trust root for the provenance hover, handed to the extension through
+// user settings (registryUrls, sigstoreTrustedRoots) the way a user would configure them.
+const fixtureModule = join(suiteDir, 'provenance-fixture.cjs');
+await bundleForNode(root, 'test/vscode/provenanceFixture.ts', fixtureModule);
+const { startProvenanceFixture } = (await import(fixtureModule)).default;
+const fixture = skipSuite ? { skipped: 'no suite' } : await startProvenanceFixture(work);
+/** User settings every route writes before the editor starts. */
+const userSettings = {};
+if ('skipped' in fixture) log(`provenance hover test skipped: ${fixture.skipped}`);
+else {
+  Object.assign(userSettings, fixture.settings);
+  suiteEnv.WORKFLOW_PROVENANCE_SIGNED_SUBJECT = fixture.subject;
+  writeFileSync(
+    join(workspace, '.github/workflows/signed-image.yml'),
+    `on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: ${fixture.image}\n    steps:\n      - run: echo hi\n`,
+  );
+}
 
 /** Counts from the suite's closing line, which the suite prints whichever way it is run. */
 const counts = { passed: undefined, failed: undefined };
@@ -80,6 +90,7 @@ try {
   log(`error: ${error instanceof Error ? error.stack : String(error)}`);
   exitCode = 1;
 } finally {
+  if (!('skipped' in fixture)) await fixture.stop();
   if (keep) log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }
@@ -98,6 +109,8 @@ async function runElectron() {
     for (const line of String(chunk).split('\n')) noteLine(line);
     return originalWrite(chunk, ...rest);
   };
+  mkdirSync(join(work, 'user-data/User'), { recursive: true });
+  writeFileSync(join(work, 'user-data/User/settings.json'), JSON.stringify(userSettings, null, 2));
   try {
     const run = runTests({
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || undefined,
@@ -203,6 +216,7 @@ async function runCodeServer() {
     'window.commandCenter': false,
     'workbench.layoutControl.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...userSettings,
   };
   writeFileSync(join(home, 'user-data/User/settings.json'), JSON.stringify(settings, null, 2));
   const port = await freePort();

@@ -261,7 +261,19 @@ test('remote: a pinned action using an action by tag, $/ inside it read at the s
   assert.equal(thing.notFollowed, 'no action.yml or action.yaml in the repository root');
 });
 
-test('offline: a remote action is not followed, with the reason, and nothing is asked', async () => {
+test('a local path chosen when the workflow runs is not followed, and says so', async () => {
+  const dir = copyRepo({
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/${{ matrix.tool }}\n',
+  });
+  const { analysis } = await followed(dir, '.github/workflows/ci.yml');
+  assert.equal(
+    use(analysis, './.github/actions/${{ matrix.tool }}').notFollowed,
+    'its path is chosen when the workflow runs',
+  );
+});
+
+test('without a file source, a published action is not followed: offline', async () => {
   const { analysis } = await followed(repo.root, '.github/workflows/ci.yml');
   const checkout = analysis.followed.find((u) => u.reference.text.startsWith('actions/checkout@'));
   assert.equal(checkout?.node.notFollowed, 'offline');

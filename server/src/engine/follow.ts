@@ -139,6 +139,8 @@ function targetOf(ref: ActionReference | LocalReference, origin: Origin, folder:
     return { address, actionFolder: !ref.reusableWorkflow, pinned };
   }
   const text = ref.text;
+  if (text.includes('${{'))
+    return { actionFolder: false, pinned: true, notFollowed: 'its path is chosen when the workflow runs' };
   let path: string | undefined;
   let at: Origin = { kind: 'local' };
   if (ref.target === 'dockerfile') {

@@ -103,6 +103,33 @@ suite('Workflow Provenance in VS Code', () => {
     assert.match(withoutReference, /\bdebian\b/, `hover names debian as the alternative:\n${text}`);
   });
 
+  test('hover on a signed image shows the verified identity from its Sigstore certificate', async function () {
+    // The runner starts a registry holding an attested image and passes it and the trust root
+    // through user settings; without its tools it says so and this test is skipped.
+    const subject = process.env.WORKFLOW_PROVENANCE_SIGNED_SUBJECT;
+    if (!subject) return this.skip();
+    this.timeout(60_000);
+    const document = await openWorkflow('signed-image.yml');
+    const line = document.lineAt(4).text;
+    const position = new vscode.Position(4, line.indexOf('container: ') + 'container: '.length + 3);
+    // The first hover asks for the evidence; a later one shows the verdict.
+    const text = await waitFor(
+      'a provenance verdict in the hover',
+      async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          document.uri,
+          position,
+        );
+        const value = hoverText(hovers);
+        return /\*\*Provenance: (?!Looking)/.test(value) ? value : undefined;
+      },
+      45_000,
+    );
+    assert.match(text, /\*\*Provenance: Verified\*\*/, text);
+    assert.ok(text.includes(`built by \`${subject}\``), text);
+  });
+
   test('the preferred quick fix switches to the official image', async () => {
     const document = await openWorkflow('loong64-container.yml');
     const original = document.getText();
