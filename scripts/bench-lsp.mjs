@@ -152,17 +152,25 @@ async function startClient(command, commandArgs, workspace, initializationOption
   };
 }
 
-/** One-character edits inside a comment line of `text`: inserting `x`, then removing it, in turn. */
+/**
+ * One-character edits at the end of a comment line of `text`: edit i types the i-th character of a
+ * growing word, so every edit makes a text never seen before (as typing does; no cache can answer it).
+ * Returns the text after edit i and the change that makes it.
+ */
 function commentEdits(text) {
   const lines = text.split('\n');
   const line = lines.findIndex((l) => /^\s*#/.test(l));
   const at = line >= 0 ? { line, character: lines[line].length } : { line: 0, character: 0 };
   const offset = lines.slice(0, at.line).reduce((n, l) => n + l.length + 1, 0) + at.character;
-  const withX = `${text.slice(0, offset)}x${text.slice(offset)}`;
+  const letter = (i) => String.fromCharCode(97 + (i % 26));
+  let typed = '';
   return (i) => {
-    const insert = i % 2 === 0;
-    const range = insert ? { start: at, end: at } : { start: at, end: { line: at.line, character: at.character + 1 } };
-    return { after: insert ? withX : text, change: { range, text: insert ? 'x' : '' } };
+    const position = { line: at.line, character: at.character + typed.length };
+    typed += letter(i);
+    return {
+      after: `${text.slice(0, offset)}${typed}${text.slice(offset)}`,
+      change: { range: { start: position, end: position }, text: letter(i) },
+    };
   };
 }
 
@@ -170,11 +178,10 @@ function commentEdits(text) {
  * Time from sending an incremental didChange to the diagnostics that answer it, each edit alternating with
  * a bare parse of the edited text here (`parseTimes`), so both sides meet the same load.
  */
-async function measureEdits(client, uri, text, count, tracker, parseTimes) {
-  const editAt = commentEdits(text);
+async function measureEdits(client, uri, count, tracker, parseTimes) {
   const times = [];
   for (let i = 0; i < count; i++) {
-    const { after, change } = editAt(i);
+    const { after, change } = tracker.editAt(i);
     // Editors type with pauses longer than a debounce between most keystrokes.
     await new Promise((r) => setTimeout(r, 120));
     if (parseTimes) {
@@ -372,10 +379,10 @@ async function main() {
   await ours.wait(uri);
   await ours.open(uri, text);
   await ours.wait(uri, (p) => p.version === 1);
-  const tracker = { next: 1, versioned: true };
-  await measureEdits(ours, uri, text, 10, tracker, []); // warm-up
+  const tracker = { next: 1, versioned: true, editAt: commentEdits(text) };
+  await measureEdits(ours, uri, 10, tracker, []); // warm-up
   const parseTimes = [];
-  const ourTimes = await measureEdits(ours, uri, text, edits, tracker, parseTimes);
+  const ourTimes = await measureEdits(ours, uri, edits, tracker, parseTimes);
   const p95 = percentile(ourTimes, 95);
   console.log(`lsp_change_to_diagnostics_p50_ms ${ms(percentile(ourTimes, 50))}`);
   console.log(`lsp_change_to_diagnostics_p95_ms ${ms(p95)}`);
@@ -395,9 +402,9 @@ async function main() {
     const theirs = await startClient(process.execPath, [theirsBin, '--stdio'], single, { logLevel: 3, repos: [] });
     await theirs.open(uri, text);
     await theirs.wait(uri);
-    const theirTracker = { next: 1, versioned: false };
-    await measureEdits(theirs, uri, text, 5, theirTracker);
-    const theirTimes = await measureEdits(theirs, uri, text, edits, theirTracker);
+    const theirTracker = { next: 1, versioned: false, editAt: commentEdits(text) };
+    await measureEdits(theirs, uri, 5, theirTracker);
+    const theirTimes = await measureEdits(theirs, uri, edits, theirTracker);
     console.log(`actions_ls_change_to_diagnostics_p50_ms ${ms(percentile(theirTimes, 50))}`);
     console.log(`actions_ls_change_to_diagnostics_p95_ms ${ms(percentile(theirTimes, 95))}`);
     await theirs.stop();

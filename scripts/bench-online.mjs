@@ -1,11 +1,10 @@
 // Online resolution benchmark: every distinct image named in the corpus, served by a local registry
 // (Debian's docker-registry, token auth) behind a proxy adding 20 ms per request; the resolver cold,
 // warm (cache), and a naive one-at-a-time client for comparison. One figure per line.
-import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBundle } from './benchBundle.mjs';
 import { corpusSkipped, sharedCorpusDir } from './sharedCorpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -41,7 +40,6 @@ function corpusImages(parse) {
   return occurrences;
 }
 
-let bundleDir;
 try {
   statSync(corpus);
 } catch {
@@ -49,33 +47,16 @@ try {
   process.exit(0);
 }
 
-mkdirSync(join(root, '.test-tmp'), { recursive: true });
-bundleDir = mkdtempSync(join(root, '.test-tmp', 'bench-online-'));
-const bundle = join(bundleDir, 'bundle.cjs');
-await build({
-  stdin: {
-    contents: [
-      "export { OnlineResolver } from './server/src/online/resolver';",
-      "export { parseImageReference } from './server/src/engine/imageReference';",
-      "export { startRegistry, missingTools } from './test/servers/registry';",
-      "export { startFaultProxy } from './test/servers/faultProxy';",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const lib = createRequire(import.meta.url)(bundle);
-
+const { lib, dispose } = await loadBundle(root, 'bench-online', [
+  "export { OnlineResolver } from './server/src/online/resolver';",
+  "export { parseImageReference } from './server/src/engine/imageReference';",
+  "export { startRegistry, missingTools } from './test/servers/registry';",
+  "export { startFaultProxy } from './test/servers/faultProxy';",
+]);
 const missing = lib.missingTools();
 if (missing) {
   console.log(`online.skipped ${missing}`);
-  rmSync(bundleDir, { recursive: true, force: true });
+  dispose();
   process.exit(0);
 }
 
@@ -148,7 +129,7 @@ try {
   await proxy.stop();
   await registry.stop();
   rmSync(cacheDir, { recursive: true, force: true });
-  rmSync(bundleDir, { recursive: true, force: true });
+  dispose();
 }
 
 /**

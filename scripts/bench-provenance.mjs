@@ -2,41 +2,24 @@
 // (a Sigstore bundle as a referrer, cosign .sig + .att tags, BuildKit attestations, nothing), on a
 // local registry with a test Sigstore instance; and the time to verify one bundle with @sigstore/verify,
 // against the test root and against the public-good root (the real bundle in test/fixtures).
-import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBundle } from './benchBundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-mkdirSync(join(root, '.test-tmp'), { recursive: true });
-const bundleDir = mkdtempSync(join(root, '.test-tmp', 'bench-provenance-'));
-const bundle = join(bundleDir, 'bundle.cjs');
-await build({
-  stdin: {
-    contents: [
-      "export { OnlineResolver } from './server/src/online/resolver';",
-      "export { parseImageReference } from './server/src/engine/imageReference';",
-      "export { verifyImageBundle } from './server/src/online/verify/imageBundle';",
-      "export { instanceFromTrustedRoot, publicGoodInstance } from './server/src/online/verify/trustRoot';",
-      "export { startRegistry, missingTools } from './test/servers/registry';",
-      "export { TestSigstore } from './test/servers/sigstore';",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const lib = createRequire(import.meta.url)(bundle);
+const { lib, dispose } = await loadBundle(root, 'bench-provenance', [
+  "export { OnlineResolver } from './server/src/online/resolver';",
+  "export { parseImageReference } from './server/src/engine/imageReference';",
+  "export { verifyImageBundle } from './server/src/online/verify/imageBundle';",
+  "export { instanceFromTrustedRoot, publicGoodInstance } from './server/src/online/verify/trustRoot';",
+  "export { startRegistry, missingTools } from './test/servers/registry';",
+  "export { TestSigstore } from './test/servers/sigstore';",
+]);
 const missing = lib.missingTools();
 if (missing) {
   console.log(`provenance.skipped ${missing}`);
-  rmSync(bundleDir, { recursive: true, force: true });
+  dispose();
   process.exit(0);
 }
 
@@ -106,5 +89,5 @@ try {
   await registry.stop();
   sigstore.dispose();
   rmSync(cacheDir, { recursive: true, force: true });
-  rmSync(bundleDir, { recursive: true, force: true });
+  dispose();
 }

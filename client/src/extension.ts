@@ -16,10 +16,13 @@ import {
   type Notification,
   pinAllCommand,
   recheckCommand,
+  type InitializationOptions,
   type ServerCommand,
   type ServerCommands,
   type StatusParams as ServerStatus,
+  settingsSection,
   statusNotification,
+  type UserSettings,
   workspaceTrustedNotification,
 } from '../../server/src/lsp/protocol';
 
@@ -59,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     // The server registers the file watchers it needs (with any LSP client), so none are added here:
     // two would report each change twice.
-    synchronize: { configurationSection: 'workflowProvenance' },
+    synchronize: { configurationSection: settingsSection },
     outputChannel: output,
     // Online facts are cached in the extension's own storage.
     initializationOptions: {
@@ -68,15 +71,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         // Extra Sigstore roots and registry addresses come from user settings only (restricted in
         // untrusted workspaces): a repository must not choose where look-ups go.
         sigstoreTrustedRoots: vscode.workspace
-          .getConfiguration('workflowProvenance')
-          .get<string[]>('sigstoreTrustedRoots', []),
+          .getConfiguration(settingsSection)
+          .get<UserSettings['sigstoreTrustedRoots']>('sigstoreTrustedRoots' satisfies keyof UserSettings, []),
         registryUrls: vscode.workspace
-          .getConfiguration('workflowProvenance')
-          .get<Record<string, string>>('registryUrls', {}),
+          .getConfiguration(settingsSection)
+          .get<UserSettings['registryUrls']>('registryUrls' satisfies keyof UserSettings, {}),
       },
       // In Restricted Mode the repository's own policy file and owner are not applied.
       workspaceTrusted: vscode.workspace.isTrusted,
-    },
+    } satisfies InitializationOptions,
   };
   const languageClient = new LanguageClient('workflowProvenance', 'Workflow Provenance', serverOptions, clientOptions);
   client = languageClient;

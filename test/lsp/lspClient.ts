@@ -67,16 +67,23 @@ export function serverCommand(): { script: string; args: string[]; docsDir: stri
   return { script: path.join(root, 'dist', 'server.js'), args: [], docsDir: path.join(root, 'docs') };
 }
 
-import { type StatusParams, statusNotification } from '../../server/src/lsp/protocol';
+import {
+  type InitializationOptions,
+  type OnlineSettings,
+  settingsSection,
+  type StatusParams,
+  statusNotification,
+  type UserSettings,
+} from '../../server/src/lsp/protocol';
 
 export type { StatusParams };
 
 export interface StartOptions {
   workspace: string;
-  settings?: Record<string, unknown>;
+  settings?: UserSettings;
   /** Server and Node flags (e.g. `--debounce 0`). */
   extraArgs?: string[];
-  initializationOptions?: Record<string, unknown>;
+  initializationOptions?: InitializationOptions;
   /** Start this program instead of the repository's bundle (an installed command); `--stdio` is appended. */
   command?: string[];
   env?: NodeJS.ProcessEnv;
@@ -105,14 +112,14 @@ export class LspClient {
   initializeResult?: InitializeResult;
   /** Workspace edits the server asked the client to apply (`workspace/applyEdit`), all accepted. */
   readonly appliedEdits: WorkspaceEdit[] = [];
-  settings: Record<string, unknown>;
+  settings: UserSettings;
   stderr = '';
 
   private constructor(
     readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
     readonly workspace: string,
-    settings: Record<string, unknown>,
+    settings: UserSettings,
   ) {
     this.settings = settings;
   }
@@ -296,10 +303,10 @@ export class LspClient {
     return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   }
 
-  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+  async changeSettings(settings: UserSettings): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: { workflowProvenance: settings },
+      settings: { [settingsSection]: settings },
     });
   }
 
@@ -345,6 +352,26 @@ export function editsFor(edit: WorkspaceEdit | undefined, uri: string): TextEdit
     if ('textDocument' in change && change.textDocument.uri === uri) out.push(...(change.edits as TextEdit[]));
   }
   return out;
+}
+
+/**
+ * A language server with look-ups on and no debounce, caching its facts in the workspace's `.cache`:
+ * how every online protocol test starts one. `online` names the servers to ask (and may override).
+ */
+export function startOnline(
+  workspace: string,
+  online: OnlineSettings,
+  initializationOptions: InitializationOptions = {},
+): Promise<LspClient> {
+  return LspClient.start({
+    workspace,
+    settings: { online: true },
+    extraArgs: ['--debounce', '0'],
+    initializationOptions: {
+      ...initializationOptions,
+      online: { cacheDir: path.join(workspace, '.cache'), timeoutMs: 3000, ...online },
+    },
+  });
 }
 
 export function temporaryWorkspace(name: string): string {

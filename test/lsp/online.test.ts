@@ -1,14 +1,13 @@
 // The language server online: offline findings first, enriched when look-ups against a real registry
 // and git server finish; pin quick fixes and "pin all" from the resolved digests and commits.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { seedImages, type SeededImages } from '../servers/seedImages';
-import { applyTextEdits, editsFor, LspClient, uriOf } from './lspClient';
+import { applyTextEdits, editsFor, type LspClient, startOnline, temporaryWorkspace, uriOf } from './lspClient';
 
 const skip = missingTools() ?? gitMissing();
 
@@ -24,7 +23,7 @@ describe('language server online', { skip }, () => {
     registry = await startRegistry();
     images = await seedImages(registry);
     git = await startGitServer();
-    const workspace = mkdtempSync(join(tmpdir(), 'wp-lsp-online-'));
+    const workspace = temporaryWorkspace('online');
     mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
     file = join(workspace, '.github/workflows/ci.yml');
     text = [
@@ -39,19 +38,7 @@ describe('language server online', { skip }, () => {
       '',
     ].join('\n');
     writeFileSync(file, text);
-    client = await LspClient.start({
-      workspace,
-      settings: { online: true },
-      extraArgs: ['--debounce', '0'],
-      initializationOptions: {
-        online: {
-          cacheDir: join(workspace, '.cache'),
-          registryUrls: { [registry.host]: registry.url },
-          gitBaseUrl: git.baseUrl,
-          timeoutMs: 3000,
-        },
-      },
-    });
+    client = await startOnline(workspace, { registryUrls: { [registry.host]: registry.url }, gitBaseUrl: git.baseUrl });
   });
 
   after(async () => {

@@ -1,13 +1,12 @@
 // The language server shows verified provenance: an image attested with a test Sigstore instance and
 // pushed to a real registry, the instance's trust root given as a file through the online settings.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
-import { LspClient, uriOf } from './lspClient';
+import { type LspClient, startOnline, temporaryWorkspace, uriOf } from './lspClient';
 
 const skip = missingTools();
 
@@ -25,7 +24,7 @@ describe('language server: provenance in the hover', { skip }, () => {
     const signed = await registry.pusher.image('acme/tools', '1.4', { platforms: ['linux/amd64'] });
     await registry.pusher.sigstoreReferrer('acme/tools', signed.digest, sigstore.attestation([signed.digest]).json);
     await registry.pusher.image('someone/builder', '2', { platforms: ['linux/amd64'] });
-    workspace = mkdtempSync(join(tmpdir(), 'wp-lsp-provenance-'));
+    workspace = temporaryWorkspace('provenance');
     mkdirSync(join(workspace, '.github/workflows'), { recursive: true });
     const rootFile = join(workspace, 'trusted_root.json');
     writeFileSync(rootFile, JSON.stringify(sigstore.trustedRoot()));
@@ -53,18 +52,9 @@ describe('language server: provenance in the hover', { skip }, () => {
       '',
     ].join('\n');
     writeFileSync(file, text);
-    client = await LspClient.start({
-      workspace,
-      settings: { online: true },
-      extraArgs: ['--debounce', '0'],
-      initializationOptions: {
-        online: {
-          cacheDir: join(workspace, '.cache'),
-          registryUrls: { [registry.host]: registry.url },
-          timeoutMs: 3000,
-          sigstoreTrustedRoots: [rootFile],
-        },
-      },
+    client = await startOnline(workspace, {
+      registryUrls: { [registry.host]: registry.url },
+      sigstoreTrustedRoots: [rootFile],
     });
   });
 

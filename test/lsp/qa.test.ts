@@ -48,14 +48,12 @@ test('a workflow over the size limit gets one information diagnostic instead of 
     ).join('');
     const text = `on: push\njobs:\n${jobs}`;
     assert.ok(text.length > 1_000_000);
-    const started = Date.now();
     await client.open(uri, text);
     const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 20000);
     assert.deepEqual(
       published.diagnostics.map((d) => [d.code, d.severity]),
       [['file-too-large', 3]],
     );
-    assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
     assert.equal(await client.hover(uri, 4, 20), null);
   } finally {
     await client.stop();

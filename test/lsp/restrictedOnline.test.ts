@@ -2,16 +2,16 @@
 // counts every connection); nothing reaches it, the status says so, and trusting the workspace lets
 // the look-up go.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { workspaceTrustedNotification } from '../../server/src/lsp/protocol';
 import { type Recorder, startRecorder } from '../servers/recorder';
-import { LspClient, uriOf } from './lspClient';
+import { startOnline, temporaryWorkspace, uriOf } from './lspClient';
 
 test('an untrusted workspace makes no request to the registries it names until it is trusted', async (t) => {
   const registry: Recorder = await startRecorder();
-  const workspace = mkdtempSync(join(tmpdir(), 'wp-lsp-restricted-'));
+  const workspace = temporaryWorkspace('restricted');
   t.after(async () => {
     await registry.stop();
     rmSync(workspace, { recursive: true, force: true });
@@ -33,15 +33,7 @@ test('an untrusted workspace makes no request to the registries it names until i
       '',
     ].join('\n'),
   );
-  const client = await LspClient.start({
-    workspace,
-    settings: { online: true },
-    extraArgs: ['--debounce', '0'],
-    initializationOptions: {
-      workspaceTrusted: false,
-      online: { cacheDir: join(workspace, '.cache'), timeoutMs: 2000 },
-    },
-  });
+  const client = await startOnline(workspace, { timeoutMs: 2000 }, { workspaceTrusted: false });
   t.after(() => client.stop());
 
   const uri = uriOf(file);
@@ -52,7 +44,7 @@ test('an untrusted workspace makes no request to the registries it names until i
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(registry.connections, 0, 'the untrusted workspace reached its own registry');
 
-  await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
+  await client.connection.sendNotification(workspaceTrustedNotification.method);
   const deadline = Date.now() + 20_000;
   while (registry.connections === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok(registry.connections > 0, 'trusting the workspace did not start the look-up');

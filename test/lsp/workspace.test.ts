@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'n
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { workspaceTrustedNotification } from '../../server/src/lsp/protocol';
 import { LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
 import { communityContainerWorkflow, lineOf, matrixWorkflow, officialPinnedWorkflow, writeFiles } from './fixtures';
 
@@ -235,7 +236,7 @@ test('in an untrusted workspace the repository policy and owner are not applied 
       (p) => p.diagnostics.length > 0,
     );
     assert.match(String(config.diagnostics[0].message), /Restricted Mode/);
-    await client.connection.sendNotification('workflowProvenance/workspaceTrusted');
+    await client.connection.sendNotification(workspaceTrustedNotification.method);
     const trusted = await client.nextDiagnostics(
       uriOf(workflow),
       (p) => !p.diagnostics.some((d) => d.code === 'untrusted-image'),

@@ -1,9 +1,7 @@
 // The CLI online, end to end: a real registry and a real git server on loopback, `--fix` pinning
 // every image and action in a file, and the cache answering once the servers are gone.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
-  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -11,20 +9,19 @@ import {
   readFileSync,
   readlinkSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
+import { hostileRepository } from '../unit/support/hostileRepo';
 import { after, before, describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { projectRoot } from '../unit/support/engine';
 import { gitMissing, startGitServer, type TestGitServer } from '../servers/gitServer';
 import { freePort, missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { seedImages, type SeededImages } from '../servers/seedImages';
 
 const skip = missingTools() ?? gitMissing();
-const cli = join(projectRoot(), 'dist/cli.js');
 
 describe('CLI online against a real registry and git server', { skip }, () => {
   let registry: TestRegistry;
@@ -37,27 +34,18 @@ describe('CLI online against a real registry and git server', { skip }, () => {
   // Asynchronous on purpose: the token and git servers run in this process and must keep answering.
   const run = (...args: string[]) => runWith(registry.url, git.baseUrl, ...args, dir);
   const runWith = (registryUrl: string, gitUrl: string, ...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          cli,
-          'check',
-          '--cache-dir',
-          cacheDir,
-          '--registry-url',
-          `${registry.host}=${registryUrl}`,
-          '--git-url',
-          gitUrl,
-          '--timeout',
-          '3000',
-          ...args,
-        ],
-        { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    runCliAsync([
+      'check',
+      '--cache-dir',
+      cacheDir,
+      '--registry-url',
+      `${registry.host}=${registryUrl}`,
+      '--git-url',
+      gitUrl,
+      '--timeout',
+      '3000',
+      ...args,
+    ]);
 
   before(async () => {
     registry = await startRegistry();
@@ -135,12 +123,6 @@ describe('CLI online against a real registry and git server', { skip }, () => {
   });
 
   test('--fix on a hostile repository: pre-placed temporary link, links in and out, bytes that are not UTF-8', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'wp-fix-hostile-'));
-    const repo = join(base, 'repo');
-    const wf = join(repo, '.github/workflows');
-    mkdirSync(wf, { recursive: true });
-    mkdirSync(join(repo, '.git'));
-    mkdirSync(join(repo, 'ci'));
     const image = `${registry.host}/library/alpine:3.20`;
     const body = (name: string) =>
       Buffer.concat([
@@ -150,14 +132,7 @@ describe('CLI online against a real registry and git server', { skip }, () => {
           `\r\non: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    container: ${image}\r\n    steps: [{run: x}]\r\n`,
         ),
       ]);
-    writeFileSync(join(wf, 'ci.yml'), body('ci'));
-    chmodSync(join(wf, 'ci.yml'), 0o640);
-    writeFileSync(join(base, 'somefile'), 'precious\n');
-    symlinkSync('../../../somefile', join(wf, 'ci.yml.workflow-provenance.tmp'));
-    writeFileSync(join(repo, 'ci/shared.yml'), body('shared'));
-    symlinkSync('../../ci/shared.yml', join(wf, 'shared.yml'));
-    writeFileSync(join(base, 'outside.yml'), body('outside'));
-    symlinkSync('../../../outside.yml', join(wf, 'outside.yml'));
+    const { base, repo, workflows: wf } = hostileRepository(body);
 
     const r = await runWith(registry.url, git.baseUrl, '--fix', repo);
     const pinned = (b: Buffer) =>

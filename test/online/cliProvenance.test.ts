@@ -1,18 +1,16 @@
 // The CLI with --provenance / --require-provenance against a real registry: the verdict per image in
 // JSON and SARIF, exit status 1 when required provenance is missing, 0 when it verifies.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
-import { projectRoot } from '../unit/support/engine';
 import { sarifSchemaErrors } from '../unit/support/sarifSchema';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
 
 const skip = missingTools();
-const cli = join(projectRoot(), 'dist/cli.js');
 
 interface JsonReport {
   findings: Array<{ rule: string; severity: string; line: number; message: string }>;
@@ -33,42 +31,32 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
   let rootFile: string;
 
   const run = (folder: string, ...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          cli,
-          'check',
-          '--cache-dir',
-          join(dir, '.cache'),
-          '--registry-url',
-          `${registry.host}=${registry.url}`,
-          '--timeout',
-          '15000',
-          '--trusted-root',
-          rootFile,
-          ...args,
-          folder,
-        ],
-        { encoding: 'utf8', timeout: 60000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    runCliAsync([
+      'check',
+      '--cache-dir',
+      join(dir, '.cache'),
+      '--registry-url',
+      `${registry.host}=${registry.url}`,
+      '--timeout',
+      '15000',
+      '--trusted-root',
+      rootFile,
+      ...args,
+      folder,
+    ]);
 
   const workspace = (name: string, images: string[]): string => {
     const folder = join(dir, name);
     mkdirSync(join(folder, '.github/workflows'), { recursive: true });
     const lines = ['on: push', 'jobs:'];
-    images.forEach((image, i) =>
+    for (const [i, image] of images.entries())
       lines.push(
         `  j${i}:`,
         '    runs-on: ubuntu-latest',
         `    container: ${registry.host}/${image}@${digests[image]}`,
         '    steps:',
         '      - run: echo hi',
-      ),
-    );
+      );
     writeFileSync(join(folder, '.github/workflows/ci.yml'), `${lines.join('\n')}\n`);
     // Publishers trusted, so the exit status depends on provenance alone.
     writeFileSync(join(folder, '.github/workflow-provenance.yml'), `trusted-images:\n  - "${registry.host}/**"\n`);

@@ -3,15 +3,14 @@
 // hangs, and the CLI end to end. A second loopback server that asks everyone for credentials
 // proves none is sent anywhere but the registry they belong to.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
 import { parseImageReference } from '../../server/src/engine/imageReference';
 import type { ParsedImage } from '../../server/src/engine/types';
 import { isResolveError, OnlineResolver } from '../../server/src/online/resolver';
-import { projectRoot } from '../unit/support/engine';
 import { credentialsSeen, type Recorder, startRecorder } from '../servers/recorder';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 
@@ -122,7 +121,6 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
 
   test('a helper that does not answer is stopped at the time limit; the look-up fails as unauthorized', async () => {
     const home = configHome({ credHelpers: { [registry.host]: 'hangs' } });
-    const started = Date.now();
     const resolver = new OnlineResolver({
       registryUrls: urls(),
       env: { HOME: home, PATH: `${bin}:${process.env.PATH}` },
@@ -132,7 +130,6 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
     assert.ok(isResolveError(result));
     assert.equal(result.code, 'unauthorized');
     assert.equal(readFileSync(join(dir, 'hang-asked'), 'utf8'), registry.host, 'the helper was not run');
-    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.deepEqual(resolver.credentialProblems(), [
       `docker-credential-hangs get for ${registry.host} failed: no answer within 500 ms`,
     ]);
@@ -160,25 +157,9 @@ describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
       ].join('\n'),
     );
     const home = configHome({ credsStore: 'wptest' });
-    const args = [
-      join(projectRoot(), 'dist/cli.js'),
-      'check',
-      '--format',
-      'json',
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--timeout',
-      '20000',
-    ];
+    const args = ['check', '--format', 'json', '--cache-dir', join(dir, 'cache'), '--timeout', '20000'];
     for (const [name, url] of Object.entries(urls())) args.push('--registry-url', `${name}=${url}`);
-    const run = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [...args, repo],
-        { encoding: 'utf8', timeout: 60_000, env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } },
-        (_e, stdout, stderr) => resolve({ stdout, stderr }),
-      ),
-    );
+    const run = await runCliAsync([...args, repo], { HOME: home, PATH: `${bin}:${process.env.PATH}` });
     const findings = JSON.parse(run.stdout).findings as Array<{
       rule: string;
       line: number;

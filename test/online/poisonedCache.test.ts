@@ -1,7 +1,6 @@
 // A cache file someone else wrote: wrong shapes, a digest carrying YAML, a directory or a symlink
 // where the file should be. Each is dropped or refused, never crashes a run or reaches a workflow.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
   lstatSync,
   mkdirSync,
@@ -14,11 +13,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliAsync } from '../unit/support/cli';
 import { test } from 'node:test';
 import { FactCache } from '../../server/src/online/cache';
 import { parseImageReference } from '../../server/src/engine/imageReference';
 import type { ResolvedFacts } from '../../server/src/engine/api';
-import { check, projectRoot, ready } from '../unit/support/engine';
+import { check, ready } from '../unit/support/engine';
 import { freePort } from '../servers/registry';
 
 const GOOD = `sha256:${'a'.repeat(64)}`;
@@ -161,26 +161,17 @@ test('the CLI with a poisoned cache: no crash, findings kept, and --fix writes n
   ].join('\n');
   writeFileSync(workflow, text);
   const run = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [
-          join(projectRoot(), 'dist/cli.js'),
-          'check',
-          '--cache-dir',
-          cacheDir,
-          '--registry-url',
-          `${name}=http://${name}`,
-          '--timeout',
-          '5000',
-          ...args,
-          join(dir, 'repo'),
-        ],
-        { encoding: 'utf8', timeout: 30_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    runCliAsync([
+      'check',
+      '--cache-dir',
+      cacheDir,
+      '--registry-url',
+      `${name}=http://${name}`,
+      '--timeout',
+      '5000',
+      ...args,
+      join(dir, 'repo'),
+    ]);
   const tagKey = `image-tag ${name}/library/alpine:3.20`;
   const digestFacts = { platforms: ['linux/amd64'], signatures: [], attestations: [] };
   for (const poison of [null, { digest: 12345 }, { digest: INJECTED }]) {

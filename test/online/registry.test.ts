@@ -207,13 +207,12 @@ describe('online: images from a real registry', { skip }, () => {
       now,
       retryBaseMs: 10,
     });
-    const started = Date.now();
     const stale = resolved(await offline.resolveImage(ref('library/debian:trixie')));
     assert.equal(stale.fromCache, true);
     assert.equal(stale.digest, fresh.digest);
     assert.deepEqual(stale.platforms, fresh.platforms);
     assert.equal(offline.stats().staleFallbacks, 1);
-    assert.ok(Date.now() - started < 2000, 'a refused connection is not retried with backoff');
+    assert.equal(offline.stats().retries, 0, 'a refused connection is not retried with backoff');
     const nothing = await offline.resolveImage(ref('library/alpine:3.20'));
     assert.ok(isResolveError(nothing));
     assert.equal(nothing.code, 'network');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { LineIndex, mergePolicies, type TrustPolicy } from '../../server/src/engine';
 import { globMatches } from '../../server/src/engine/knowledge/trustedPublishers';
+import { hangGuardMs } from './support/cli';
 import { check, lineOf, projectRoot, ready, yaml } from './support/engine';
 
 before(ready);
@@ -39,7 +40,7 @@ test('a line of 1,000 nested sequences is reported with its place, and two such 
   const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], {
     cwd: dir,
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: hangGuardMs,
   });
   assert.equal(r.signal, null, r.stderr.slice(-400));
   assert.equal(r.status, 2, r.stderr.slice(-400));
@@ -298,7 +299,7 @@ test('with a UTF-8 byte order mark, columns on line 1 are those an editor shows'
   const r = spawnSync(process.execPath, [cli, 'check', '--offline', '.'], {
     cwd: dir,
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: hangGuardMs,
   });
   assert.match(r.stdout, new RegExp(`bom\\.yml:1:${line.indexOf('someuser') + 1}: warning untrusted-image`));
 });

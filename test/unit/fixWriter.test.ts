@@ -1,23 +1,13 @@
 // Writing fixes back: bytes edited, not decoded text; a fresh exclusive temporary file, so a link the
 // repository pre-placed is never written through; mode kept; links to files outside the folder refused.
 import assert from 'node:assert/strict';
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits } from '../../server/src/engine';
 import { editBytes, replaceFile, writeTarget } from '../../server/src/cli/fixWriter';
+import { hostileRepository } from './support/hostileRepo';
 
 const bytes = (...parts: Array<string | number[]>) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
@@ -74,48 +64,35 @@ function folder(): string {
   return mkdtempSync(join(tmpdir(), 'wp-fix-'));
 }
 
-test('a pre-placed ci.yml.workflow-provenance.tmp -> ../../somefile is never written through', () => {
-  const dir = folder();
-  const wf = join(dir, 'repo/.github/workflows');
-  mkdirSync(wf, { recursive: true });
-  writeFileSync(join(dir, 'repo/somefile'), 'precious\n');
-  writeFileSync(join(wf, 'ci.yml'), 'old\n');
-  chmodSync(join(wf, 'ci.yml'), 0o640);
-  symlinkSync('../../somefile', join(wf, 'ci.yml.workflow-provenance.tmp'));
+test('a pre-placed ci.yml.workflow-provenance.tmp -> ../../../somefile is never written through', () => {
+  const { base, workflows: wf } = hostileRepository(() => 'old\n');
   replaceFile(join(wf, 'ci.yml'), Buffer.from('new\n'));
-  assert.equal(readFileSync(join(dir, 'repo/somefile'), 'utf8'), 'precious\n');
+  assert.equal(readFileSync(join(base, 'somefile'), 'utf8'), 'precious\n');
   assert.ok(lstatSync(join(wf, 'ci.yml.workflow-provenance.tmp')).isSymbolicLink());
-  assert.equal(readlinkSync(join(wf, 'ci.yml.workflow-provenance.tmp')), '../../somefile');
+  assert.equal(readlinkSync(join(wf, 'ci.yml.workflow-provenance.tmp')), '../../../somefile');
   assert.ok(lstatSync(join(wf, 'ci.yml')).isFile());
   assert.equal(readFileSync(join(wf, 'ci.yml'), 'utf8'), 'new\n');
   assert.equal(statSync(join(wf, 'ci.yml')).mode & 0o7777, 0o640, 'mode kept');
   assert.deepEqual(
     readdirSync(wf).sort(),
-    ['ci.yml', 'ci.yml.workflow-provenance.tmp'],
+    ['ci.yml', 'ci.yml.workflow-provenance.tmp', 'outside.yml', 'shared.yml'],
     'no temporary file left behind',
   );
 });
 
 test('a symlinked workflow: the target inside the folder is updated and the link kept; a target outside is refused', () => {
-  const dir = folder();
-  mkdirSync(join(dir, 'repo/.github/workflows'), { recursive: true });
-  mkdirSync(join(dir, 'repo/ci'));
-  writeFileSync(join(dir, 'repo/ci/shared.yml'), 'old\n');
-  writeFileSync(join(dir, 'outside.yml'), 'outside\n');
-  symlinkSync('../../ci/shared.yml', join(dir, 'repo/.github/workflows/in.yml'));
-  symlinkSync('../../../outside.yml', join(dir, 'repo/.github/workflows/out.yml'));
-  const repo = join(dir, 'repo');
+  const { base, repo } = hostileRepository((name) => (name === 'outside' ? 'outside\n' : 'old\n'));
 
-  const inside = writeTarget(join(repo, '.github/workflows/in.yml'), repo);
+  const inside = writeTarget(join(repo, '.github/workflows/shared.yml'), repo);
   assert.ok('target' in inside && inside.linked);
   replaceFile(inside.target, Buffer.from('new\n'));
-  assert.ok(lstatSync(join(repo, '.github/workflows/in.yml')).isSymbolicLink(), 'the link stays a link');
+  assert.ok(lstatSync(join(repo, '.github/workflows/shared.yml')).isSymbolicLink(), 'the link stays a link');
   assert.equal(readFileSync(join(repo, 'ci/shared.yml'), 'utf8'), 'new\n');
 
-  const outside = writeTarget(join(repo, '.github/workflows/out.yml'), repo);
+  const outside = writeTarget(join(repo, '.github/workflows/outside.yml'), repo);
   assert.ok('error' in outside);
   assert.match(outside.error, /symbolic link to a file outside/);
-  assert.equal(readFileSync(join(dir, 'outside.yml'), 'utf8'), 'outside\n');
+  assert.equal(readFileSync(join(base, 'outside.yml'), 'utf8'), 'outside\n');
   const plain = writeTarget(join(repo, 'ci/shared.yml'), repo);
   assert.ok('target' in plain && !plain.linked);
 });

@@ -278,11 +278,10 @@ test('pin-action pins a tag to its commit with the best version comment; a misma
     ]),
   };
   const r = check(text, { resolved });
-  const pin = only(r.findings, 'unpinned-action')[0].fixes.find((f) => f.kind === 'pin-action')!;
-  const fixed = applyEdits(text, pin.edits);
+  const fixed = applyFix(text, only(r.findings, 'unpinned-action')[0], 'pin-action');
   assert.ok(fixed.includes(`      - uses: actions/checkout@${sha} # v4.2.2\n`), fixed);
   const mismatch = only(r.findings, 'action-ref-mismatch')[0];
-  const repinned = applyEdits(text, mismatch.fixes.find((f) => f.kind === 'pin-action')!.edits);
+  const repinned = applyFix(text, mismatch, 'pin-action');
   assert.ok(repinned.includes(`      - uses: "actions/setup-python@${tagCommit}" # v5.0.0 pinned by hand\n`), repinned);
   reparses(repinned);
 });
@@ -300,7 +299,7 @@ test('pin-action pins a reusable workflow, path kept', () => {
     actions: new Map([['octo/shared@v1', { commit: sha, bestTag: 'v1.2.0', fetchedAt: 'now' }]]),
   };
   const f = only(check(text, { resolved }).findings, 'unpinned-action')[0];
-  const fixed = applyEdits(text, f.fixes.find((x) => x.kind === 'pin-action')!.edits);
+  const fixed = applyFix(text, f, 'pin-action');
   assert.ok(
     fixed.includes(`    uses: octo/shared/.github/workflows/build.yml@${sha} # v1.2.0 # shared build\n`),
     fixed,

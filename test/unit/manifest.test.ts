@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, matchesGlob } from 'node:path';
 import { test } from 'node:test';
+import { settingsSection, userSettingNames } from '../../server/src/lsp/protocol';
 import { projectRoot } from './support/engine';
 
 const root = projectRoot();
@@ -32,6 +33,14 @@ test('every setting, and every rule under workflowProvenance.rules, has a markdo
   };
   for (const [name, s] of Object.entries(manifest.contributes.configuration.properties)) visit(name, s);
   assert.deepEqual(missing, []);
+});
+
+test('the settings package.json declares are the ones the protocol module types, no more and no fewer', () => {
+  // `trace.server` belongs to the language client library, which reads it by itself.
+  const declared = Object.keys(manifest.contributes.configuration.properties)
+    .filter((name) => name !== `${settingsSection}.trace.server`)
+    .sort();
+  assert.deepEqual(declared, userSettingNames.map((name) => `${settingsSection}.${name}`).sort());
 });
 
 test('the extension starts for workflows and action.yml files, not for every YAML file', () => {

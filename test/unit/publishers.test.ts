@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { describeImage, parsePolicyFile, type AnalyzeOptions, type ResolvedFacts } from '../../server/src/engine';
 import { hoverMarkdown, referencesAt } from '../../server/src/lsp/hover';
-import { describeAction } from '../../server/src/engine';
+import { defaultPolicy, describeAction } from '../../server/src/engine';
 import { check, ready, yaml } from './support/engine';
 
 before(ready);
@@ -105,7 +105,7 @@ test('owner-aliases in the policy: a bare name on the owner registries, registry
   assert.equal(
     describeAction(action, {
       repositoryOwner: 'my-org',
-      policy: { ...emptyPolicy(), ownerAliases: policy.ownerAliases ?? [] },
+      policy: { ...defaultPolicy(), ownerAliases: policy.ownerAliases ?? [] },
     }).standing,
     'trusted',
   );
@@ -117,18 +117,6 @@ test('owner-aliases: a wildcard or a path is a mistake reported in the file', ()
   assert.equal(problems.length, 1);
   assert.match(problems[0].message, /owner-aliases/);
 });
-
-function emptyPolicy() {
-  return {
-    trustedImages: [],
-    trustedActions: [],
-    rules: {},
-    ignore: [],
-    imageInputs: [],
-    ownerAliases: [],
-    requireProvenance: [],
-  };
-}
 
 function resolvedWith(image: string, facts: Partial<ResolvedFacts>): AnalyzeOptions['resolved'] {
   const parsed = check(job(image)).images[0].parsed;

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
-import { parseDocument } from 'yaml';
 import { findWorkflowFiles } from '../../server/src/workspace';
 import { mergePolicies, parsePolicyFile } from '../../server/src/engine';
-import { applyFix, check, only, ready, spanText, yaml } from './support/engine';
+import { applyFix, check, only, ready, reparses, spanText, yaml } from './support/engine';
 
 before(ready);
 
@@ -16,16 +15,6 @@ const scratch: string[] = [];
 after(() => {
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
-
-/** Parses and resolves aliases, as GitHub does: an alias to a deleted anchor is an error. */
-function toJS(text: string): Record<string, unknown> {
-  const doc = parseDocument(text);
-  assert.deepEqual(
-    doc.errors.map((e) => e.message),
-    [],
-  );
-  return doc.toJS() as Record<string, unknown>;
-}
 
 /** Evaluates a step's `if:` the way the runner does, for one matrix combination. */
 function conditionHolds(condition: string, matrix: Record<string, string | number | boolean>): boolean {
@@ -71,7 +60,7 @@ test('remove-job keeps anchors that other jobs still alias', () => {
   // (an offered fix would have to leave b resolving to the same image).
   const removal = f.fixes.find((x) => x.kind === 'remove-job');
   if (removal) {
-    const js = toJS(applyFix(text, f, 'remove-job')) as { jobs: Record<string, { container?: string }> };
+    const js = reparses(applyFix(text, f, 'remove-job')) as { jobs: Record<string, { container?: string }> };
     assert.equal(js.jobs.b.container, 'ghcr.io/someone/debian:bookworm');
   }
   assert.equal(removal, undefined);
@@ -110,7 +99,7 @@ test('remove-matrix-entry for a number inside an object axis removes that object
   );
   const f = only(check(text).findings, 'untrusted-image').find((x) => x.message.startsWith('someone/y:2 '));
   assert.ok(f, 'someone/y:2 is reported');
-  const js = toJS(applyFix(text, f, 'remove-matrix-entry')) as {
+  const js = reparses(applyFix(text, f, 'remove-matrix-entry')) as {
     jobs: { a: { strategy: { matrix: { plat: unknown[]; ver: unknown[] } } } };
   };
   assert.deepEqual(js.jobs.a.strategy.matrix, { plat: [{ name: 'one', tag: 1 }], ver: [1, 3] });
@@ -132,7 +121,7 @@ test('skip-step for a number axis names that axis in its condition', () => {
   const f = only(check(text).findings, 'untrusted-image').find((x) => x.message.startsWith('someone/x:2 '));
   assert.ok(f, 'someone/x:2 is reported');
   const fixed = applyFix(text, f, 'skip-step');
-  const step = (toJS(fixed) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a.steps[0];
+  const step = (reparses(fixed) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a.steps[0];
   assert.ok(step.if, 'an if: was added');
   // someone/x:2 runs on every os with ver 2: the step must be skipped exactly there.
   for (const os of ['linux', 'mac']) {
@@ -155,7 +144,7 @@ test('skip-step for a boolean axis really skips the entry (true is not the strin
   );
   const f = only(check(text).findings, 'untrusted-image').find((x) => x.message.startsWith('someone/x:true '));
   assert.ok(f, 'someone/x:true is reported');
-  const step = (toJS(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a
+  const step = (reparses(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<{ if?: string }> } } }).jobs.a
     .steps[0];
   assert.ok(step.if, 'an if: was added');
   assert.equal(conditionHolds(step.if, { arm: true }), false, 'skipped when arm is true');
@@ -177,7 +166,7 @@ test('skip-step on a flow-mapping step leaves valid YAML with the if: inside tha
   );
   const f = only(check(text).findings, 'community-image')[0];
   assert.equal(spanText(text, f.span), 'ghcr.io/a/debian:trixie');
-  const js = toJS(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<Record<string, string>> } } };
+  const js = reparses(applyFix(text, f, 'skip-step')) as { jobs: { a: { steps: Array<Record<string, string>> } } };
   assert.equal(js.jobs.a.steps.length, 2);
   assert.equal(js.jobs.a.steps[0].name, 'one');
   assert.match(js.jobs.a.steps[0].if ?? '', /matrix\.img != 'ghcr\.io\/a\/debian:trixie'/);

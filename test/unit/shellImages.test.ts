@@ -406,7 +406,7 @@ test('real workflows: rustup and cpython', (t) => {
   );
 });
 
-test('timing: the largest run script in the corpus, cold and warm', (t) => {
+test('the largest run script in the corpus, cold and warm: the second scan is the cached answer', (t) => {
   if (corpusAbsent) return t.skip(corpusAbsent);
   const files = readdirSync(corpusDir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
   const scripts = files.flatMap((name) => runScripts(join(corpusDir, name)));
@@ -414,13 +414,14 @@ test('timing: the largest run script in the corpus, cold and warm', (t) => {
   // A variant never scanned before, so the first timing includes the parse.
   const fresh = `${largest}\n# ${Date.now()}`;
   const coldStart = performance.now();
-  findScriptImages(fresh);
+  const first = findScriptImages(fresh);
   const cold = performance.now() - coldStart;
   const warmStart = performance.now();
-  findScriptImages(fresh);
+  const second = findScriptImages(fresh);
   const warm = performance.now() - warmStart;
   t.diagnostic(
     `largest run script: ${largest.length} chars, ${largest.split('\n').length} lines; cold ${cold.toFixed(2)} ms, warm ${warm.toFixed(3)} ms`,
   );
-  assert.ok(warm < cold, 'a cached answer is faster than a parse');
+  // The figures are for reading; what must hold is that the second scan parsed nothing.
+  assert.equal(second, first, 'the second scan is the cached answer, not a new parse');
 });

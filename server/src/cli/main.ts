@@ -1,5 +1,5 @@
 // The command-line face: `workflow-provenance check [options] PATH...`.
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, type Stats, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import {
@@ -87,7 +87,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
    */
   const files: Array<{ path: string; named: string; folder?: CheckedFolder; scope: string }> = [];
   for (const p of parsed.paths) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch {

@@ -1,26 +1,16 @@
 // Finds every image and action reference in a workflow or an action's metadata, with the exact span
-// of the reference text, expanding `${{ matrix.* }}` against each matrix combination.
+// of the reference text, expanding `${{ matrix.* }}` against each matrix combination. What action inputs
+// name, and the images actions choose by themselves, is read in actionImages.ts.
 import { isMap, isScalar, type Scalar } from 'yaml';
 import type { DocumentKind } from './api';
 import type { DocumentModel, JobModel, StepModel } from './documentModel';
 import { type EnvScope, envScope, noEnv } from './envFlow';
-import { splitPlatformFlag } from './imageReference';
-import { commentAnchor, ImageSites, type SiteOptions } from './imageSites';
-import { maturinAction, maturinChoosesContainer, maturinContainer } from './knowledge/maturinContainers';
-import {
-  buildkitDefaultImage,
-  buildkitDrivers,
-  buildxAction,
-  type ImageInput,
-  imageInputsFor,
-  runOnArchAction,
-  runOnArchDefaults,
-  runOnArchImage,
-  runOnArchPlatforms,
-} from './knowledge/actionInputs';
-import { type Combination, expandMatrix } from './matrix';
+import { ActionImageSites } from './actionImages';
+import { commentAnchor, type SiteOptions } from './imageSites';
+import { type ImageInput } from './knowledge/actionInputs';
+import { expandMatrix } from './matrix';
 import { type ScriptScan, scanWhenReady } from './shellImages';
-import type { ActionReference, LocalReference, MatrixBinding, Span } from './types';
+import type { ActionReference, LocalReference, Span } from './types';
 import { piecesTemplate, shellParts } from './valueParts';
 import {
   deref,
@@ -37,9 +27,6 @@ import {
 } from './yamlSource';
 
 export type { DocumentModel, JobModel, StepModel, UnknownValue } from './documentModel';
-
-// The value may be an expression with blanks inside: `--platform ${{ matrix.platform }}`.
-const PLATFORM_OPTION = /--platform(?:=|\s+)((?:\$\{\{.*?\}\}|[^\s"'])+)/;
 
 export function kindOf(parsed: ParsedYaml, path: string | undefined): DocumentKind {
   const root = parsed.doc.contents as YamlNode | null;
@@ -101,21 +88,9 @@ function noteAliasSites(parsed: ParsedYaml, model: DocumentModel): void {
   }
 }
 
-class Extractor extends ImageSites {
+class Extractor extends ActionImageSites {
   private workflowEnv: EnvScope = noEnv;
   private builtTagsOfFile = new Set<string>();
-
-  constructor(
-    private readonly parsed: ParsedYaml,
-    model: DocumentModel,
-    private readonly extraInputs: readonly ImageInput[],
-  ) {
-    super(parsed.text, model);
-  }
-
-  private get doc() {
-    return this.parsed.doc;
-  }
 
   workflow(root: YamlNode | null): void {
     this.workflowEnv = envScope(this.doc, noEnv, mapValue(this.doc, root, 'env'));
@@ -193,11 +168,6 @@ class Extractor extends ImageSites {
     job.steps = this.steps(mapValue(this.doc, node, 'steps'));
     const jobEnv = envScope(this.doc, this.workflowEnv, mapValue(this.doc, node, 'env'));
     for (const step of job.steps) this.step(step, job, this.builtTagsOfFile, jobEnv);
-  }
-
-  private platformOption(options: YamlNode | null): string | undefined {
-    const v = scalarText(options);
-    return v ? PLATFORM_OPTION.exec(v)?.[1] : undefined;
   }
 
   private builtTags(steps: StepModel[]): Set<string> {
@@ -331,195 +301,6 @@ class Extractor extends ImageSites {
     const rest = this.text.slice(from, end);
     const hash = rest.indexOf('#');
     return hash >= 0 ? rest.slice(hash).trim() : undefined;
-  }
-
-  private actionInputs(ref: ActionReference, step: StepModel, job: JobModel | undefined, env: EnvScope): void {
-    const action = `${ref.owner}/${ref.repo}`.toLowerCase();
-    const withNode = mapValue(this.doc, step.node, 'with');
-    for (const input of imageInputsFor(action, this.extraInputs)) {
-      const valueNode = mapValue(this.doc, withNode, input.input);
-      const platform = input.optionsInput
-        ? this.platformOption(mapValue(this.doc, withNode, input.optionsInput))
-        : undefined;
-      const opts: SiteOptions = {
-        source: 'action-input',
-        job,
-        step,
-        action,
-        input: input.input,
-        mayCarryPlatform: input.mayCarryPlatform,
-        noImageValues: input.noImageValues,
-        platform,
-        env,
-        vouchedBy: input.defaultsPublishedBy ? action : undefined,
-      };
-      if (action === runOnArchAction) {
-        this.runOnArch(step, job, withNode, valueNode, opts);
-        continue;
-      }
-      if (action === maturinAction && maturinChoosesContainer.has((scalarText(valueNode) ?? '').trim())) {
-        this.maturinContainer(step, job, withNode, opts);
-        continue;
-      }
-      if (action === buildxAction) {
-        this.buildxImage(step, withNode, opts);
-        continue;
-      }
-      if (isScalar(valueNode)) this.imageInWholeValue(valueNode, opts);
-      else if (!valueNode && input.defaultImage)
-        this.implicitImage(
-          input.defaultImage,
-          this.usesNode(step),
-          { ...opts, source: 'action-implicit' },
-          undefined,
-          undefined,
-        );
-    }
-  }
-
-  // A local action taking run-on-arch's inputs (`base_image` with `arch`/`distro`) is that action
-  // tested in its own repository, or a wrapper of it; its images are chosen the same way.
-  private localActionInputs(step: StepModel, job: JobModel | undefined, env: EnvScope): void {
-    const withNode = mapValue(this.doc, step.node, 'with');
-    const base = mapValue(this.doc, withNode, 'base_image');
-    if (!base || !(mapGet(this.doc, withNode, 'arch') || mapGet(this.doc, withNode, 'distro'))) return;
-    const input = imageInputsFor(runOnArchAction)[0];
-    this.runOnArch(step, job, withNode, base, {
-      source: 'action-input',
-      job,
-      step,
-      action: runOnArchAction,
-      input: input.input,
-      mayCarryPlatform: true,
-      noImageValues: input.noImageValues,
-      env,
-    });
-  }
-
-  private usesNode(step: StepModel): YamlNode {
-    return mapValue(this.doc, step.node, 'uses') ?? step.node;
-  }
-
-  // run-on-arch-action: `base_image` wins when it is non-empty; otherwise `arch` + `distro` choose the image.
-  private runOnArch(
-    step: StepModel,
-    job: JobModel | undefined,
-    withNode: YamlNode | null,
-    baseNode: YamlNode | null,
-    opts: SiteOptions,
-  ): void {
-    const archNode = mapValue(this.doc, withNode, 'arch');
-    const distroNode = mapValue(this.doc, withNode, 'distro');
-    for (const combo of this.combosOf(job)) {
-      if (isScalar(baseNode)) {
-        const raw = scalarText(baseNode) ?? '';
-        const base = this.evaluate(raw, combo, job, opts.env);
-        if ('unknown' in base) {
-          this.runtimeImage(baseNode, 0, raw.length, base.unknown, opts);
-          continue;
-        }
-        if (base.value.trim() !== '') {
-          this.imageSite(baseNode, 0, (scalarText(baseNode) ?? '').length, opts, [combo]);
-          continue;
-        }
-      }
-      const arch = archNode
-        ? this.evaluate(scalarText(archNode) ?? '', combo, job, opts.env)
-        : { value: runOnArchDefaults.arch };
-      const distro = distroNode
-        ? this.evaluate(scalarText(distroNode) ?? '', combo, job, opts.env)
-        : { value: runOnArchDefaults.distro };
-      if ('unknown' in arch || 'unknown' in distro) continue;
-      const from = runOnArchImage(arch.value.trim(), distro.value.trim());
-      if (!from) continue;
-      const at = distroNode ?? archNode ?? this.usesNode(step);
-      const flag = splitPlatformFlag(from);
-      const platform = flag.platform ?? runOnArchPlatforms[arch.value.trim()];
-      this.implicitImage(
-        from.slice(flag.imageStart).trim(),
-        at,
-        { ...opts, source: 'action-implicit', input: 'arch+distro', platform },
-        combo,
-        job,
-      );
-    }
-  }
-
-  // maturin-action picks its own container from `target` and `manylinux` when `container` is empty.
-  private maturinContainer(
-    _step: StepModel,
-    job: JobModel | undefined,
-    withNode: YamlNode | null,
-    opts: SiteOptions,
-  ): void {
-    const targetNode = mapValue(this.doc, withNode, 'target');
-    const manylinuxNode = mapValue(this.doc, withNode, 'manylinux');
-    if (!isScalar(manylinuxNode)) return;
-    for (const combo of this.combosOf(job)) {
-      const target = isScalar(targetNode)
-        ? this.evaluate(scalarText(targetNode) ?? '', combo, job, opts.env)
-        : { value: '' };
-      const manylinux = this.evaluate(scalarText(manylinuxNode) ?? '', combo, job, opts.env);
-      if ('unknown' in target || 'unknown' in manylinux) {
-        const node = 'unknown' in manylinux ? manylinuxNode : (targetNode as Scalar);
-        this.runtimeImage(
-          node,
-          0,
-          (scalarText(node) ?? '').length,
-          `maturin-action chooses its container from it: ${'unknown' in manylinux ? manylinux.unknown : 'unknown' in target ? target.unknown : ''}`,
-          opts,
-        );
-        return;
-      }
-      const image = maturinContainer(target.value.trim(), manylinux.value.trim());
-      if (image)
-        this.implicitImage(
-          image,
-          isScalar(targetNode) ? targetNode : manylinuxNode,
-          { ...opts, source: 'action-implicit', input: 'target+manylinux' },
-          combo,
-          job,
-        );
-    }
-  }
-
-  // setup-buildx-action starts BuildKit in a container: `driver-opts: image=…`, else buildx's default image.
-  private buildxImage(step: StepModel, withNode: YamlNode | null, opts: SiteOptions): void {
-    const driver = (scalarText(mapValue(this.doc, withNode, 'driver')) ?? 'docker-container').trim();
-    if (!buildkitDrivers.has(driver)) return;
-    const optsNode = mapValue(this.doc, withNode, 'driver-opts');
-    const text = scalarText(optsNode) ?? '';
-    // The value ends at a comma or a blank, except inside a `${{ … }}` (which holds blanks of its own).
-    const written = /(^|[\n,])\s*image=((?:\$\{\{.*?\}\}|[^\s,])+)/.exec(text);
-    if (isScalar(optsNode) && written) {
-      const from = written.index + written[0].length - written[2].length;
-      this.imageSite(optsNode, from, from + written[2].length, { ...opts, input: 'driver-opts' });
-    } else {
-      this.implicitImage(
-        buildkitDefaultImage,
-        this.usesNode(step),
-        { ...opts, source: 'action-implicit', input: 'driver-opts' },
-        undefined,
-        undefined,
-      );
-    }
-  }
-
-  private implicitImage(
-    imageText: string,
-    at: YamlNode,
-    opts: SiteOptions,
-    combo: Combination | undefined,
-    job: JobModel | undefined,
-  ): void {
-    const span = nodeSpan(at);
-    let matrix: MatrixBinding | undefined;
-    if (combo && combo.entries.length > 0 && job) {
-      const entry = combo.entries[combo.entries.length - 1];
-      matrix = this.binding(undefined, entry, combo);
-    }
-    const platform = this.platformIn(opts.platform, combo, job, opts.env);
-    this.emit({ text: imageText, span, editable: false, platform, matrix, commentAt: commentAnchor(at) }, opts);
   }
 }
 

@@ -3,7 +3,7 @@
 // already read (a driver in the workspace layer reads them, asking `needed` what to read next); each
 // file is judged by the same pipeline as any file, through the callbacks given.
 import { isFullCommitSha, shortCommitSha } from './commitSha';
-import { LineIndex, type LinePosition } from './lineIndex';
+import { type LineIndex, lineIndexOf, type LinePosition } from './lineIndex';
 import type { ActionReference, Finding, ImageReference, LocalReference, RelatedLocation, Span } from './types';
 
 /**
@@ -178,7 +178,7 @@ class Walker {
   place(file: FileAddress | undefined, text: string, span: Span): Place {
     const key = file ? fileKey(file) : '';
     let index = this.indexes.get(key);
-    if (!index) this.indexes.set(key, (index = new LineIndex(text)));
+    if (!index) this.indexes.set(key, (index = lineIndexOf(text)));
     const p: Place = { span, start: index.positionAt(span.start), end: index.positionAt(span.end) };
     if (file) p.file = file;
     return p;

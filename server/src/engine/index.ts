@@ -16,7 +16,7 @@ import { allRules, ruleSet } from '../rules';
 export { actionsLockPath, parseActionsLock } from './actionsLock';
 export { resolvedActionKey, resolvedImageKey } from './analyze';
 export { applyEdits } from './textEdits';
-export { LineIndex } from './lineIndex';
+export { LineIndex, lineIndexOf } from './lineIndex';
 export { addTrustedImageEdits, defaultPolicy, mergePolicies, parsePolicyFile, policyFileNames } from './policy';
 export { describeAction, describeImage } from './provenance';
 export { parseImageReference } from './imageReference';

@@ -62,3 +62,18 @@ export class LineIndex {
     return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
   }
 }
+
+// Texts indexed lately: a document's follow and its fixes ask for the same few texts' lines over and
+// over within one analysis (a planner round, a removal note); the index is built once per text.
+const recent = new Map<string, LineIndex>();
+const recentLimit = 16;
+
+/** The line index of `text`, shared with the other callers that asked for the same text lately. */
+export function lineIndexOf(text: string): LineIndex {
+  let index = recent.get(text);
+  if (index) return index;
+  index = new LineIndex(text);
+  recent.set(text, index);
+  if (recent.size > recentLimit) recent.delete(recent.keys().next().value as string);
+  return index;
+}

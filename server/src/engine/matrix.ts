@@ -185,17 +185,22 @@ export function expandMatrix(doc: Document.Parsed, text: string, matrix: YamlNod
   // Every value of every axis is checked, even when the combinations are cut: a value missing from
   // the kept ones gets one combination of its own (the first one GitHub would run with it).
   const seen = axes.map((a) => new Uint8Array(a.cells.length));
-  for (const at of kept) at.forEach((v, axis) => (seen[axis][v] = 1));
-  axes.forEach((axis, a) =>
+  for (const at of kept)
+    at.forEach((v, axis) => {
+      seen[axis][v] = 1;
+    });
+  axes.forEach((axis, a) => {
     axis.cells.forEach((_, v) => {
       if (seen[a][v] || steps >= MAX_EXPANSION_STEPS) return;
       const found = firstCombinationWith(axes, a, v, excluded, () => steps >= MAX_EXPANSION_STEPS);
       if (found) {
         kept.push(found);
-        found.forEach((x, axis2) => (seen[axis2][x] = 1));
+        found.forEach((x, axis2) => {
+          seen[axis2][x] = 1;
+        });
       }
-    }),
-  );
+    });
+  });
 
   interface Combo {
     values: Map<string, Cell>;

@@ -1,6 +1,6 @@
 // Fixes that stop using an image or action: skip or remove the step, the matrix entry or the job,
 // saying in the title what a removal leaves reading nothing.
-import { LineIndex } from './lineIndex';
+import { lineIndexOf } from './lineIndex';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { DocumentModel, JobModel, StepModel } from './extract';
 import { lineStartOf, removeFlowItem, removeItem, removeLines } from './textEdits';
@@ -243,14 +243,6 @@ function readersLeft(
 ): ReaderLeft[] {
   const all = jobIndex(model.parsed.text, model).readers.get(`${context}:${id.toLowerCase()}`) ?? [];
   return all.filter((r) => within(r.offset) && !removed.some((s) => r.offset >= s.start && r.offset < s.end));
-}
-
-// Every finding of a file may note what its removal breaks: the file's line index is built once, not
-// once per note (slicing the text up to each place made a 10,000-line file quadratic).
-let lastIndexed: { text: string; index: LineIndex } | undefined;
-function lineIndexOf(text: string): LineIndex {
-  if (lastIndexed?.text !== text) lastIndexed = { text, index: new LineIndex(text) };
-  return lastIndexed.index;
 }
 
 /** What a removal leaves broken, for the fix's title (the first three places). */

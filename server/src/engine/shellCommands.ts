@@ -212,8 +212,14 @@ export function readCommand(command: SyntaxNode, state: ScanState): void {
   if (!found) return;
   i += found.length;
   const { step } = found;
-  if (step.kind === 'build') return readBuildTags(args, i, state);
-  if (step.kind === 'local') return readLocalName(args, i, state, step.operand);
+  if (step.kind === 'build') {
+    readBuildTags(args, i, state);
+    return;
+  }
+  if (step.kind === 'local') {
+    readLocalName(args, i, state, step.operand);
+    return;
+  }
 
   let platform: ShellPiece[] | undefined;
   const images: SyntaxNode[] = [];

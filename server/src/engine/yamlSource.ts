@@ -47,16 +47,21 @@ export const MAX_NESTING = 100;
 const MAX_TEXT_NESTING = 1000;
 
 /**
- * The last text parsed, and its parse. A check of a document that follows its `uses:` reads the same
- * text twice in a row (once to plan what to follow, once to judge): the second read shares the first's
- * parse. Nothing changes a parsed document after this module built it.
+ * The last few texts parsed, and their parses. A check of a document that follows its `uses:` reads the
+ * document and the files it leads to twice (once to plan what to follow, once to judge): the second
+ * reads share the first's parses. Nothing changes a parsed document after this module built it. Kept
+ * small: each entry holds a whole document tree.
  */
-let lastParsed: ParsedYaml | undefined;
+const recentParses = new Map<string, ParsedYaml>();
+const recentParsesLimit = 4;
 
 export function parseYaml(text: string): ParsedYaml {
-  if (lastParsed?.text === text) return lastParsed;
-  lastParsed = parseText(text);
-  return lastParsed;
+  let parsed = recentParses.get(text);
+  if (parsed) return parsed;
+  parsed = parseText(text);
+  recentParses.set(text, parsed);
+  if (recentParses.size > recentParsesLimit) recentParses.delete(recentParses.keys().next().value as string);
+  return parsed;
 }
 
 function parseText(text: string): ParsedYaml {

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, isAnalyzablePath, LineIndex } from '../engine';
+import { analyze, isAnalyzablePath, lineIndexOf } from '../engine';
 import { errorMessage } from '../engine/errorMessage';
 import type { DocumentSnapshot } from './codeActions';
 import { type ServerContext, keyOf, pathForEngine } from './context';
@@ -68,7 +68,7 @@ export class DocumentChecker {
     const options = this.folders.analysisOptions(folder, key, uri);
     const followed = this.follow.inputFor(folder, key, uri, text, options);
     const analysis = analyze(text, { ...options, follow: followed?.follow });
-    return { uri, version, text, index: new LineIndex(text), analysis, followRoot: followed?.root };
+    return { uri, version, text, index: lineIndexOf(text), analysis, followRoot: followed?.root };
   }
 
   /** The document's current text analysed: the cached analysis when it is up to date. */

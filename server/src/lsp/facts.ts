@@ -3,6 +3,7 @@
 import type { Analysis, ResolvedFacts } from '../engine/api';
 import type { ParsedImage } from '../engine/types';
 import type { ActionFileSource } from '../online/actionFiles';
+import type { OnlineSettings, Unchecked } from './protocol';
 
 export interface FactsProvider {
   /** Facts known right now for the document (or workspace) at `uri`; undefined offline. */
@@ -18,7 +19,7 @@ export interface FactsProvider {
   /** Resolves when nothing is being looked up. */
   settled?(): Promise<void>;
   /** Look-up settings from the client (cache folder, registry mirrors, git host, token). */
-  configure?(options: Record<string, unknown>): void;
+  configure?(options: Unchecked<OnlineSettings>): void;
   /** Whether the user trusts the workspace; until then the registries it names are not contacted. */
   setWorkspaceTrusted?(trusted: boolean): void;
   /** Registries named by the workspace and not contacted because it is not trusted yet. */

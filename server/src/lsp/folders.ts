@@ -8,6 +8,7 @@ import { LineIndex, mergePolicies, parsePolicyFile } from '../engine';
 import type { AnalyzeOptions, SyntaxProblem, TrustPolicy, WorkflowLock } from '../engine/api';
 import { type ServerContext, keyOf } from './context';
 import { configProblemCode, problemDiagnostic } from './convert';
+import { settingsSection } from './protocol';
 import { configFileNames, readSettings, type Settings, settingsPolicy } from './settings';
 import {
   actionsLockFor,
@@ -150,7 +151,7 @@ export class Folders {
     try {
       const value: unknown = await this.ctx.connection.workspace.getConfiguration({
         scopeUri,
-        section: 'workflowProvenance',
+        section: settingsSection,
       });
       return readSettings(value);
     } catch (error) {

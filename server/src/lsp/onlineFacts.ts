@@ -8,6 +8,7 @@ import { type ActionFileSource, createActionFileSource } from '../online/actionF
 import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
+import type { OnlineSettings, Unchecked } from './protocol';
 import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 
 /** How long a failed look-up waits before it is tried again. */
@@ -101,7 +102,7 @@ export class OnlineFacts implements FactsProvider {
   }
 
   /** New look-up settings (from the client's initialization options or a sign-in); unknown fields are ignored. */
-  configure(raw: Record<string, unknown>): void {
+  configure(raw: Unchecked<OnlineSettings>): void {
     const changes: OnlineConfiguration & { gitToken?: string } = {};
     if (typeof raw.cacheDir === 'string' && raw.cacheDir) changes.cacheDir = raw.cacheDir;
     if (typeof raw.gitBaseUrl === 'string' && /^https?:\/\//.test(raw.gitBaseUrl)) changes.gitBaseUrl = raw.gitBaseUrl;
@@ -225,7 +226,10 @@ export class OnlineFacts implements FactsProvider {
     this.queuedImages = new Map();
     this.queuedActions = new Map();
     const keys = [...images.keys(), ...actions.keys()];
-    if (keys.length === 0) return this.wakeIdle();
+    if (keys.length === 0) {
+      this.wakeIdle();
+      return;
+    }
     for (const k of keys) this.inFlight.add(k);
     this.pending += keys.length;
     const started = Date.now();

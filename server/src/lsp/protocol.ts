@@ -28,8 +28,71 @@ export interface StatusParams {
   withheldRegistries?: string[];
 }
 
-/** Look-up settings a client may send (cache folder, registry mirrors, git host, token). */
-export type OnlineSettings = Record<string, unknown>;
+/** What arrives from a client: the protocol's field names, each value still to be checked. */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
+
+/**
+ * Look-up settings a client may send: at start in `initializationOptions.online`, later with
+ * `workflowProvenance/configureOnline`. The server checks each field and ignores unknown ones.
+ */
+export interface OnlineSettings {
+  /** Where online facts are cached (the extension keeps them in its own storage). */
+  cacheDir?: string;
+  /** Registry name -> base URL (a mirror, or a registry on this machine). */
+  registryUrls?: Record<string, string>;
+  /** The git host actions are looked up on; default https://github.com. */
+  gitBaseUrl?: string;
+  /** A token for private action repositories, sent to the git host only. */
+  gitToken?: string;
+  /** Time limit for one request, in milliseconds. */
+  timeoutMs?: number;
+  /** Files of extra Sigstore trust roots (`trusted_root.json`); the public-good root is always used. */
+  sigstoreTrustedRoots?: string[];
+}
+
+/** The language server's `initializationOptions`. */
+export interface InitializationOptions {
+  online?: OnlineSettings;
+  /** False in Restricted Mode: the repository's own policy file and owner are not applied. */
+  workspaceTrusted?: boolean;
+}
+
+/** The configuration section of the user's settings (`workflowProvenance.*`). */
+export const settingsSection = 'workflowProvenance';
+
+/**
+ * The `workflowProvenance.*` settings as settings.json holds them (package.json declares their schema);
+ * the server receives them through `workspace/configuration` and reads each defensively.
+ */
+export interface UserSettings {
+  enable?: boolean;
+  /** Look facts up online (digests, platforms, commits). */
+  online?: boolean;
+  trustedImages?: string[];
+  trustedActions?: string[];
+  /** Severity per rule id: `error`, `warning`, `info` or `off`. */
+  rules?: Record<string, string>;
+  ignore?: string[];
+  /**
+   * Read by the client from the user's own settings and sent as `OnlineSettings.sigstoreTrustedRoots`
+   * (a workspace must not choose whom signatures are checked against).
+   */
+  sigstoreTrustedRoots?: string[];
+  /** Registry name -> URL, read by the client from the user's own settings and sent as `OnlineSettings.registryUrls`. */
+  registryUrls?: Record<string, string>;
+}
+
+/** Every user setting by name (the record makes the compiler insist on each); package.json must match. */
+export const userSettingNames: readonly (keyof UserSettings)[] = Object.keys({
+  enable: true,
+  online: true,
+  trustedImages: true,
+  trustedActions: true,
+  rules: true,
+  ignore: true,
+  sigstoreTrustedRoots: true,
+  registryUrls: true,
+} satisfies Record<keyof UserSettings, true>) as (keyof UserSettings)[];
 
 /** Server -> client: the workspace's state changed. */
 export const statusNotification = notification<StatusParams>('workflowProvenance/status');

@@ -29,9 +29,13 @@ import { FollowedActions } from './followActions';
 import { hoverMarkdown, referencesAt } from './hover';
 import {
   configureOnlineNotification,
+  type InitializationOptions,
   type Notification,
+  type OnlineSettings,
   serverCommands,
+  settingsSection,
   statusNotification,
+  type Unchecked,
   workspaceTrustedNotification,
 } from './protocol';
 import { readSettings } from './settings';
@@ -103,7 +107,7 @@ export class WorkflowProvenanceServer {
     c.onDidChangeConfiguration((params) =>
       ctx.guardAsync('didChangeConfiguration', async () => {
         if (!ctx.capabilities.configuration) {
-          const section = (params.settings as Record<string, unknown> | null)?.workflowProvenance;
+          const section = (params.settings as Record<string, unknown> | null)?.[settingsSection];
           this.folders.useSettingsEverywhere(readSettings(section));
         }
         await this.workspace.recheck('settings changed');
@@ -134,10 +138,14 @@ export class WorkflowProvenanceServer {
       }),
     );
     ctx.facts.onDidChange((uris) =>
-      ctx.guardVoid('facts', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
+      ctx.guardVoid('facts', () => {
+        for (const uri of uris) this.documents.refreshUri(uri);
+      }),
     );
     this.follow.onDidChange((uris) =>
-      ctx.guardVoid('followed actions', () => uris.forEach((uri) => this.documents.refreshUri(uri))),
+      ctx.guardVoid('followed actions', () => {
+        for (const uri of uris) this.documents.refreshUri(uri);
+      }),
     );
     ctx.documents.listen(c);
     c.listen();
@@ -157,11 +165,11 @@ export class WorkflowProvenanceServer {
       createFiles:
         workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
     };
-    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    const init = (params.initializationOptions ?? {}) as Unchecked<InitializationOptions>;
     this.folders.trusted = init.workspaceTrusted !== false;
     this.ctx.facts.setWorkspaceTrusted?.(this.folders.trusted);
     if (init.online && typeof init.online === 'object')
-      this.ctx.facts.configure?.(init.online as Record<string, unknown>);
+      this.ctx.facts.configure?.(init.online as Unchecked<OnlineSettings>);
     this.folders.workspaceFolders =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(keyOf(params.rootUri)) }] : []);
@@ -188,7 +196,7 @@ export class WorkflowProvenanceServer {
     // A client that refuses a registration still gets the workspace checked.
     if (this.ctx.capabilities.dynamicConfiguration) {
       await c.client
-        .register(DidChangeConfigurationNotification.type, { section: 'workflowProvenance' })
+        .register(DidChangeConfigurationNotification.type, { section: settingsSection })
         .catch((e) => this.ctx.logError('register', e));
     }
     await this.workspace.watchFiles();

@@ -3,6 +3,7 @@
 import { policyFileNames } from '../engine';
 import { normalizeSetting } from '../engine/policy';
 import type { RuleSetting, TrustPolicy } from '../engine/api';
+import type { Unchecked, UserSettings } from './protocol';
 
 export interface Settings {
   enable: boolean;
@@ -35,7 +36,7 @@ function stringList(value: unknown): string[] {
 
 export function readSettings(value: unknown): Settings {
   if (typeof value !== 'object' || value === null) return { ...defaultSettings };
-  const raw = value as Record<string, unknown>;
+  const raw = value as Unchecked<UserSettings>;
   const rules: Record<string, RuleSetting> = {};
   if (typeof raw.rules === 'object' && raw.rules !== null) {
     // Lenient about spellings (`warn`, `none`, `false`…): settings.json is typed by hand, unchecked.

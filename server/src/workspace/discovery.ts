@@ -1,6 +1,6 @@
 // Which files of a folder are checked: workflow files (`.github/workflows/*.yml|yaml`) and action
 // metadata (`action.yml|yaml`), found breadth first within bounds, for the CLI and the language server.
-import { promises as fs } from 'node:fs';
+import { type Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isAnalyzablePath } from '../engine';
 import { CheckedFolder } from './readFile';
@@ -56,7 +56,7 @@ export async function findWorkflowFiles(
     visited++;
     const real = await fs.realpath(dir).catch(() => undefined);
     if (real === undefined || !firstTime(real)) continue;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch {

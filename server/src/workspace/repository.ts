@@ -1,7 +1,7 @@
 // The repository around a file: its root (the nearest folder holding `.git`), and its owner on GitHub,
 // read from the `origin` remote in git's own config file (the editor's machine may have no git). A
 // linked worktree or a submodule has a `.git` file naming its git folder; its config is followed there.
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTextOrUndefined } from './readFile';
 
@@ -28,7 +28,7 @@ export function holdsGit(dir: string): boolean {
 /** The git config file of the repository rooted at `root`, following a linked worktree's `.git` file. */
 export function gitConfigPath(root: string): string | undefined {
   const dotGit = path.join(root, '.git');
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(dotGit);
   } catch {

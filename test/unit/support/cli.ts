@@ -1,5 +1,5 @@
 // Running the bundled CLI (dist/cli.js) as a user does, in a child process, on files made for the test.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +7,45 @@ import { projectRoot } from './engine';
 
 export const cliPath = join(projectRoot(), 'dist/cli.js');
 
-export function runCli(args: string[], cwd = projectRoot(), env: Record<string, string | undefined> = {}) {
+/**
+ * How long a CLI run in a test may take before it counts as hung (a FIFO read, a look-up that never
+ * ends). A guard, not a speed target (the benchmark measures speed): generous, for a loaded machine.
+ */
+export const hangGuardMs = 10 * 60_000;
+
+export interface CliRun {
+  /** The exit status; null when the run was killed (it hung past `hangGuardMs`). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], cwd = projectRoot(), env: Record<string, string | undefined> = {}): CliRun {
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd,
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: hangGuardMs,
     env: { ...process.env, GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `runCli` without blocking this process: for tests whose servers (registry, token, git) run in this
+ * process and must keep answering the child. `env`, when given, replaces the environment.
+ */
+export function runCliAsync(args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { encoding: 'utf8', timeout: hangGuardMs, env },
+      (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** A temporary folder holding `files` (name -> text or bytes). */

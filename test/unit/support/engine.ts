@@ -87,7 +87,10 @@ export function projectRoot(): string {
   return d;
 }
 
-/** Parses fixed text: no YAML error, and its plain value for comparing what changed. */
+/**
+ * Parses fixed text: no YAML error (an alias to a deleted anchor is one, as on GitHub), and its plain
+ * value, aliases resolved, for comparing what changed.
+ */
 export function reparses(text: string): Record<string, unknown> {
   const doc = parseDocument(text);
   assert.deepEqual(

@@ -54,7 +54,7 @@ export function verifyImageBundle(
   const certificate = leafCertificate(bundle);
   if (!certificate)
     return { ok: false, reason: 'signed with a bare key, not a Fulcio certificate: there is no identity to verify' };
-  let entity;
+  let entity: ReturnType<typeof toSignedEntity>;
   try {
     entity = toSignedEntity(bundle, input.artifact);
   } catch (error) {
