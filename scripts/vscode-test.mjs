@@ -9,10 +9,10 @@
 //   --timeout SECONDS (default 180), --grep TEXT (only tests whose title matches), --keep (keep the temp folder)
 //
 // Expects dist/extension.js and dist/server.js (npm run build); bundles only the suite itself.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { ensureCodeServer } from './install-code-server.mjs';
@@ -34,6 +34,35 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const log = (message) => console.error(`[vscode-test] ${message}`);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+// Nothing may leave the machine while the editor runs: the extension looks images and actions up online
+// by default, and the workspace names ghcr.io, Docker Hub and GitHub. The code-server route installs
+// first (from the npm registry), then runs again inside a network namespace of its own that holds only
+// loopback, where the registry, code-server, chromium and the language server all live. Where no
+// namespace can be made (not root, no iproute2) or on the Electron route, look-ups are turned off
+// instead and the provenance hover test, which needs them, is skipped with a line saying so.
+const isolated = process.env.WORKFLOW_PROVENANCE_TEST_NETNS === '1';
+if (!electron && !isolated && !skipSuite) {
+  ensureCodeServer({ log });
+  const probe = spawnSync('unshare', ['--net', 'ip', 'link', 'set', 'lo', 'up'], { stdio: 'ignore' });
+  if (probe.status === 0) {
+    log('running inside a network namespace with loopback only');
+    const child = spawnSync(
+      'unshare',
+      ['--net', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.argv.slice(1)],
+      { stdio: 'inherit', env: { ...process.env, WORKFLOW_PROVENANCE_TEST_NETNS: '1' } },
+    );
+    process.exit(child.status ?? 1);
+  }
+  log('no network namespace here (needs root and iproute2): online look-ups stay off');
+}
+if (isolated) {
+  const outside = Object.entries(networkInterfaces()).filter(([, addresses]) =>
+    (addresses ?? []).some((a) => !a.internal),
+  );
+  if (outside.length > 0)
+    throw new Error(`the test namespace has a network besides loopback: ${outside.map(([n]) => n)}`);
+}
 
 for (const file of ['dist/extension.js', 'dist/server.js']) {
   if (!existsSync(join(extensionPath, file))) log(`warning: ${file} is missing; run npm run build first`);
@@ -58,9 +87,13 @@ await bundleForNode(root, 'test/vscode/suite/index.ts', suiteIndex, {
 const fixtureModule = join(suiteDir, 'provenance-fixture.cjs');
 await bundleForNode(root, 'test/vscode/provenanceFixture.ts', fixtureModule);
 const { startProvenanceFixture } = (await import(fixtureModule)).default;
-const fixture = skipSuite ? { skipped: 'no suite' } : await startProvenanceFixture(work);
+const fixture = skipSuite
+  ? { skipped: 'no suite' }
+  : isolated
+    ? await startProvenanceFixture(work)
+    : { skipped: 'online look-ups are off outside a network namespace' };
 /** User settings every route writes before the editor starts. */
-const userSettings = {};
+const userSettings = isolated ? {} : { 'workflowProvenance.online': false };
 if ('skipped' in fixture) log(`provenance hover test skipped: ${fixture.skipped}`);
 else {
   Object.assign(userSettings, fixture.settings);
