@@ -170,3 +170,19 @@ test('Restricted Mode: a published action is not read, and the hover says why', 
     [],
   );
 });
+
+test('a closed workflow whose published action is not in the cache is analysed once, and the status counts the read', async (t) => {
+  const { repo, client } = await startOnFollowRepo(t);
+  const uri = uriOf(join(repo.root, '.github/workflows/ci.yml'));
+  // ci.yml is never opened: the workspace pass checks it, and its pinned actions/checkout is looked
+  // for in the empty cache. The answer "not in the cache" changes no finding, so the file is not
+  // published a second time; the status stays "resolving" until that read has answered.
+  await client.status((s) => s.state === 'idle' && s.lookups === 0 && s.files > 0, 20000);
+  assert.ok(
+    client.statuses.some((s) => s.lookups > 0),
+    'the read of the published action was counted while in flight',
+  );
+  const published = client.published.filter((p) => p.params.uri === uri);
+  assert.equal(published.length, 1, 'published once');
+  assert.ok(published[0].params.diagnostics.some((d) => d.code === 'action-runs-untrusted-image'));
+});

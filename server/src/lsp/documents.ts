@@ -213,6 +213,11 @@ export class DocumentChecker {
     for (const uri of this.follow.dependentsOf(key)) this.refreshUri(uri);
   }
 
+  /** Published actions' files being read for the documents' `uses:` lines. */
+  followReads(): number {
+    return this.follow.pending();
+  }
+
   /** Re-analyses the file at `uri` (its online facts changed) from the buffer or the last text checked. */
   refreshUri(uri: string): void {
     const key = keyOf(uri);

@@ -114,11 +114,14 @@ export class FollowedActions {
       .then((file) => {
         if (file.kind === 'failed') this.failed.set(`${mode}:${key}`, { file, at: Date.now() });
         else this.settled.set(key, file);
-      })
-      .finally(() => {
         this.inFlight.delete(`${mode}:${key}`);
-        const uris = [...(this.interested.get(key) ?? [])];
+        let uris = [...(this.interested.get(key) ?? [])];
         this.interested.delete(key);
+        // A file that could not be read adds no finding, only the hover's "not followed" note, and a
+        // hover needs an open document: closed files are not analysed again for it (opening a workspace
+        // would otherwise check every file twice, once more for each answer "not in the cache").
+        if (file.kind === 'failed') uris = uris.filter((uri) => this.ctx.documents.get(uri) !== undefined);
+        // Called even with no document to analyse again: the status counts the reads in flight.
         for (const listener of this.listeners) listener(uris);
       });
   }

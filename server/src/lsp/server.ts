@@ -145,6 +145,7 @@ export class WorkflowProvenanceServer {
     this.follow.onDidChange((uris) =>
       ctx.guardVoid('followed actions', () => {
         for (const uri of uris) this.documents.refreshUri(uri);
+        this.workspace.reportStatus();
       }),
     );
     ctx.documents.listen(c);

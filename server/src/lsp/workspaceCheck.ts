@@ -142,7 +142,7 @@ export class WorkspaceCheck {
   }
 
   reportStatus(): void {
-    const lookups = this.ctx.facts.pendingLookups();
+    const lookups = this.ctx.facts.pendingLookups() + this.documents.followReads();
     const state = this.state === 'idle' && lookups > 0 ? 'resolving' : this.state;
     const withheld = this.ctx.facts.withheldRegistries?.() ?? [];
     const status: StatusParams = {
