@@ -83,3 +83,17 @@ test('a file named on its own is followed inside its repository; offline, a publ
     /ci\.yml:8:15: warning action-runs-untrusted-image: uses: \.\/\.github\/actions\/tool → docker:\/\/someuser\/tool:latest/,
   );
 });
+
+test('check --format json --offline: a published action not in the cache is listed as not followed, with why', () => {
+  const r = runCli(['check', '--offline', '--format', 'json', '--cache-dir', cache, '.'], repo.root);
+  const { notChecked } = JSON.parse(r.stdout) as {
+    notChecked?: Array<{ file: string; line: number; reference?: string; reason: string }>;
+  };
+  const checkout = notChecked?.find(
+    (n) => n.file === '.github/workflows/ci.yml' && n.reference?.startsWith('actions/checkout@'),
+  );
+  assert.ok(checkout, JSON.stringify(notChecked));
+  assert.match(checkout.reason, /^not followed: .*action\.yml is not in the cache$/);
+  // Local actions that were read are not listed.
+  assert.ok(!notChecked?.some((n) => n.reference === './.github/actions/outer'));
+});

@@ -19,7 +19,7 @@ import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver, type ResolvedAll } from '../online/resolver';
 import { createActionFileSource } from '../online/actionFiles';
-import type { FollowInput } from '../engine/follow';
+import type { FollowInput, FollowNode } from '../engine/follow';
 import { followFiles, followSetup } from '../workspace/followFiles';
 import {
   actionsLockFor,
@@ -309,9 +309,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }));
 
   const report: ProvenanceReport = {
-    notChecked: checked.flatMap((c) =>
-      (c.analysis?.notChecked ?? []).map((n) => ({ file: c.path, text: c.text, span: n.span, reason: n.message })),
-    ),
+    notChecked: [
+      ...checked.flatMap((c) =>
+        (c.analysis?.notChecked ?? []).map((n) => ({ file: c.path, text: c.text, span: n.span, reason: n.message })),
+      ),
+      ...notFollowed(checked),
+    ],
   };
   if (parsed.provenance) report.verdicts = imageVerdicts(checked, resolved, problems, report.notChecked);
 
@@ -351,6 +354,31 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (problems.length > 0) return 2;
   if (parsed.exitZero) return 0;
   return results.some((r) => r.findings.some((f) => f.severity !== 'info')) ? 1 : 0;
+}
+
+/**
+ * Every action or reusable workflow whose files were not read (offline and not in the cache, a missing
+ * `action.yml`, a path chosen at run time), at the `uses:` line of the checked file, with why: what it
+ * runs is unknown, which json and SARIF say rather than passing it over in silence.
+ */
+function notFollowed(checked: Array<{ path: string; text: string; analysis?: Analysis }>): NotChecked[] {
+  const out: NotChecked[] = [];
+  for (const c of checked)
+    for (const use of c.analysis?.followed ?? []) {
+      const walk = (node: FollowNode): void => {
+        if (node.notFollowed)
+          out.push({
+            file: c.path,
+            text: c.text,
+            span: use.reference.span,
+            reference: node.uses,
+            reason: `not followed: ${node.notFollowed}`,
+          });
+        for (const child of node.children) walk(child);
+      };
+      walk(use.node);
+    }
+  return out;
 }
 
 /**
