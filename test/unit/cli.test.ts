@@ -131,3 +131,13 @@ test('the bundled examples show every offline rule', {
       assert.deepEqual(parseDocument(readFileSync(join(root, file), 'utf8')).errors, []);
   }
 });
+
+test('--version prints the version of the manifest the package is built from, as SARIF names it', () => {
+  const { version } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+  const r = run(['--version'], projectRoot());
+  assert.equal(r.stdout.trim(), version);
+  const sarif = JSON.parse(
+    run(['check', '--offline', '--format', 'sarif', '.'], workspace({ 'ci.yml': loong })).stdout,
+  );
+  assert.equal(sarif.runs[0].tool.driver.version, version);
+});

@@ -2,13 +2,16 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineIndex, ruleCatalog, type Finding, type RelatedLocation, type Severity, type Span } from '../engine';
-import { repositoryPath, shortPath } from './reportPaths';
+import { version } from '../../../package.json';
+import { type Finding, LineIndex, type RelatedLocation, ruleCatalog, type Severity, type Span } from '../engine';
 import type { ProvenanceVerdict } from '../engine/api';
 import { jsonForLogs, printable, printablePath } from './printable';
+import { repositoryPath, shortPath } from './reportPaths';
 
 export const DOCS_BASE = 'https://github.com/workflow-provenance/workflow-provenance/blob/main/';
-export const TOOL_VERSION = '0.1.0';
+// The product's one version, from the manifest the npm package and the extension are both built from
+// (the bundler inlines this one field).
+export const TOOL_VERSION: string = version;
 
 export interface FileResult {
   /** As the user named it (or relative to the working folder). */
