@@ -2,24 +2,18 @@
 // community-image fires. One fixture per class, each firing or silent.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { describeImage, parsePolicyFile, type AnalyzeOptions, type ResolvedFacts } from '../../server/src/engine';
+import {
+  type AnalyzeOptions,
+  defaultPolicy,
+  describeAction,
+  describeImage,
+  parsePolicyFile,
+  type ResolvedFacts,
+} from '../../server/src/engine';
 import { hoverMarkdown, referencesAt } from '../../server/src/lsp/hover';
-import { defaultPolicy, describeAction } from '../../server/src/engine';
-import { check, ready, yaml } from './support/engine';
+import { check, containerJob as job, ready, yaml } from './support/engine';
 
 before(ready);
-
-function job(container: string): string {
-  return yaml(
-    'on: push',
-    'jobs:',
-    '  a:',
-    '    runs-on: ubuntu-latest',
-    `    container: ${container}`,
-    '    steps:',
-    '      - run: echo hi',
-  );
-}
 
 function publisherFindings(text: string, options: Parameters<typeof check>[1] = {}): string[] {
   return check(text, options)

@@ -1,22 +1,9 @@
 // Each rule with a small fixture that must fire and one that must not.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { check, only, ready, yaml } from './support/engine';
+import { check, containerJob as job, only, ready, yaml } from './support/engine';
 
 before(ready);
-
-function job(container: string, extra: string[] = []): string {
-  return yaml(
-    'on: push',
-    'jobs:',
-    '  a:',
-    '    runs-on: ubuntu-latest',
-    `    container: ${container}`,
-    ...extra,
-    '    steps:',
-    '      - run: echo hi',
-  );
-}
 
 const digest = 'sha256:' + 'ab'.repeat(32);
 

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import {
+  type AnalyzeOptions,
   analyze,
   applyEdits,
+  type Finding,
   LineIndex,
   loadEngine,
   mergePolicies,
-  type AnalyzeOptions,
-  type Finding,
   type TrustPolicy,
 } from '../../../server/src/engine';
 import { collectFollowedFiles } from '../../../server/src/workspace/followFiles';
@@ -78,6 +78,20 @@ export function yaml(...lines: string[]): string {
 /** A workflow of one job `a` on ubuntu-latest whose `steps:` are the given lines. */
 export function oneJob(...steps: string[]): string {
   return yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...steps);
+}
+
+/** A workflow of one job `a` running in `container` (job-level `extra` lines after it) with one `run:` step. */
+export function containerJob(container: string, extra: string[] = []): string {
+  return yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    `    container: ${container}`,
+    ...extra,
+    '    steps:',
+    '      - run: echo hi',
+  );
 }
 
 /** The project's root: the nearest folder above the running bundle that holds package.json. */
