@@ -19,7 +19,7 @@ import { defaultCacheDir } from '../online/cache';
 import { describeErrors, lookUp } from '../online/lookup';
 import { OnlineResolver, type ResolvedAll } from '../online/resolver';
 import { createActionFileSource } from '../online/actionFiles';
-import type { FollowInput, FollowNode } from '../engine/follow';
+import { type FollowInput, pathsTo } from '../engine/follow';
 import { followFiles, followSetup } from '../workspace/followFiles';
 import {
   actionsLockFor,
@@ -362,23 +362,17 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * runs is unknown, which json and SARIF say rather than passing it over in silence.
  */
 function notFollowed(checked: Array<{ path: string; text: string; analysis?: Analysis }>): NotChecked[] {
-  const out: NotChecked[] = [];
-  for (const c of checked)
-    for (const use of c.analysis?.followed ?? []) {
-      const walk = (node: FollowNode): void => {
-        if (node.notFollowed)
-          out.push({
-            file: c.path,
-            text: c.text,
-            span: use.reference.span,
-            reference: node.uses,
-            reason: `not followed: ${node.notFollowed}`,
-          });
-        for (const child of node.children) walk(child);
-      };
-      walk(use.node);
-    }
-  return out;
+  return checked.flatMap((c) =>
+    (c.analysis?.followed ?? []).flatMap((use) =>
+      pathsTo(use.node, (node) => (node.notFollowed ? [node.notFollowed] : [])).map(({ path, found }) => ({
+        file: c.path,
+        text: c.text,
+        span: use.reference.span,
+        reference: path[path.length - 1].uses,
+        reason: `not followed: ${found}`,
+      })),
+    ),
+  );
 }
 
 /**

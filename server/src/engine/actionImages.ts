@@ -129,7 +129,7 @@ export abstract class ActionImageSites extends ImageSites {
           continue;
         }
         if (base.value.trim() !== '') {
-          this.imageSite(baseNode, 0, (scalarText(baseNode) ?? '').length, opts, [combo]);
+          this.imageSite(baseNode, 0, raw.length, opts, [combo]);
           continue;
         }
       }
