@@ -8,19 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliAsync } from '../unit/support/cli';
 import { after, before, describe, test } from 'node:test';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import { isResolveError, OnlineResolver } from '../../server/src/online/resolver';
 import { credentialsSeen, type Recorder, startRecorder } from '../servers/recorder';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
+import { parsedImage as image } from '../unit/support/engine';
 
 const skip = missingTools();
-
-function image(text: string): ParsedImage {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.image;
-}
 
 describe('Docker credential helpers and DOCKER_CONFIG', { skip }, () => {
   let registry: TestRegistry;

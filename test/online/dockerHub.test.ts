@@ -6,17 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyze, loadEngine, mergePolicies } from '../../server/src/engine';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import { OnlineResolver } from '../../server/src/online/resolver';
 import { startDockerHub, type TestDockerHub } from '../servers/dockerHubApi';
 import { freePort } from '../servers/registry';
-
-function parsed(text: string): ParsedImage {
-  const result = parseImageReference(text);
-  if (!result.ok) throw new Error(`test reference ${text} does not parse`);
-  return result.image;
-}
+import { parsedImage as parsed } from '../unit/support/engine';
 
 describe('online: Docker Hub namespaces', () => {
   let hub: TestDockerHub;

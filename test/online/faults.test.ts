@@ -2,21 +2,14 @@
 // or recovers, never crashes, and never forwards credentials to another host.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import { isResolveError, OnlineResolver, ResolverOptions } from '../../server/src/online/resolver';
 import { FaultProxy, startFaultProxy } from '../servers/faultProxy';
 import { missingTools, startRegistry, TestRegistry } from '../servers/registry';
 import { SeededImages, seedImages } from '../servers/seedImages';
+import { parsedImage as parsed } from '../unit/support/engine';
 
 const skip = missingTools();
 if (skip) console.log(`# skipping online fault tests: ${skip}`);
-
-function parsed(text: string): ParsedImage {
-  const result = parseImageReference(text);
-  if (!result.ok) throw new Error(result.error);
-  return result.image;
-}
 
 const MANIFEST_GET = /^GET \/v2\/library\/debian\/manifests\/trixie$/;
 

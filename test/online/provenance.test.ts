@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import type { ProvenanceVerdict, ResolvedImage } from '../../server/src/engine/api';
 import { isResolveError, OnlineResolver, type ResolverOptions } from '../../server/src/online/resolver';
 import {
@@ -17,14 +15,9 @@ import {
 } from '../../server/src/online/verify/trustRoot';
 import { missingTools, startRegistry, type TestRegistry } from '../servers/registry';
 import { RELEASE_IDENTITY, TestSigstore } from '../servers/sigstore';
+import { parsedImage as ref } from '../unit/support/engine';
 
 const skip = missingTools();
-
-function ref(text: string): ParsedImage {
-  const result = parseImageReference(text);
-  if (!result.ok) throw new Error(result.error);
-  return result.image;
-}
 
 describe('online: verified provenance from a real registry', { skip }, () => {
   let registry: TestRegistry;

@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import type { ResolvedImage } from '../../server/src/engine/api';
 import { pinnedImageText } from '../../server/src/engine/pinFixes';
 import { isResolveError, OnlineResolver, ResolveError, ResolverOptions } from '../../server/src/online/resolver';
@@ -13,15 +11,10 @@ import { freePort, missingTools, startRegistry, TestRegistry } from '../servers/
 import { SeededImages, seedImages } from '../servers/seedImages';
 import { FaultProxy, startFaultProxy } from '../servers/faultProxy';
 import { RegistryClient } from '../../server/src/online/registryClient';
+import { parsedImage as parsed } from '../unit/support/engine';
 
 const skip = missingTools();
 if (skip) console.log(`# skipping online registry tests: ${skip}`);
-
-function parsed(text: string): ParsedImage {
-  const result = parseImageReference(text);
-  if (!result.ok) throw new Error(`test reference ${text} does not parse: ${result.error}`);
-  return result.image;
-}
 
 function resolved(result: ResolvedImage | ResolveError): ResolvedImage {
   if (isResolveError(result)) assert.fail(`expected facts, got ${result.code}: ${result.error}`);

@@ -6,8 +6,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseImageReference } from '../../server/src/engine/imageReference';
-import type { ParsedImage } from '../../server/src/engine/types';
 import { OutboundPolicy, type ResolvedAddress } from '../../server/src/online/addressPolicy';
 import { CredentialStore } from '../../server/src/online/credentials';
 import { GitRefsClient } from '../../server/src/online/gitRefs';
@@ -21,12 +19,7 @@ import {
   type Recorder,
   startRecorder,
 } from '../servers/recorder';
-
-function image(text: string): ParsedImage {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.image;
-}
+import { parsedImage as image } from '../unit/support/engine';
 
 /** A temporary HOME holding a Docker config with `auths`. */
 function homeWith(auths: Record<string, string>): string {

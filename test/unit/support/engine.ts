@@ -13,6 +13,8 @@ import {
   mergePolicies,
   type TrustPolicy,
 } from '../../../server/src/engine';
+import { parseImageReference } from '../../../server/src/engine/imageReference';
+import type { ParsedImage } from '../../../server/src/engine/types';
 import { collectFollowedFiles } from '../../../server/src/workspace/followFiles';
 
 let loaded: Promise<void> | undefined;
@@ -68,6 +70,13 @@ export function applyFix(text: string, finding: Finding, kind: string): string {
   const fix = finding.fixes.find((f) => f.kind === kind);
   if (!fix) throw new Error(`no ${kind} fix on ${finding.rule} (have: ${finding.fixes.map((f) => f.kind).join(', ')})`);
   return applyEdits(text, fix.edits);
+}
+
+/** A test's image reference, parsed; one that does not parse is a mistake in the test. */
+export function parsedImage(text: string): ParsedImage {
+  const result = parseImageReference(text);
+  if (!result.ok) throw new Error(`test reference ${text} does not parse: ${result.error}`);
+  return result.image;
 }
 
 /** Joins lines with LF; keeps fixtures readable in tests. */
