@@ -4,17 +4,21 @@
 //   - opening a workspace of 200+ workflow files (copies of the corpus under .test-tmp, varied): initialize
 //     -> every file's diagnostics, alternating with the CLI checking the same folder, and whether the file
 //     open in the editor got its diagnostics before the rest;
-//   - memory: resident size after opening every file of that workspace as an editor buffer, then over
-//     thousands of edits;
+//   - memory: the server's live heap after a full garbage collection (read through its inspector on
+//     127.0.0.1, see inspectorClient.mjs) and its resident size, after opening every file of that
+//     workspace as an editor buffer, every 1,000 of thousands of edits, and after a pause;
 //   - with --compare-actions-ls, GitHub's @actions/languageserver on the same keystrokes (slow: minutes).
 // Run after `node scripts/build.mjs`. Options: --server PATH, --cli PATH, --edits N, --files N,
-// --rounds N, --memory-edits N, --compare-actions-ls, --cpu-prof DIR.
+// --rounds N, --memory-edits N, --compare-actions-ls, --cpu-prof DIR, --heap-snapshot DIR (writes the
+// server's heap after the workspace check, after opening and after the edits, for DevTools' Memory tab;
+// the RSS figures after one are inflated by it).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, median, percentile, relativeMad, since } from './benchStats.mjs';
+import { connectInspector, inspectorUrl, liveMemory, writeHeapSnapshot } from './inspectorClient.mjs';
 import { corpusSkipped, sharedCorpusDir } from './sharedCorpus.mjs';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +35,7 @@ const workspaceFiles = Number(argValue('--files', '240'));
 const rounds = Number(argValue('--rounds', '3'));
 const memoryEdits = Number(argValue('--memory-edits', '5000'));
 const profileDir = argValue('--cpu-prof', undefined);
+const snapshotDir = argValue('--heap-snapshot', undefined);
 const idleMs = 15000;
 const corpusDir = sharedCorpusDir(root);
 const largestName = 'rust-lang__rustup/ci.yaml';
@@ -39,6 +44,7 @@ const benchDir = join(root, '.test-tmp/bench');
 const parseOptions = { uniqueKeys: false, strict: false, prettyErrors: false, keepSourceTokens: false };
 
 const ms = (v) => v.toFixed(2);
+const mib = (bytes) => bytes / (1024 * 1024);
 
 function corpusFiles() {
   const out = [];
@@ -62,6 +68,9 @@ function profiled(name) {
 async function startClient(command, commandArgs, workspace, initializationOptions) {
   const spawned = performance.now();
   const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The inspector's address is the first thing such a child prints: listen before any output is dropped.
+  const inspector = commandArgs.some((a) => a.startsWith('--inspect')) ? inspectorUrl(child) : undefined;
+  inspector?.catch(() => {}); // reported when the memory part awaits it
   child.stderr.on('data', () => {});
   const connection = rpc.createProtocolConnection(
     new rpc.StreamMessageReader(child.stdout),
@@ -106,6 +115,8 @@ async function startClient(command, commandArgs, workspace, initializationOption
     fullSync: (typeof sync === 'number' ? sync : sync?.change) === 1,
     child,
     connection,
+    /** The inspector's WebSocket URL, when the child was started with `--inspect`. */
+    inspector,
     spawned,
     initializeSent,
     firstPublished,
@@ -158,10 +169,7 @@ async function startClient(command, commandArgs, workspace, initializationOption
  * Returns the text after edit i and the change that makes it.
  */
 function commentEdits(text) {
-  const lines = text.split('\n');
-  const line = lines.findIndex((l) => /^\s*#/.test(l));
-  const at = line >= 0 ? { line, character: lines[line].length } : { line: 0, character: 0 };
-  const offset = lines.slice(0, at.line).reduce((n, l) => n + l.length + 1, 0) + at.character;
+  const { at, offset } = endOfComment(text);
   const letter = (i) => String.fromCharCode(97 + (i % 26));
   let typed = '';
   return (i) => {
@@ -172,6 +180,28 @@ function commentEdits(text) {
       change: { range: { start: position, end: position }, text: letter(i) },
     };
   };
+}
+
+/** The end of the first comment line of `text` (or its start when it has none), as position and offset. */
+function endOfComment(text) {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => /^\s*#/.test(l));
+  const at = line >= 0 ? { line, character: lines[line].length } : { line: 0, character: 0 };
+  return { at, offset: lines.slice(0, at.line).reduce((n, l) => n + l.length + 1, 0) + at.character };
+}
+
+/**
+ * Edits that keep the text's length: the first types a six-digit number at the end of a comment line,
+ * each later one replaces it with the edit's count. Every text is new, yet a heap that grows over
+ * thousands of them cannot be the text growing.
+ */
+function counterEdits(text) {
+  const { at } = endOfComment(text);
+  const digits = (i) => String(i).padStart(6, '0');
+  return (i) => ({
+    range: { start: at, end: { line: at.line, character: at.character + (i === 0 ? 0 : 6) } },
+    text: digits(i),
+  });
 }
 
 /**
@@ -267,9 +297,11 @@ function timeCli(dir) {
  * file's diagnostics. Returns the times and the client (still running) for the memory part.
  */
 async function openWorkspace(workspace, profileName) {
+  // Every round's server listens for an inspector (loopback, a free port), so all rounds start alike; only
+  // the memory part connects to it.
   const client = await startClient(
     process.execPath,
-    [...profiled(profileName), serverScript, '--stdio', '--debounce', '0'],
+    ['--inspect=127.0.0.1:0', ...profiled(profileName), serverScript, '--stdio', '--debounce', '0'],
     workspace.dir,
   );
   const openPath = workspace.paths[Math.floor(workspace.paths.length / 2)];
@@ -315,6 +347,38 @@ async function workspaceAndMemory(files) {
   const workspaceRatio = median(serverTimes) / median(cliTimes);
   console.log(`lsp workspace / CLI: ${workspaceRatio.toFixed(2)} (target <= 1.2)`);
 
+  const memory = await measureMemory(client, workspace);
+  await client.stop();
+  return { workspaceRatio, ...memory, noise: Math.max(relativeMad(serverTimes), relativeMad(cliTimes)) };
+}
+
+/**
+ * The server's memory once it has checked the workspace (every file but one closed), after every file is
+ * opened as an editor buffer, every 1,000 of `memoryEdits` edits to one of them, and after a pause.
+ */
+async function measureMemory(client, workspace) {
+  const session = await connectInspector(await client.inspector);
+  /** Resident size as the system sees it, then the live heap after a full collection. */
+  const measure = async () => {
+    const rss = rssMiB(client.child.pid);
+    const live = await liveMemory(session);
+    return { rss, heap: mib(live.heap), external: mib(live.external) };
+  };
+  const show = (m) => `heap ${m.heap.toFixed(1)}, outside the heap ${m.external.toFixed(1)}, RSS ${m.rss.toFixed(1)}`;
+  const snapshot = async (name) => {
+    if (!snapshotDir) return;
+    mkdirSync(snapshotDir, { recursive: true });
+    const path = join(snapshotDir, `${name}.heapsnapshot`);
+    await writeHeapSnapshot(session, path);
+    console.log(`  heap snapshot: ${path}`);
+  };
+  const count = workspace.paths.length;
+  // The workspace checked, every file but one closed: what the server keeps of files nobody is editing.
+  const checked = await measure();
+  console.log(`after checking ${count} closed files (MiB): ${show(checked)}`);
+  console.log(`lsp_heap_after_checking_${count}_files_mib ${checked.heap.toFixed(1)}`);
+  await snapshot('after-check');
+
   // Every file opened as an editor buffer, then thousands of edits on one of them.
   const opened = [];
   for (const path of workspace.paths) {
@@ -325,35 +389,49 @@ async function workspaceAndMemory(files) {
     opened.push(done);
   }
   await Promise.all(opened);
-  const afterOpen = rssMiB(client.child.pid);
-  console.log(`lsp_rss_after_opening_${workspace.paths.length}_files_mib ${afterOpen.toFixed(1)}`);
+  const afterOpen = await measure();
+  console.log(`after opening ${count} files (MiB): ${show(afterOpen)}`);
+  console.log(`lsp_heap_after_opening_${count}_files_mib ${afterOpen.heap.toFixed(1)}`);
+  console.log(`lsp_rss_after_opening_${count}_files_mib ${afterOpen.rss.toFixed(1)}`);
+  await snapshot('after-open');
   const editedPath = workspace.paths.find((p) => p.includes('prometheus_ci')) ?? workspace.paths[0];
   const editedUri = pathToFileURL(editedPath).href;
-  const editAt = commentEdits(readFileSync(editedPath, 'utf8'));
+  const editAt = counterEdits(readFileSync(editedPath, 'utf8'));
   const series = [];
   const burst = 10;
   const started = performance.now();
   let version = 1;
   for (let i = 0; i < memoryEdits; ) {
     // Edits in bursts, as typing sends them; each burst waits for the diagnostics of its last version.
-    for (let b = 0; b < burst && i < memoryEdits; b++, i++)
-      version = await client.change(editedUri, [editAt(i).change]);
+    for (let b = 0; b < burst && i < memoryEdits; b++, i++) version = await client.change(editedUri, [editAt(i)]);
     const target = version;
     await client.wait(editedUri, (p) => p.version === target);
-    if (i % 1000 === 0) series.push(rssMiB(client.child.pid));
+    if (i % 1000 === 0) series.push(await measure());
   }
-  console.log(
-    `lsp_rss_over_${memoryEdits}_edits_mib ${series.map((v) => v.toFixed(1)).join(' ')} (every 1000 edits; ${(since(started) / 1000).toFixed(1)} s)`,
-  );
-  // The first thousand edits fill caches and warm the JIT; growth after that may be a leak, or a heap
-  // V8 has not shrunk yet: after a pause (its memory reducer acts on an idle process) the figure is read again.
-  const growth = series.length > 1 ? series[series.length - 1] - series[0] : Number.NaN;
-  console.log(`lsp_rss_growth_after_first_1000_edits_mib ${growth.toFixed(1)}`);
+  const took = `every 1000 edits; ${(since(started) / 1000).toFixed(1)} s`;
+  const list = (key) => series.map((m) => m[key].toFixed(1)).join(' ');
+  console.log(`lsp_heap_over_${memoryEdits}_edits_mib ${list('heap')} (${took})`);
+  console.log(`lsp_outside_heap_over_${memoryEdits}_edits_mib ${list('external')}`);
+  console.log(`lsp_rss_over_${memoryEdits}_edits_mib ${list('rss')}`);
+  // The first thousand edits fill caches and warm the JIT; live heap that grows after that is retained
+  // by something. RSS also moves with how much of its heap V8 keeps, which it shrinks when idle.
+  const growth = (key) => (series.length > 1 ? series[series.length - 1][key] - series[0][key] : Number.NaN);
+  console.log(`lsp_heap_growth_after_first_1000_edits_mib ${growth('heap').toFixed(1)}`);
+  console.log(`lsp_rss_growth_after_first_1000_edits_mib ${growth('rss').toFixed(1)}`);
+  await snapshot('after-edits');
   await new Promise((r) => setTimeout(r, idleMs));
-  const idle = rssMiB(client.child.pid);
-  console.log(`lsp_rss_after_${idleMs / 1000}_s_idle_mib ${idle.toFixed(1)}`);
-  await client.stop();
-  return { workspaceRatio, afterOpen, growth, idle, noise: Math.max(relativeMad(serverTimes), relativeMad(cliTimes)) };
+  const idle = await measure();
+  console.log(`after ${idleMs / 1000} s idle (MiB): ${show(idle)}`);
+  console.log(`lsp_heap_after_${idleMs / 1000}_s_idle_mib ${idle.heap.toFixed(1)}`);
+  console.log(`lsp_rss_after_${idleMs / 1000}_s_idle_mib ${idle.rss.toFixed(1)}`);
+  session.close();
+  return {
+    checked,
+    afterOpen,
+    heapGrowth: growth('heap'),
+    rssGrowth: growth('rss'),
+    idle,
+  };
 }
 
 async function main() {
@@ -412,8 +490,10 @@ async function main() {
   } else console.log('(GitHub Actions language server comparison skipped: pass --compare-actions-ls)');
   console.log(
     `RATIO lsp_p95_vs_parse=${keystrokeRatio.toFixed(2)} lsp_workspace_vs_cli=${opened.workspaceRatio.toFixed(2)}` +
-      ` lsp_rss_after_open_mib=${opened.afterOpen.toFixed(0)} lsp_rss_growth_edits_mib=${opened.growth.toFixed(1)}` +
-      ` lsp_rss_after_idle_mib=${opened.idle.toFixed(0)}` +
+      ` lsp_heap_after_check_mib=${opened.checked.heap.toFixed(0)} lsp_heap_after_open_mib=${opened.afterOpen.heap.toFixed(0)} lsp_heap_growth_edits_mib=${opened.heapGrowth.toFixed(1)}` +
+      ` lsp_heap_after_idle_mib=${opened.idle.heap.toFixed(0)}` +
+      ` lsp_rss_after_open_mib=${opened.afterOpen.rss.toFixed(0)} lsp_rss_growth_edits_mib=${opened.rssGrowth.toFixed(1)}` +
+      ` lsp_rss_after_idle_mib=${opened.idle.rss.toFixed(0)}` +
       ` lsp_noise_mad=${opened.noise.toFixed(2)}${actionsLs}`,
   );
 }

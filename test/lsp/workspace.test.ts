@@ -6,8 +6,11 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { workspaceTrustedNotification } from '../../server/src/lsp/protocol';
-import { LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
+import { parseDocument } from 'yaml';
+import { applyTextEdits, editsFor, LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
 import { communityContainerWorkflow, lineOf, matrixWorkflow, officialPinnedWorkflow, writeFiles } from './fixtures';
+
+const lineText = (text: string, line: number): string => text.split('\n')[line];
 
 const hasCommunity = (p: { diagnostics: Array<{ code?: string | number }> }): boolean =>
   p.diagnostics.some((d) => d.code === 'community-image');
@@ -183,6 +186,43 @@ test('a workflow created, changed and deleted on disk is re-checked', async () =
     await client.filesChanged([{ file, type: 'deleted' }]);
     await client.diagnostics(uriOf(file), (p) => p.diagnostics.length === 0);
     await client.status((s) => s.files === 1);
+  } finally {
+    await client.stop();
+  }
+});
+
+test("a closed file's hover and quick fix come from its text on disk now, not from when it was checked", async () => {
+  const root = temporaryWorkspace('closed-fix');
+  writeFiles(root, { '.github/workflows/build.yml': communityContainerWorkflow });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const file = path.join(root, '.github/workflows/build.yml');
+    const uri = uriOf(file);
+    const published = await client.diagnostics(uri, hasCommunity);
+    const finding = published.diagnostics.find((d) => d.code === 'community-image');
+    assert.ok(finding);
+    // Saved by another program, the watcher not yet heard from: an edit made from the earlier text
+    // would land one line too high.
+    const onDisk = `# moved down one line\n${communityContainerWorkflow}`;
+    writeFileSync(file, onDisk);
+    const line = lineOf(onDisk, 'ghcr.io/loong64');
+    const hover = await client.hover(uri, line, lineText(onDisk, line).indexOf('debian') + 1);
+    assert.equal(hover?.range?.start.line, line, JSON.stringify(hover));
+    const moved = {
+      ...finding,
+      range: { start: { ...finding.range.start, line }, end: { ...finding.range.end, line } },
+    };
+    const actions = await client.codeActions(uri, moved.range, [moved]);
+    const preferred = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
+    assert.ok(preferred, actions.map((a) => a.title).join(', '));
+    const fixed = applyTextEdits(onDisk, editsFor(preferred.edit, uri));
+    const changed = fixed
+      .split('\n')
+      .map((l, i) => (l === lineText(onDisk, i) ? -1 : i))
+      .filter((i) => i >= 0);
+    assert.deepEqual(changed, [line], fixed);
+    assert.match(lineText(fixed, line), /^ {4}container: \S+$/);
+    assert.deepEqual(parseDocument(fixed).errors, []);
   } finally {
     await client.stop();
   }

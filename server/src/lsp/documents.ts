@@ -17,7 +17,12 @@ interface FileState {
   key: string;
   /** The URI its diagnostics are published under (the editor's URI once it is opened). */
   uri: string;
-  diagnostics: Diagnostic[];
+  /** What its published diagnostics add to the status; the client keeps the diagnostics themselves. */
+  counts: Counts;
+  /**
+   * The analysis of an editor buffer, for hovers and quick fixes at its version. A closed file's is not
+   * kept (it is most of the memory of a workspace of hundreds of files): it is read again when needed.
+   */
   snapshot?: DocumentSnapshot;
 }
 
@@ -59,7 +64,11 @@ export class DocumentChecker {
 
   counts(): Counts & { files: number } {
     const counts = { errors: 0, warnings: 0, infos: 0 };
-    for (const state of this.files.values()) countDiagnostics(state.diagnostics, counts);
+    for (const { counts: c } of this.files.values()) {
+      counts.errors += c.errors;
+      counts.warnings += c.warnings;
+      counts.infos += c.infos;
+    }
     return { files: this.files.size, ...counts };
   }
 
@@ -71,18 +80,30 @@ export class DocumentChecker {
     return { uri, version, text, index: lineIndexOf(text), analysis, followRoot: followed?.root };
   }
 
-  /** The document's current text analysed: the cached analysis when it is up to date. */
+  /**
+   * The document's current text analysed: the cached analysis when it is up to date; a checked file that
+   * is not open, read from disk again.
+   */
   currentSnapshot(uri: string): DocumentSnapshot | undefined {
     const key = keyOf(uri);
     if (!isAnalyzablePath(pathForEngine(uri))) return undefined;
     const document = this.ctx.documents.get(uri);
-    const cached = this.files.get(key)?.snapshot;
+    const state = this.files.get(key);
     if (document) {
+      const cached = state?.snapshot;
       if (cached && cached.uri === uri && cached.version === document.version) return cached;
       if (document.getText().length > maxAnalysedChars) return undefined;
       return this.snapshotOf(uri, key, document.version, document.getText());
     }
-    return cached;
+    if (!state) return undefined;
+    const text = this.closedText(key);
+    return text === undefined ? undefined : this.snapshotOf(state.uri, key, null, text);
+  }
+
+  /** A checked file's text on disk, when it may be read and is small enough to analyse. */
+  private closedText(key: string): string | undefined {
+    const text = readClosedFile(key, this.folders.folderFor(key));
+    return text !== undefined && text.length <= maxAnalysedChars ? text : undefined;
   }
 
   /** Analyses and publishes one file's text under `uri`; a failure becomes the file's one diagnostic. */
@@ -103,7 +124,10 @@ export class DocumentChecker {
         ),
       ];
     }
-    this.files.set(key, { key, uri, diagnostics, snapshot });
+    const counts = { errors: 0, warnings: 0, infos: 0 };
+    countDiagnostics(diagnostics, counts);
+    // Only an editor buffer (it has a version) keeps its analysis: hovers and quick fixes ask for it.
+    this.files.set(key, { key, uri, counts, snapshot: version === null ? undefined : snapshot });
     this.ctx.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics });
   }
 
@@ -224,8 +248,9 @@ export class DocumentChecker {
     const open = this.ctx.documents.get(uri) ?? this.ctx.openDocumentAt(key);
     if (open) this.check(open.uri, key, open.version, open.getText());
     else {
-      const snapshot = this.files.get(key)?.snapshot;
-      if (snapshot) this.check(snapshot.uri, key, null, snapshot.text);
+      const state = this.files.get(key);
+      const text = state ? this.closedText(key) : undefined;
+      if (state && text !== undefined) this.check(state.uri, key, null, text);
     }
     this.changed();
   }
