@@ -195,13 +195,29 @@ export function analyzeWithRules(rules: RuleSet, text: string, options: AnalyzeO
   }
 }
 
+// The language server first asks which files a document's `uses:` lead to, then judges the same text:
+// both read one extraction of the one parse. Nothing changes a model once it is extracted; a model that
+// left scripts unread (the shell parser was not loaded yet) is not reused.
+const extractions = new WeakMap<ParsedYaml, { path: string | undefined; inputs: string; model: DocumentModel }>();
+
+function extractOnce(parsed: ParsedYaml, path: string | undefined, policy: TrustPolicy): DocumentModel {
+  const inputs = policy.imageInputs.map((i) => ({
+    action: i.action.toLowerCase(),
+    input: i.input,
+    optionsInput: i.optionsInput,
+  }));
+  const inputsKey = JSON.stringify(inputs);
+  const known = extractions.get(parsed);
+  if (known && known.path === path && known.inputs === inputsKey && known.model.scriptsNotRead === 0)
+    return known.model;
+  const model = extract(parsed, path, inputs);
+  extractions.set(parsed, { path, inputs: inputsKey, model });
+  return model;
+}
+
 function analyzeParsed(rules: RuleSet, text: string, parsed: ParsedYaml, options: AnalyzeOptions): Analysis {
   const policy = options.policy ?? mergePolicies();
-  const model = extract(
-    parsed,
-    options.path,
-    policy.imageInputs.map((i) => ({ action: i.action.toLowerCase(), input: i.input, optionsInput: i.optionsInput })),
-  );
+  const model = extractOnce(parsed, options.path, policy);
   const findings: Finding[] = [];
   const provenance: ProvenanceByReference = { images: new Map(), actions: new Map() };
 
