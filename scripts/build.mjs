@@ -1,7 +1,7 @@
 // Bundles the three faces (CLI, language server, extension) and, with --tests, every test file.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -24,6 +24,35 @@ const common = {
   absWorkingDir: root,
   loader: { '.md': 'text' },
 };
+
+// The CLI's Sigstore door (server/src/online/sigstore.ts) becomes a bundle of its own, next to the
+// CLI's and required only when a signature is verified: an ordinary check neither reads nor compiles
+// Sigstore's libraries, most of the CLI's code. Every import of that module is an `import()`.
+const sigstoreEntry = 'server/src/online/sigstore.ts';
+const sigstoreApart = {
+  name: 'sigstore-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/sigstore$/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const { kind, resolveDir, importer } = args;
+      const r = await b.resolve(args.path, { kind, resolveDir, importer, pluginData: 'resolving' });
+      if (r.path !== join(root, sigstoreEntry)) return undefined;
+      if (kind !== 'dynamic-import') throw new Error(`${importer} must load ${sigstoreEntry} with import()`);
+      return { path: './sigstore.js', external: true };
+    });
+  },
+};
+/**
+ * The CLI bundle at `outfile` and its Sigstore bundle beside it. Its `import()`s become `require`s: one
+ * in web-tree-sitter would otherwise start Node's ES module loader on every run, for a built-in module.
+ */
+function buildCli(options, outfile) {
+  const cli = { entryPoints: ['server/src/cli/main.ts'], outfile, plugins: [sigstoreApart] };
+  return Promise.all([
+    build({ ...options, ...cli, supported: { 'dynamic-import': false } }),
+    build({ ...options, entryPoints: [sigstoreEntry], outfile: join(dirname(outfile), 'sigstore.js'), banner: {} }),
+  ]);
+}
 
 // web-tree-sitter loads its runtime wasm and the bash grammar from files next to the bundle.
 function copyWasm(outdir) {
@@ -52,14 +81,11 @@ async function buildPackage(out, extraEntries = []) {
   rmSync(out, { recursive: true, force: true });
   copyWasm(join(out, 'dist'));
   const bin = { ...common, sourcemap: false, minify: true, banner: { js: '#!/usr/bin/env node' } };
-  const entries = [
-    ['server/src/cli/main.ts', 'dist/cli.js'],
-    ['server/src/lsp/main.ts', 'dist/server.js'],
-    ...extraEntries,
-  ];
-  await Promise.all(
-    entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })),
-  );
+  const entries = [['server/src/lsp/main.ts', 'dist/server.js'], ...extraEntries];
+  await Promise.all([
+    buildCli(bin, join(out, 'dist/cli.js')),
+    ...entries.map(([entry, outfile]) => build({ ...bin, entryPoints: [entry], outfile: join(out, outfile) })),
+  ]);
   cpSync(join(root, 'docs/rules'), join(out, 'docs/rules'), { recursive: true });
   cpSync(join(root, 'server/README.md'), join(out, 'README.md'));
   cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
@@ -100,14 +126,7 @@ if (privateOut) {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasm(join(root, 'dist'));
-const faces = [
-  build({
-    ...common,
-    entryPoints: ['server/src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
-  }),
-];
+const faces = [buildCli({ ...common, banner: { js: '#!/usr/bin/env node' } }, join(root, 'dist/cli.js'))];
 const optional = [
   ['server/src/lsp/main.ts', 'dist/server.js', []],
   ['client/src/extension.ts', 'dist/extension.js', ['vscode']],

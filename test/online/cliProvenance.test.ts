@@ -19,7 +19,7 @@ interface JsonReport {
     line: number;
     digest: string | null;
     status: string;
-    provenance: { status: string; verified: Array<{ subject?: string }> } | null;
+    provenance: { status: string; verified: Array<{ subject?: string }>; rejected: Array<{ reason: string }> } | null;
   }>;
   notChecked?: Array<{ reference: string | null; line: number; reason: string }>;
 }
@@ -188,6 +188,32 @@ describe('CLI: provenance verdicts and --require-provenance', { skip }, () => {
     const log = JSON.parse(sarif.stdout) as { runs: Array<{ properties?: { notChecked?: unknown[] } }> };
     assert.equal(sarifSchemaErrors(log), '');
     assert.equal(log.runs[0].properties?.notChecked?.length, 2);
+  });
+
+  test('without --trusted-root only the shipped public-good root is trusted: the test signer does not verify', async () => {
+    // The CLI loads Sigstore's code only when it verifies: this run loads it for the default root alone.
+    const result = await runCliAsync([
+      'check',
+      '--cache-dir',
+      join(dir, '.cache-public-good'),
+      '--registry-url',
+      `${registry.host}=${registry.url}`,
+      '--timeout',
+      '15000',
+      '--provenance',
+      '--format',
+      'json',
+      workspace('public-good', ['acme/tools']),
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    assert.equal(report.images?.[0].digest, digests['acme/tools']);
+    const provenance = report.images?.[0].provenance;
+    assert.equal(provenance?.status, 'none');
+    assert.deepEqual(
+      provenance?.rejected.map((r) => r.reason),
+      ['the certificate does not chain to the Sigstore public-good trust root'],
+    );
   });
 
   test('--require-provenance with --offline is refused with a clear message', async () => {

@@ -111,6 +111,11 @@ test('the installed CLI checks a project from its own folder', (t) => {
     ),
   );
   t.diagnostic(`${r.stdout.split('\n').find((l) => l.includes('community-image'))}`);
+  // Sigstore's code lies in a bundle of its own, loaded for a trust root: this one is read by it, and refused.
+  writeFileSync(join(project, 'not-a-root.json'), 'not a trust root\n');
+  const refused = run('workflow-provenance', ['check', '--offline', '--trusted-root', 'not-a-root.json', '.'], project);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^not-a-root\.json: cannot use as a Sigstore trust root: /m);
   // Started without a transport, the server says how it is meant to run instead of a stack trace.
   const bare = run('workflow-provenance-language-server', [], project);
   assert.equal(bare.code, 2);

@@ -49,12 +49,7 @@ import {
 } from './report';
 import { resolvedImageKey } from '../engine/analyze';
 import { requirementsFor } from '../engine/provenanceRequirements';
-import {
-  loadTrustedRootFile,
-  publicGoodInstance,
-  refreshedPublicGoodInstance,
-  type SigstoreInstance,
-} from '../online/verify/trustRoot';
+import type { SigstoreInstance } from '../online/verify/trustRoot';
 import { ruleHelp } from './ruleDocs';
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -244,6 +239,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   let resolved: ResolvedAll | undefined;
   let sigstoreInstances: SigstoreInstance[] | undefined;
   if (parsed.trustedRoots.length > 0 || (parsed.refreshTrustRoot && parsed.provenance)) {
+    const { loadTrustedRootFile, publicGoodInstance, refreshedPublicGoodInstance } = await import('../online/sigstore');
     sigstoreInstances = [
       parsed.refreshTrustRoot
         ? await refreshedPublicGoodInstance(join(parsed.cacheDir ?? defaultCacheDir(), 'sigstore-tuf'))
@@ -433,6 +429,11 @@ if (require.main === module) {
   // parser in a fraction of the time its optimising compiler takes, and that time is never won back.
   // Set before the parser is compiled; the language server, long-running, keeps the optimised code.
   setFlagsFromString('--liftoff-only');
+  // Likewise for JavaScript: over a corpus of 24 workflows V8 optimised functions 160 times (42 of them
+  // deoptimised again), mostly the YAML library's, on a background thread: a quarter of the run's CPU
+  // time, which a loaded machine pays in wall time. Four times V8's default budget before optimising
+  // halves those compilations and still optimises the hot loops (docs/benchmarks.md).
+  setFlagsFromString('--interrupt-budget=270336');
   main(
     process.argv.slice(2),
     (s) => process.stdout.write(`${s}\n`),

@@ -2,7 +2,7 @@
 // a hostile registry would name internal endpoints (cloud metadata, an admin page on the LAN, a service on
 // the user's own machine). Such URLs are held to the place the user sent the checker: https only, and
 // addresses of the same kind as that server's (a public registry cannot send it to a private address).
-import { lookup as dnsLookup } from 'node:dns/promises';
+import type * as Dns from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 export type AddressKind = 'public' | 'loopback' | 'private' | 'link-local' | 'reserved';
@@ -15,7 +15,9 @@ export interface ResolvedAddress {
 /** Every address a host name resolves to (the system resolver, as connections use). */
 export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
-const systemLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+// The resolver module is loaded on the first look-up: an offline check never makes one.
+const systemLookup: HostLookup = (hostname) =>
+  (require('node:dns/promises') as typeof Dns).lookup(hostname, { all: true, verbatim: true });
 
 function ipv4Kind(ip: string): AddressKind {
   const [a, b] = ip.split('.').map(Number);

@@ -2,7 +2,7 @@
 // host, port) they were configured for. A request to any other origin (a mirror, a token realm on
 // another host or port, a plain-http address) gets nothing: a workflow chooses registry names, but it
 // must not be able to make the checker hand a password to a server of its choosing.
-import { execFile } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isObject } from '../engine/factShapes';
@@ -176,6 +176,8 @@ export class CredentialStore {
    * Docker's own login flow and is not used.
    */
   private askHelper(helper: string, server: string): Promise<RegistryCredentials | undefined> {
+    // Loaded when a helper is first asked: most runs never start one.
+    const { execFile } = require('node:child_process') as typeof ChildProcess;
     return new Promise((resolve) => {
       const child = execFile(
         `docker-credential-${helper}`,

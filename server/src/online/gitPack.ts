@@ -3,7 +3,7 @@
 // objects of the same pack only, and the trailing SHA-1 checked. Every object comes out with its id
 // computed here, so a caller asking for an id gets exactly the content that id names.
 import { createHash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -138,6 +138,8 @@ export function readPack(pack: Buffer, limits: PackLimits): Map<string, GitObjec
 /** One zlib stream at the start of `input`, which must inflate to exactly `size` bytes. */
 function inflate(input: Buffer, size: number): { data: Buffer; consumed: number } {
   let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  // Loaded with the first pack: a check that reads action files from the cache alone never needs it.
+  const { inflateSync } = require('node:zlib') as typeof Zlib;
   try {
     // The declared size bounds the output, so a small stream cannot expand without limit.
     result = inflateSync(input, { info: true, maxOutputLength: Math.max(1, size) }) as unknown as typeof result;

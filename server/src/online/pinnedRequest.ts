@@ -1,9 +1,9 @@
 // One HTTP exchange connected to addresses already checked (see addressPolicy.ts): Node's http(s) client
 // with a `lookup` that answers with those addresses, so a name cannot resolve one way for the check
 // and another for the connection. TLS still verifies the certificate against the host name.
+import type * as Http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { ResolvedAddress } from './addressPolicy';
 
@@ -25,7 +25,11 @@ export function pinnedRequest(
     if (options?.all) callback(null, addresses);
     else callback(null, addresses[0].address, addresses[0].family);
   }) as unknown as LookupFunction;
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Loaded on the first request: a check that asks nothing of the network (every offline one) never needs them.
+  const send =
+    url.protocol === 'https:'
+      ? (require('node:https') as typeof Https).request
+      : (require('node:http') as typeof Http).request;
   return new Promise((resolve, reject) => {
     const req = send(
       url,

@@ -16,8 +16,7 @@ import type { FetchedManifest } from './manifests';
 import { ImageFacts, RegistryClient, registryName } from './registryClient';
 import { InFlight, OnlineError, OnlineErrorCode, Transport, TransportOptions } from './transport';
 import { collectEvidence, DEFAULT_EVIDENCE_LIMITS, type EvidenceLimits } from './evidence/collect';
-import { judgeEvidence } from './evidence/verdict';
-import { publicGoodInstance, type SigstoreInstance } from './verify/trustRoot';
+import type { SigstoreInstance } from './verify/trustRoot';
 
 export { defaultCacheDir } from './cache';
 export { OnlineError } from './transport';
@@ -123,8 +122,8 @@ export class OnlineResolver {
   private readonly inFlight = new InFlight();
   private readonly details: boolean;
   private readonly now: () => number;
-  private readonly instances: SigstoreInstance[];
-  private readonly instancesId: string;
+  private readonly sigstoreInstances?: SigstoreInstance[];
+  private trustRoots?: Promise<{ instances: SigstoreInstance[]; id: string }>;
   private readonly evidenceLimits: EvidenceLimits;
   private cacheHits = 0;
   private staleFallbacks = 0;
@@ -147,14 +146,7 @@ export class OnlineResolver {
       now: this.now,
     });
     this.details = options.details ?? true;
-    this.instances = options.sigstoreInstances ?? [publicGoodInstance()];
-    // Verdicts are cached per set of trust roots: adding a root must not leave an old "unverifiable" behind.
-    this.instancesId = this.instances
-      .map(
-        (i) =>
-          `${i.name}:${i.material.certificateAuthorities.length}:${i.material.tlogs.map((t) => t.logID.toString('hex').slice(0, 8)).join(',')}`,
-      )
-      .join(';');
+    this.sigstoreInstances = options.sigstoreInstances;
     this.evidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, ...options.evidenceLimits };
   }
 
@@ -289,7 +281,8 @@ export class OnlineResolver {
       const digest =
         image.digest ?? this.cache.get<TagFact>('image-tag', `${registry}/${image.repository}:${tag}`)?.value.digest;
       const digestFresh =
-        digest && this.cache.get('image-digest', this.digestKey(registry, image.repository, digest, details))?.fresh;
+        digest &&
+        this.cache.get('image-digest', await this.digestKey(registry, image.repository, digest, details))?.fresh;
       if (tagFresh && digestFresh) continue;
       byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), image.repository]);
     }
@@ -324,7 +317,10 @@ export class OnlineResolver {
     if (tag) {
       current = await this.cached('image-tag', `${registry}/${repository}:${tag}`, async (stale) => {
         // With the digest's facts already cached, a HEAD (free of Docker Hub's pull count) is all that is needed.
-        if (stale && this.cache.get('image-digest', this.digestKey(registry, repository, stale.digest, details))) {
+        if (
+          stale &&
+          this.cache.get('image-digest', await this.digestKey(registry, repository, stale.digest, details))
+        ) {
           return { value: { digest: await this.registry.headManifest(registry, repository, tag) }, keep: true };
         }
         fetched = await this.registry.getManifest(registry, repository, tag);
@@ -336,7 +332,7 @@ export class OnlineResolver {
     const pulled = image.digest ?? current.value.digest;
     const described = await this.cached<ImageFacts>(
       'image-digest',
-      this.digestKey(registry, repository, pulled, details),
+      await this.digestKey(registry, repository, pulled, details),
       async () => {
         const manifest =
           fetched?.digest === pulled ? fetched : await this.registry.getManifest(registry, repository, pulled);
@@ -352,7 +348,8 @@ export class OnlineResolver {
           );
           facts.signatures.push(...evidence.signatures);
           facts.attestations.push(...evidence.attestations);
-          facts.provenance = judgeEvidence(evidence, manifest.digest, this.instances);
+          const { judgeEvidence } = await import('./sigstore');
+          facts.provenance = judgeEvidence(evidence, manifest.digest, (await this.sigstore()).instances);
           problems.push(...evidence.problems);
         }
         // Partial facts (config or evidence unreadable) serve this answer but are not kept for 30 days.
@@ -377,8 +374,24 @@ export class OnlineResolver {
   }
 
   /** Facts read without details (no config, no evidence) are kept apart, so they never pass for complete ones. */
-  private digestKey(registry: string, repository: string, digest: string, details: boolean): string {
-    return `${registry}/${repository}@${digest}${details ? ` roots=${this.instancesId}` : ' without-details'}`;
+  private async digestKey(registry: string, repository: string, digest: string, details: boolean): Promise<string> {
+    return `${registry}/${repository}@${digest}${details ? ` roots=${(await this.sigstore()).id}` : ' without-details'}`;
+  }
+
+  /** The trust roots signatures are verified against, loaded on first need (see sigstore.ts). */
+  private sigstore(): Promise<{ instances: SigstoreInstance[]; id: string }> {
+    this.trustRoots ??= (async () => {
+      const instances = this.sigstoreInstances ?? [(await import('./sigstore')).publicGoodInstance()];
+      // Verdicts are cached per set of trust roots: adding a root must not leave an old "unverifiable" behind.
+      const id = instances
+        .map(
+          (i) =>
+            `${i.name}:${i.material.certificateAuthorities.length}:${i.material.tlogs.map((t) => t.logID.toString('hex').slice(0, 8)).join(',')}`,
+        )
+        .join(';');
+      return { instances, id };
+    })();
+    return this.trustRoots;
   }
 
   private async lookupAction(

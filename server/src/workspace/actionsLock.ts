@@ -22,7 +22,9 @@ export function actionsLockFor(file: string): ActionsLockOutcome {
   const lockPath = path.join(dir, 'actions.lock');
   let stamp: string;
   try {
-    const s = statSync(lockPath);
+    // Most workflows have none: no error object for that.
+    const s = statSync(lockPath, { throwIfNoEntry: false });
+    if (!s) return {};
     stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
   } catch {
     return {};

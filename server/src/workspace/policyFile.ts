@@ -31,7 +31,8 @@ function isInside(dir: string, folder: string): boolean {
 function isFile(p: string): boolean {
   try {
     // Whatever it is, reading it later says why it cannot be used; a folder by that name is not it.
-    return !statSync(p).isDirectory();
+    const stats = statSync(p, { throwIfNoEntry: false });
+    return stats !== undefined && !stats.isDirectory();
   } catch {
     return false;
   }

@@ -18,8 +18,8 @@ export function repositoryRoot(start: string): string | undefined {
 
 export function holdsGit(dir: string): boolean {
   try {
-    statSync(path.join(dir, '.git'));
-    return true;
+    // Asked of every folder up to the root, for each file checked: no error object for a missing `.git`.
+    return statSync(path.join(dir, '.git'), { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
