@@ -17,6 +17,10 @@ export interface WorkflowLayout {
   trailer?: { start: number; end: number };
 }
 
+// Real workflows have at most a few hundred jobs. Each piece keeps a document of its own, so a file of
+// thousands of tiny jobs (a hostile one) is parsed whole instead of filling the cache with them.
+const maxJobs = 1000;
+
 const [HASH, CR, SPACE] = [...'#\r '].map((c) => c.charCodeAt(0));
 const JOBS_LINE = /^jobs:[ \t]*(?:#.*)?\r?$/gm;
 // GitHub's job ids: a letter or `_`, then letters, digits, `-` and `_`. Only a key alone on its line.
@@ -71,7 +75,7 @@ export function workflowLayout(text: string): WorkflowLayout | undefined {
     }
     pos = lineEnd + 1;
   }
-  if (starts.length === 0) return undefined;
+  if (starts.length === 0 || starts.length > maxJobs) return undefined;
   const jobsEnd = trailer < 0 ? text.length : trailer;
   return {
     header: { start: 0, end: starts[0] },
@@ -93,8 +97,9 @@ interface Piece extends ParsedStretch {
 }
 
 // Two generations of pieces keyed by their text: the current one, and the one before it. A piece used
-// again moves to the current generation; a generation ends after a megabyte of text.
+// again moves to the current generation; a generation ends after a megabyte of text or 2,000 pieces.
 const generationChars = 1 << 20;
+const generationPieces = 2000;
 let current = new Map<string, Piece>();
 let previous = new Map<string, Piece>();
 let currentChars = 0;
@@ -103,7 +108,7 @@ let joins = 0;
 function remember(key: string, piece: Piece): void {
   current.set(key, piece);
   currentChars += key.length;
-  if (currentChars > generationChars) {
+  if (currentChars > generationChars || current.size > generationPieces) {
     previous = current;
     current = new Map();
     currentChars = 0;
