@@ -137,13 +137,16 @@ function pieceAt(text: string, kind: PieceKind, start: number, end: number, used
     used.push(key);
     return cached.piece;
   }
+  // A slice of a string keeps the whole string alive: a piece kept for later keystrokes gets a copy of
+  // its own text, so it does not hold every full text it was cut from.
+  const own = JSON.parse(JSON.stringify(key)) as string;
   // A job's mapping sits one level below the document's root mapping.
-  const stretch = parseStretch(text, start, end, false, kind === 'job' ? 1 : 0);
+  const stretch = parseStretch(own, start, false, kind === 'job' ? 1 : 0);
   const made: Piece = { ...stretch, kind, base: start, joinable: shapeFits(kind, stretch), usedBy: joins };
   // A text met twice in one document keeps its first parse in the cache.
   if (!cached) {
-    cache.set(key, { piece: made, texts: 0 });
-    used.push(key);
+    cache.set(own, { piece: made, texts: 0 });
+    used.push(own);
   }
   return made;
 }
