@@ -209,3 +209,12 @@ test('a workflow of thousands of jobs is parsed whole, and still reads the same'
   assertSame(jobs(1000), '1000 jobs');
   assert.equal(difference(parseYaml(jobs(1001)).doc, parseWhole(jobs(1001)).doc, 'doc'), undefined);
 });
+
+test('line ends written as CRLF join like LF', { skip: corpusAbsent }, () => {
+  let joined = 0;
+  for (const file of corpusFiles() ?? []) {
+    const text = file.text.replace(/\r?\n/g, '\r\n');
+    if (assertSame(text, `${file.name} with CRLF`)) joined++;
+  }
+  assert.ok(joined >= (corpusFiles()?.length ?? 0) - 1, `only ${joined} CRLF files were parsed by jobs`);
+});
