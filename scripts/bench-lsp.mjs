@@ -6,7 +6,8 @@
 //     open in the editor got its diagnostics before the rest;
 //   - memory: the server's live heap after a full garbage collection (read through its inspector on
 //     127.0.0.1, see inspectorClient.mjs) and its resident size, after opening every file of that
-//     workspace as an editor buffer, every 1,000 of thousands of edits, and after a pause;
+//     workspace as an editor buffer, every 1,000 of thousands of edits, and after a pause; then the heap
+//     with online look-ups on while an image's tag is retyped as many times (the registry out of reach);
 //   - with --compare-actions-ls, GitHub's @actions/languageserver on the same keystrokes (slow: minutes).
 // Run after `node scripts/build.mjs`. Options: --server PATH, --cli PATH, --edits N, --files N,
 // --rounds N, --memory-edits N, --compare-actions-ls, --cpu-prof DIR, --heap-snapshot DIR (writes the
@@ -15,6 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, median, percentile, relativeMad, since } from './benchStats.mjs';
@@ -65,7 +67,7 @@ function profiled(name) {
 }
 
 /** A client over the child's stdio that records diagnostics per URI and lets callers wait for them. */
-async function startClient(command, commandArgs, workspace, initializationOptions) {
+async function startClient(command, commandArgs, workspace, initializationOptions, settings = {}) {
   const spawned = performance.now();
   const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   // The inspector's address is the first thing such a child prints: listen before any output is dropped.
@@ -88,7 +90,7 @@ async function startClient(command, commandArgs, workspace, initializationOption
   });
   for (const note of ['workflowProvenance/status', 'window/logMessage', 'telemetry/event'])
     connection.onNotification(note, () => {});
-  connection.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
+  connection.onRequest('workspace/configuration', (p) => p.items.map(() => settings));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.listen();
@@ -191,17 +193,44 @@ function endOfComment(text) {
 }
 
 /**
- * Edits that keep the text's length: the first types a six-digit number at the end of a comment line,
- * each later one replaces it with the edit's count. Every text is new, yet a heap that grows over
- * thousands of them cannot be the text growing.
+ * Edits that keep the text's length: each replaces the six digits at `at` with the edit's count (the
+ * first types them, unless `present`). Every text is new, yet a heap that grows over thousands of them
+ * cannot be the text growing.
  */
-function counterEdits(text) {
-  const { at } = endOfComment(text);
+function counterEdits(at, present = false) {
   const digits = (i) => String(i).padStart(6, '0');
   return (i) => ({
-    range: { start: at, end: { line: at.line, character: at.character + (i === 0 ? 0 : 6) } },
+    range: { start: at, end: { line: at.line, character: at.character + (i === 0 && !present ? 0 : 6) } },
     text: digits(i),
   });
+}
+
+/**
+ * `count` edits to `uri` in bursts of `burst`, as typing sends them, each burst waiting for the
+ * diagnostics of its last version; `measure` every 1,000 edits. Returns the measurements and how long it took.
+ */
+async function editSeries(client, uri, editAt, count, measure, burst = 10) {
+  const series = [];
+  const started = performance.now();
+  let version = 1;
+  for (let i = 0; i < count; ) {
+    for (let b = 0; b < burst && i < count; b++, i++) version = await client.change(uri, [editAt(i)]);
+    const target = version;
+    await client.wait(uri, (p) => p.version === target);
+    if (i % 1000 === 0) series.push(await measure());
+  }
+  return { series, took: `every 1000 edits; ${(since(started) / 1000).toFixed(1)} s` };
+}
+
+/** Live heap after a full collection, and what lies outside it, in MiB. */
+async function heapMiB(session) {
+  const live = await liveMemory(session);
+  return { heap: mib(live.heap), external: mib(live.external) };
+}
+
+/** Growth of `key` from the first measurement of `series` to its last. */
+function growthOf(series, key) {
+  return series.length > 1 ? series[series.length - 1][key] - series[0][key] : Number.NaN;
 }
 
 /**
@@ -359,11 +388,7 @@ async function workspaceAndMemory(files) {
 async function measureMemory(client, workspace) {
   const session = await connectInspector(await client.inspector);
   /** Resident size as the system sees it, then the live heap after a full collection. */
-  const measure = async () => {
-    const rss = rssMiB(client.child.pid);
-    const live = await liveMemory(session);
-    return { rss, heap: mib(live.heap), external: mib(live.external) };
-  };
+  const measure = async () => ({ rss: rssMiB(client.child.pid), ...(await heapMiB(session)) });
   const show = (m) => `heap ${m.heap.toFixed(1)}, outside the heap ${m.external.toFixed(1)}, RSS ${m.rss.toFixed(1)}`;
   const snapshot = async (name) => {
     if (!snapshotDir) return;
@@ -396,26 +421,15 @@ async function measureMemory(client, workspace) {
   await snapshot('after-open');
   const editedPath = workspace.paths.find((p) => p.includes('prometheus_ci')) ?? workspace.paths[0];
   const editedUri = pathToFileURL(editedPath).href;
-  const editAt = counterEdits(readFileSync(editedPath, 'utf8'));
-  const series = [];
-  const burst = 10;
-  const started = performance.now();
-  let version = 1;
-  for (let i = 0; i < memoryEdits; ) {
-    // Edits in bursts, as typing sends them; each burst waits for the diagnostics of its last version.
-    for (let b = 0; b < burst && i < memoryEdits; b++, i++) version = await client.change(editedUri, [editAt(i)]);
-    const target = version;
-    await client.wait(editedUri, (p) => p.version === target);
-    if (i % 1000 === 0) series.push(await measure());
-  }
-  const took = `every 1000 edits; ${(since(started) / 1000).toFixed(1)} s`;
+  const editAt = counterEdits(endOfComment(readFileSync(editedPath, 'utf8')).at);
+  const { series, took } = await editSeries(client, editedUri, editAt, memoryEdits, measure);
   const list = (key) => series.map((m) => m[key].toFixed(1)).join(' ');
   console.log(`lsp_heap_over_${memoryEdits}_edits_mib ${list('heap')} (${took})`);
   console.log(`lsp_outside_heap_over_${memoryEdits}_edits_mib ${list('external')}`);
   console.log(`lsp_rss_over_${memoryEdits}_edits_mib ${list('rss')}`);
   // The first thousand edits fill caches and warm the JIT; live heap that grows after that is retained
   // by something. RSS also moves with how much of its heap V8 keeps, which it shrinks when idle.
-  const growth = (key) => (series.length > 1 ? series[series.length - 1][key] - series[0][key] : Number.NaN);
+  const growth = (key) => growthOf(series, key);
   console.log(`lsp_heap_growth_after_first_1000_edits_mib ${growth('heap').toFixed(1)}`);
   console.log(`lsp_rss_growth_after_first_1000_edits_mib ${growth('rss').toFixed(1)}`);
   await snapshot('after-edits');
@@ -432,6 +446,67 @@ async function measureMemory(client, workspace) {
     rssGrowth: growth('rss'),
     idle,
   };
+}
+
+/** A loopback port nothing listens on: one the system just handed out and that was closed again. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * The server with online look-ups on while an image's tag is retyped `memoryEdits` times, so every edit
+ * names an image never looked up. The registry is mapped to a loopback port nothing listens on (a
+ * registry out of reach): each look-up fails and no request leaves the machine, and what the
+ * server keeps per look-up and per failure would show as growth.
+ */
+async function onlineMemory() {
+  const dir = join(benchDir, 'online');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  const imageLine = '    container: registry.test/app/image:t000000';
+  const lines = [
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    imageLine,
+    '    steps:',
+    '      - run: make',
+  ];
+  const text = `${lines.join('\n')}\n`;
+  const path = join(dir, '.github/workflows/ci.yml');
+  writeFileSync(path, text);
+  const unreachable = `http://127.0.0.1:${await closedPort()}`;
+  const online = {
+    cacheDir: join(dir, 'cache'),
+    registryUrls: { 'registry.test': unreachable },
+    gitBaseUrl: unreachable,
+  };
+  const client = await startClient(
+    process.execPath,
+    ['--inspect=127.0.0.1:0', serverScript, '--stdio', '--debounce', '0'],
+    dir,
+    { online },
+    { online: true },
+  );
+  const uri = pathToFileURL(path).href;
+  await client.open(uri, text);
+  await client.wait(uri, (p) => p.version === 1);
+  const session = await connectInspector(await client.inspector);
+  const tag = counterEdits({ line: lines.indexOf(imageLine), character: imageLine.length - 6 }, true);
+  // One edit at a time: every tag is analysed and wanted, none coalesced with the next.
+  const { series, took } = await editSeries(client, uri, tag, memoryEdits, () => heapMiB(session), 1);
+  const heaps = series.map((m) => m.heap.toFixed(1)).join(' ');
+  console.log(`online, an image tag retyped (registry out of reach): heap ${heaps} MiB (${took})`);
+  const growth = growthOf(series, 'heap');
+  console.log(`lsp_online_heap_growth_after_first_1000_edits_mib ${growth.toFixed(1)}`);
+  session.close();
+  await client.stop();
+  return growth;
 }
 
 async function main() {
@@ -472,6 +547,7 @@ async function main() {
   await ours.stop();
 
   const opened = await workspaceAndMemory(files);
+  const onlineGrowth = await onlineMemory();
 
   let actionsLs = '';
   const theirsBin = join(root, 'node_modules/@actions/languageserver/bin/actions-languageserver');
@@ -494,6 +570,7 @@ async function main() {
       ` lsp_heap_after_idle_mib=${opened.idle.heap.toFixed(0)}` +
       ` lsp_rss_after_open_mib=${opened.afterOpen.rss.toFixed(0)} lsp_rss_growth_edits_mib=${opened.rssGrowth.toFixed(1)}` +
       ` lsp_rss_after_idle_mib=${opened.idle.rss.toFixed(0)}` +
+      ` lsp_online_heap_growth_edits_mib=${onlineGrowth.toFixed(1)}` +
       ` lsp_noise_mad=${opened.noise.toFixed(2)}${actionsLs}`,
   );
 }

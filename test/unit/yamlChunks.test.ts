@@ -200,3 +200,12 @@ test('nesting inside a job is cut where the whole parse cuts it', () => {
     assert.deepEqual(parseYaml(text).notChecked, parseWhole(text).notChecked, `${depth} levels`);
   }
 });
+
+test('a workflow of thousands of jobs is parsed whole, and still reads the same', () => {
+  const jobs = (count: number) =>
+    `on: push\njobs:\n${Array.from({ length: count }, (_, j) => `  j${j}:\n    runs-on: x\n`).join('')}`;
+  assert.ok(parseByJobs(jobs(1000)), 'a thousand jobs are parsed by jobs');
+  assert.equal(parseByJobs(jobs(1001)), undefined, 'more are parsed whole');
+  assertSame(jobs(1000), '1000 jobs');
+  assert.equal(difference(parseYaml(jobs(1001)).doc, parseWhole(jobs(1001)).doc, 'doc'), undefined);
+});

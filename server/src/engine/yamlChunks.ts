@@ -17,6 +17,10 @@ export interface WorkflowLayout {
   trailer?: { start: number; end: number };
 }
 
+// Real workflows have at most a few hundred jobs. Each piece keeps a document of its own, so a file of
+// thousands of tiny jobs (a hostile one) is parsed whole instead of filling the cache with them.
+const maxJobs = 1000;
+
 const [HASH, CR, SPACE] = [...'#\r '].map((c) => c.charCodeAt(0));
 const JOBS_LINE = /^jobs:[ \t]*(?:#.*)?\r?$/gm;
 // GitHub's job ids: a letter or `_`, then letters, digits, `-` and `_`. Only a key alone on its line.
@@ -71,7 +75,7 @@ export function workflowLayout(text: string): WorkflowLayout | undefined {
     }
     pos = lineEnd + 1;
   }
-  if (starts.length === 0) return undefined;
+  if (starts.length === 0 || starts.length > maxJobs) return undefined;
   const jobsEnd = trailer < 0 ? text.length : trailer;
   return {
     header: { start: 0, end: starts[0] },
@@ -92,21 +96,22 @@ interface Piece extends ParsedStretch {
   usedBy: number;
 }
 
-// Two generations of pieces keyed by their text: the current one, and the one before it. A piece used
-// again moves to the current generation; a generation ends after a megabyte of text.
-const generationChars = 1 << 20;
-let current = new Map<string, Piece>();
-let previous = new Map<string, Piece>();
-let currentChars = 0;
+// The pieces of the last few texts joined, keyed by their text, each with how many of those texts used
+// it: typing keeps the pieces of the text before, and a piece no recent text uses is dropped (a parsed
+// piece takes about 15 bytes of heap per character of its text).
+const textsKept = 4;
+const cache = new Map<string, { piece: Piece; texts: number }>();
+const recentTexts: string[][] = [];
 let joins = 0;
 
-function remember(key: string, piece: Piece): void {
-  current.set(key, piece);
-  currentChars += key.length;
-  if (currentChars > generationChars) {
-    previous = current;
-    current = new Map();
-    currentChars = 0;
+/** Keeps the pieces `used` by the text just joined, and drops those only older texts used. */
+function keepPieces(used: string[]): void {
+  for (const key of used) (cache.get(key) as { texts: number }).texts++;
+  recentTexts.push(used);
+  if (recentTexts.length <= textsKept) return;
+  for (const key of recentTexts.shift() as string[]) {
+    const cached = cache.get(key);
+    if (cached && --cached.texts === 0) cache.delete(key);
   }
 }
 
@@ -123,51 +128,53 @@ function shapeFits(kind: PieceKind, stretch: ParsedStretch): boolean {
   );
 }
 
-function pieceAt(text: string, kind: PieceKind, start: number, end: number): Piece {
+function pieceAt(text: string, kind: PieceKind, start: number, end: number, used: string[]): Piece {
   const key = text.slice(start, end);
-  let piece = current.get(key);
-  if (!piece) {
-    piece = previous.get(key);
-    if (piece) {
-      previous.delete(key);
-      remember(key, piece);
-    }
+  const cached = cache.get(key);
+  if (cached && cached.piece.kind === kind && cached.piece.usedBy !== joins) {
+    if (cached.piece.base !== start) cached.piece = moved(cached.piece, start - cached.piece.base);
+    cached.piece.usedBy = joins;
+    used.push(key);
+    return cached.piece;
   }
-  if (piece && piece.kind === kind && piece.usedBy !== joins) {
-    if (piece.base !== start) {
-      piece = moved(piece, start - piece.base);
-      current.set(key, piece);
-    }
-    piece.usedBy = joins;
-    return piece;
-  }
+  // A slice of a string keeps the whole string alive: a piece kept for later keystrokes gets a copy of
+  // its own text, so it does not hold every full text it was cut from.
+  const own = JSON.parse(JSON.stringify(key)) as string;
   // A job's mapping sits one level below the document's root mapping.
-  const stretch = parseStretch(text, start, end, false, kind === 'job' ? 1 : 0);
+  const stretch = parseStretch(own, start, false, kind === 'job' ? 1 : 0);
   const made: Piece = { ...stretch, kind, base: start, joinable: shapeFits(kind, stretch), usedBy: joins };
   // A text met twice in one document keeps its first parse in the cache.
-  if (!piece) remember(key, made);
+  if (!cached) {
+    cache.set(own, { piece: made, texts: 0 });
+    used.push(own);
+  }
   return made;
 }
 
 /**
  * The workflow parsed piece by piece and joined, or undefined when it cannot be (the caller then parses
- * the whole text).
+ * the whole text). The pieces parsed are kept either way: the next keystroke may mend the one that failed.
  */
 export function parseByJobs(text: string): ParsedYaml | undefined {
   const layout = workflowLayout(text);
   if (!layout) return undefined;
   joins++;
-  const header = pieceAt(text, 'header', layout.header.start, layout.header.end);
-  if (!header.joinable) return undefined;
-  const jobs: Piece[] = [];
-  for (const stretch of layout.jobs) {
-    const job = pieceAt(text, 'job', stretch.start, stretch.end);
-    if (!job.joinable) return undefined;
-    jobs.push(job);
+  const used: string[] = [];
+  try {
+    const header = pieceAt(text, 'header', layout.header.start, layout.header.end, used);
+    if (!header.joinable) return undefined;
+    const jobs: Piece[] = [];
+    for (const stretch of layout.jobs) {
+      const job = pieceAt(text, 'job', stretch.start, stretch.end, used);
+      if (!job.joinable) return undefined;
+      jobs.push(job);
+    }
+    const trailer = layout.trailer && pieceAt(text, 'trailer', layout.trailer.start, layout.trailer.end, used);
+    if (trailer && !trailer.joinable) return undefined;
+    return join(text, header, jobs, trailer);
+  } finally {
+    keepPieces(used);
   }
-  const trailer = layout.trailer && pieceAt(text, 'trailer', layout.trailer.start, layout.trailer.end);
-  if (trailer && !trailer.joinable) return undefined;
-  return join(text, header, jobs, trailer);
 }
 
 function join(text: string, header: Piece, jobs: Piece[], trailer: Piece | undefined): ParsedYaml {

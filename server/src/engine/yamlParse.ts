@@ -44,20 +44,14 @@ export interface ParsedStretch {
 }
 
 /**
- * Parses `text.slice(start, end)` as a document of its own. The parser counts from `start`, so every
- * range in the document is an offset into `text`. With `rootKeys: false` the root mapping's keys are
+ * Parses `source`, the stretch of a text that starts at `start`, as a document of its own. The parser
+ * counts from `start`, so every range in the document is an offset into the whole text. With `rootKeys: false` the root mapping's keys are
  * not checked for duplicates (the caller joins stretches and checks the joined mapping itself).
  * `levelsAbove` is how deeply the stretch's root will sit in the joined document, so that nesting is
  * cut exactly where it would be in the whole text.
  */
-export function parseStretch(
-  text: string,
-  start: number,
-  end: number,
-  rootKeys: boolean,
-  levelsAbove = 0,
-): ParsedStretch {
-  const source = start === 0 && end === text.length ? text : text.slice(start, end);
+export function parseStretch(source: string, start: number, rootKeys: boolean, levelsAbove = 0): ParsedStretch {
+  const end = start + source.length;
   const tooDeepText = blankDeepText(source, MAX_TEXT_NESTING - levelsAbove);
   const parser = new Parser();
   parser.offset = start;
@@ -96,7 +90,7 @@ export function parseStretch(
 
 /** The whole text parsed as one document. */
 export function parseWhole(text: string): ParsedYaml {
-  const { doc, errors, cuts, duplicates, aliases } = parseStretch(text, 0, text.length, true);
+  const { doc, errors, cuts, duplicates, aliases } = parseStretch(text, 0, true);
   if (duplicates.length > 0) {
     errors.push(...duplicates);
     errors.sort((a, b) => a.span.start - b.span.start);

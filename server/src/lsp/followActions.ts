@@ -11,6 +11,7 @@ import { CheckedFolder } from '../workspace';
 import { collectFollowedFiles, followSetup, maxFollowedFileBytes, type RemoteAddress } from '../workspace/followFiles';
 import type { ServerContext } from './context';
 import type { Folders, FolderState } from './folders';
+import { Interests, RecentFailures } from './lookupRecords';
 
 /** How long a failed read waits before it is tried again. */
 const retryFailedMs = 5 * 60 * 1000;
@@ -20,12 +21,12 @@ type Mode = 'online' | 'cache';
 export class FollowedActions {
   /** Found or missing at a commit: true for good, whichever way it was read. */
   private readonly settled = new Map<string, FollowedFile>();
-  private readonly failed = new Map<string, { file: FollowedFile; at: number }>();
+  private readonly failed = new RecentFailures<FollowedFile>(retryFailedMs);
   private readonly inFlight = new Set<string>();
   private readonly interested = new Map<string, Set<string>>();
   private readonly listeners: Array<(uris: string[]) => void> = [];
   /** For each local file a follow read (by path), the documents whose follow read it. */
-  private readonly readers = new Map<string, Set<string>>();
+  private readonly readers = new Interests();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -64,12 +65,11 @@ export class FollowedActions {
       if (!source) return { kind: 'failed', reason: 'offline' };
       return this.known(address, uri, mode);
     };
+    const read: string[] = [];
     // An action file open in the editor is read from its buffer, so an edit shows before it is saved.
     const local = (repositoryPath: string): FollowedFile => {
       const file = path.join(setup.root, ...repositoryPath.split('/'));
-      let uris = this.readers.get(file);
-      if (!uris) this.readers.set(file, (uris = new Set()));
-      uris.add(uri);
+      read.push(file);
       const open = this.ctx.openDocumentAt(file);
       const inside = folder.path !== '' && !path.relative(folder.path, file).startsWith('..');
       if (open && inside && open.getText().length <= maxFollowedFileBytes)
@@ -81,12 +81,13 @@ export class FollowedActions {
       { ...options, follow: { files: new Map(), path: setup.path } },
       { local, remote },
     );
+    this.readers.replace(uri, read);
     return { root: setup.root, follow };
   }
 
   /** The documents whose follow read the file at `key` (a path), besides `key` itself. */
   dependentsOf(key: string): string[] {
-    return [...(this.readers.get(key) ?? [])].filter((uri) => uri !== pathToFileURL(key).href);
+    return this.readers.urisOf(key).filter((uri) => uri !== pathToFileURL(key).href);
   }
 
   /** What is known of `address`; undefined while it is read (a read is started here). */
@@ -95,7 +96,7 @@ export class FollowedActions {
     const settled = this.settled.get(key);
     if (settled) return settled;
     const failed = this.failed.get(`${mode}:${key}`);
-    if (failed && Date.now() - failed.at < retryFailedMs) return failed.file;
+    if (failed) return failed;
     let uris = this.interested.get(key);
     if (!uris) this.interested.set(key, (uris = new Set()));
     uris.add(uri);
@@ -112,7 +113,7 @@ export class FollowedActions {
       .fileAt(address.owner, address.repo, address.ref, address.path)
       .catch((e: unknown): FollowedFile => ({ kind: 'failed', reason: errorMessage(e) }))
       .then((file) => {
-        if (file.kind === 'failed') this.failed.set(`${mode}:${key}`, { file, at: Date.now() });
+        if (file.kind === 'failed') this.failed.add(`${mode}:${key}`, file);
         else this.settled.set(key, file);
         this.inFlight.delete(`${mode}:${key}`);
         let uris = [...(this.interested.get(key) ?? [])];

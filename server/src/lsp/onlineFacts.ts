@@ -8,6 +8,7 @@ import { type ActionFileSource, createActionFileSource } from '../online/actionF
 import { registryName } from '../online/registryClient';
 import { type ActionLookup, OnlineResolver, type ResolverOptions } from '../online/resolver';
 import type { FactsProvider } from './facts';
+import { Interests, RecentFailures } from './lookupRecords';
 import type { OnlineSettings, Unchecked } from './protocol';
 import { loadTrustedRootFile, publicGoodInstance, type SigstoreInstance } from '../online/verify/trustRoot';
 
@@ -50,9 +51,9 @@ export class OnlineFacts implements FactsProvider {
     actions: new Map<string, ResolvedAction>(),
     publishers: new Map(),
   };
-  private readonly failed = new Map<string, number>();
+  private readonly failed = new RecentFailures<true>(RETRY_FAILED_MS);
   private readonly inFlight = new Set<string>();
-  private readonly interested = new Map<string, Set<string>>();
+  private readonly interested = new Interests();
   private queuedImages = new Map<string, ParsedImage>();
   private queuedActions = new Map<string, ActionLookup>();
   private timer: NodeJS.Timeout | undefined;
@@ -154,22 +155,19 @@ export class OnlineFacts implements FactsProvider {
 
   /** Queues a look-up of every reference in `analysis` not yet known. */
   want(uri: string, analysis: Analysis): void {
-    const now = Date.now();
-    const fresh = (key: string) => {
-      if (this.inFlight.has(key)) return false;
-      const failedAt = this.failed.get(key);
-      return failedAt === undefined || now - failedAt > RETRY_FAILED_MS;
-    };
+    const fresh = (key: string) => !this.inFlight.has(key) && !this.failed.get(key);
+    // What the document refers to now replaces what it referred to before.
+    const keys: string[] = [];
     for (const image of analysis.images) {
       if (!image.parsed || !this.mayContact(image.parsed)) continue;
       const key = resolvedImageKey(image.parsed);
-      this.interest(key, uri);
+      keys.push(key);
       if (!this.facts.images.has(key) && fresh(key)) this.queuedImages.set(key, image.parsed);
     }
     for (const action of analysis.actions) {
       if (!action.ref) continue;
       const key = resolvedActionKey(action);
-      this.interest(key, uri);
+      keys.push(key);
       if (!this.facts.actions.has(key) && fresh(key)) {
         this.queuedActions.set(key, {
           owner: action.owner,
@@ -179,6 +177,7 @@ export class OnlineFacts implements FactsProvider {
         });
       }
     }
+    this.interested.replace(uri, keys);
     if ((this.queuedImages.size > 0 || this.queuedActions.size > 0) && !this.timer) {
       this.timer = setTimeout(() => this.flush(), BATCH_MS);
     }
@@ -189,7 +188,7 @@ export class OnlineFacts implements FactsProvider {
     const known = this.facts.images.get(key);
     if (known?.signatures !== undefined || this.detailsAsked.has(key) || !this.mayContact(image)) return;
     this.detailsAsked.add(key);
-    this.interest(key, uri);
+    this.interested.add(key, uri);
     this.pending++;
     void this.resolver
       .resolveImage(image, { details: true })
@@ -202,7 +201,7 @@ export class OnlineFacts implements FactsProvider {
         // A failure may be retried on a later hover, after the usual pause.
         setTimeout(() => this.detailsAsked.delete(key), RETRY_FAILED_MS).unref();
         if (this.facts.images.get(key)?.signatures !== undefined) this.detailsAsked.add(key);
-        for (const listener of this.listeners) listener([...(this.interested.get(key) ?? [])]);
+        for (const listener of this.listeners) listener(this.interested.urisOf(key));
         this.wakeIdle();
       });
   }
@@ -211,12 +210,6 @@ export class OnlineFacts implements FactsProvider {
   settled(): Promise<void> {
     if (this.pendingLookups() === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private interest(key: string, uri: string): void {
-    let uris = this.interested.get(key);
-    if (!uris) this.interested.set(key, (uris = new Set()));
-    uris.add(uri);
   }
 
   private flush(): void {
@@ -242,7 +235,7 @@ export class OnlineFacts implements FactsProvider {
           for (const [k, v] of result.images) this.facts.images.set(k, v);
           for (const [k, v] of result.actions) this.facts.actions.set(k, v);
           for (const [k, v] of result.publishers) this.facts.publishers?.set(k, v);
-          for (const k of result.errors.keys()) this.failed.set(k, Date.now());
+          for (const k of result.errors.keys()) this.failed.add(k, true);
           const failures = [...result.errors.values()].map((e) => e.code);
           for (const problem of this.resolver.credentialProblems()) {
             if (!this.toldProblems.has(problem)) this.log(problem);
@@ -254,7 +247,7 @@ export class OnlineFacts implements FactsProvider {
           );
         },
         (error: unknown) => {
-          for (const k of keys) this.failed.set(k, Date.now());
+          for (const k of keys) this.failed.add(k, true);
           this.log(`Online look-ups failed: ${errorMessage(error)}`);
         },
       )
@@ -262,7 +255,7 @@ export class OnlineFacts implements FactsProvider {
         for (const k of keys) this.inFlight.delete(k);
         this.pending -= keys.length;
         const uris = new Set<string>();
-        for (const k of keys) for (const u of this.interested.get(k) ?? []) uris.add(u);
+        for (const k of keys) for (const u of this.interested.urisOf(k)) uris.add(u);
         for (const listener of this.listeners) listener([...uris]);
         this.wakeIdle();
       });
