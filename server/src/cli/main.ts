@@ -430,9 +430,9 @@ if (require.main === module) {
   // Set before the parser is compiled; the language server, long-running, keeps the optimised code.
   setFlagsFromString('--liftoff-only');
   // Likewise for JavaScript: over a corpus of 24 workflows V8 optimised functions 160 times (42 of them
-  // deoptimised again), mostly the YAML library's, on a background thread: a quarter of the run's CPU
-  // time, which a loaded machine pays in wall time. Four times V8's default budget before optimising
-  // halves those compilations and still optimises the hot loops (docs/benchmarks.md).
+  // deoptimised again), mostly the YAML library's, on a background thread: a sixth to a quarter of the
+  // run's CPU time, which a loaded machine pays in wall time. Four times V8's default budget before
+  // optimising halves those compilations and still optimises the hot loops (docs/benchmarks.md).
   setFlagsFromString('--interrupt-budget=270336');
   main(
     process.argv.slice(2),
