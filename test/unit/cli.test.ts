@@ -1,5 +1,6 @@
 // The CLI as a user runs it: the bundled dist/cli.js in a child process.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -140,4 +141,25 @@ test('--version prints the version of the manifest the package is built from, as
     run(['check', '--offline', '--format', 'sarif', '.'], workspace({ 'ci.yml': loong })).stdout,
   );
   assert.equal(sarif.runs[0].tool.driver.version, version);
+});
+
+test('output larger than a pipe holds reaches a reader that starts late, whole, then the exit status', async () => {
+  // 400 jobs, each with an image of an unknown publisher: several hundred KiB of JSON; a pipe holds 64 KiB.
+  const jobs = Array.from(
+    { length: 400 },
+    (_, i) => `  j${i}:\n    runs-on: ubuntu-latest\n    container: someone/tool:${i}\n    steps: [{ run: echo }]`,
+  );
+  const dir = workspace({ '.github/workflows/many.yml': `on: push\njobs:\n${jobs.join('\n')}\n` });
+  const child = spawn(process.execPath, [cli, 'check', '--offline', '--format', 'json', dir]);
+  child.stderr.resume();
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk)).resume();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const output = Buffer.concat(chunks);
+  assert.ok(output.length > 256 * 1024, `only ${output.length} bytes`);
+  const findings = (JSON.parse(output.toString('utf8')) as { findings: Array<{ rule: string }> }).findings;
+  assert.equal(findings.filter((f) => f.rule === 'untrusted-image').length, 400);
+  assert.equal(code, 1);
 });
