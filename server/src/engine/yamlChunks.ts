@@ -138,8 +138,9 @@ function pieceAt(text: string, kind: PieceKind, start: number, end: number, used
     return cached.piece;
   }
   // A slice of a string keeps the whole string alive: a piece kept for later keystrokes gets a copy of
-  // its own text, so it does not hold every full text it was cut from.
-  const own = JSON.parse(JSON.stringify(key)) as string;
+  // its own text (a new string of one more character, flattened, then sliced), so it does not hold every
+  // full text it was cut from.
+  const own = ` ${key}`.slice(1);
   // A job's mapping sits one level below the document's root mapping.
   const stretch = parseStretch(own, start, false, kind === 'job' ? 1 : 0);
   const made: Piece = { ...stretch, kind, base: start, joinable: shapeFits(kind, stretch), usedBy: joins };
