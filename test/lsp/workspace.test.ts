@@ -359,3 +359,47 @@ test('at start the file open in the editor is checked before the rest of the wor
     await client.stop();
   }
 });
+
+test("GitHub's actions.lock beside a workflow changes its findings once the watcher reports it", async () => {
+  const workflow =
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n';
+  const lockText = [
+    "version: 'v0.0.3'",
+    'workflows:',
+    "  '.github/workflows/ci.yml':",
+    "    - 'actions/checkout@v4'",
+    'dependencies:',
+    "  'actions/checkout@v4':",
+    "    ref: 'v4.2.2'",
+    `    commit: 'sha1-${'a'.repeat(40)}'`,
+    '    owner_id: 1',
+    '    repo_id: 2',
+    '',
+  ].join('\n');
+  const root = temporaryWorkspace('lockfile');
+  writeFiles(root, { '.github/workflows/ci.yml': workflow });
+  const client = await LspClient.start({ workspace: root });
+  try {
+    const uri = uriOf(path.join(root, '.github/workflows/ci.yml'));
+    const checkoutUnpinned = (p: { diagnostics: Array<{ code?: unknown; range: { start: { line: number } } }> }) =>
+      p.diagnostics.some((d) => d.code === 'unpinned-action' && d.range.start.line === 5);
+    await client.diagnostics(uri, checkoutUnpinned);
+
+    // The lockfile locks checkout's tag: no longer unpinned; setup-go, not in it, is named as missing.
+    const lock = path.join(root, '.github/workflows/actions.lock');
+    writeFileSync(lock, lockText);
+    await client.filesChanged([{ file: lock, type: 'created' }]);
+    const locked = await client.diagnostics(uri, (p) => !checkoutUnpinned(p));
+    assert.ok(
+      locked.diagnostics.some((d) => d.code === 'actions-lock-mismatch' && d.range.start.line === 6),
+      JSON.stringify(locked.diagnostics.map((d) => [d.code, d.range.start.line])),
+    );
+
+    // Removing it brings the finding back.
+    unlinkSync(lock);
+    await client.filesChanged([{ file: lock, type: 'deleted' }]);
+    await client.diagnostics(uri, checkoutUnpinned);
+  } finally {
+    await client.stop();
+  }
+});

@@ -1,6 +1,7 @@
 // Checking documents: each workflow file analysed and its diagnostics published, open files from the
 // editor's buffer (debounced while typing), closed ones from disk. A file whose check fails gets one
 // diagnostic saying so; the server and the other files carry on.
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -235,6 +236,12 @@ export class DocumentChecker {
   /** Re-analyses the documents whose `uses:` lead to the file at `key` (it changed). */
   refreshDependents(key: string): void {
     for (const uri of this.follow.dependentsOf(key)) this.refreshUri(uri);
+  }
+
+  /** Re-analyses the checked workflows beside the lockfile at `key` (it changed, appeared or went). */
+  refreshLockedBy(key: string): void {
+    const folder = path.dirname(key);
+    for (const state of [...this.files.values()]) if (path.dirname(state.key) === folder) this.refreshUri(state.uri);
   }
 
   /** Published actions' files being read for the documents' `uses:` lines. */

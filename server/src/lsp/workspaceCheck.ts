@@ -23,6 +23,8 @@ const watchedGlobs = [
   '**/Dockerfile',
   '**/workflow-provenance.{yml,yaml}',
   '**/.git/config',
+  // GitHub's lockfile for the workflows beside it.
+  '**/.github/workflows/actions.lock',
 ];
 
 export class WorkspaceCheck {
@@ -108,6 +110,10 @@ export class WorkspaceCheck {
       const isGitConfig = key.endsWith(path.join('.git', 'config'));
       if (this.folders.configFolderOf(key) || isGitConfig) {
         recheckAll = true;
+        continue;
+      }
+      if (path.basename(key) === 'actions.lock') {
+        this.documents.refreshLockedBy(key);
         continue;
       }
       // A changed action file or Dockerfile changes what the workflows using it run.
