@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { workspaceTrustedNotification } from '../../server/src/lsp/protocol';
 import { parseDocument } from 'yaml';
+import { checkoutLockText } from '../unit/support/actionsLock';
 import { applyTextEdits, editsFor, LspClient, serverCommand, temporaryWorkspace, uriOf } from './lspClient';
 import { communityContainerWorkflow, lineOf, matrixWorkflow, officialPinnedWorkflow, writeFiles } from './fixtures';
 
@@ -363,19 +364,7 @@ test('at start the file open in the editor is checked before the rest of the wor
 test("GitHub's actions.lock beside a workflow changes its findings once the watcher reports it", async () => {
   const workflow =
     'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n';
-  const lockText = [
-    "version: 'v0.0.3'",
-    'workflows:',
-    "  '.github/workflows/ci.yml':",
-    "    - 'actions/checkout@v4'",
-    'dependencies:',
-    "  'actions/checkout@v4':",
-    "    ref: 'v4.2.2'",
-    `    commit: 'sha1-${'a'.repeat(40)}'`,
-    '    owner_id: 1',
-    '    repo_id: 2',
-    '',
-  ].join('\n');
+  const lockText = checkoutLockText;
   const root = temporaryWorkspace('lockfile');
   writeFiles(root, { '.github/workflows/ci.yml': workflow });
   const client = await LspClient.start({ workspace: root });

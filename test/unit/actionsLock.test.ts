@@ -5,22 +5,10 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseActionsLock } from '../../server/src/engine';
+import { checkoutLockText, lockedCommit } from './support/actionsLock';
 import { runCli, workspace } from './support/cli';
 
-const sha = 'a'.repeat(40);
-const lockText = [
-  "version: 'v0.0.3'",
-  'workflows:',
-  "  '.github/workflows/ci.yml':",
-  "    - 'actions/checkout@v4'",
-  'dependencies:',
-  "  'actions/checkout@v4':",
-  "    ref: 'v4.2.2'",
-  `    commit: 'sha1-${sha}'`,
-  '    owner_id: 1',
-  '    repo_id: 2',
-  '',
-].join('\n');
+const lockText = checkoutLockText;
 const ci =
   'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n';
 
@@ -28,7 +16,7 @@ test('a lockfile reads into onboarded workflows and commits', () => {
   const { lock, problem } = parseActionsLock(lockText);
   assert.equal(problem, undefined);
   assert.deepEqual(lock?.workflows.get('.github/workflows/ci.yml'), ['actions/checkout@v4']);
-  assert.deepEqual(lock?.dependencies.get('actions/checkout@v4'), { ref: 'v4.2.2', commit: sha });
+  assert.deepEqual(lock?.dependencies.get('actions/checkout@v4'), { ref: 'v4.2.2', commit: lockedCommit });
 });
 
 test('a lockfile that cannot be trusted is refused with a reason, never guessed at', () => {
