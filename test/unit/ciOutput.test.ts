@@ -14,7 +14,7 @@ interface Command {
 
 // The runner's reading of one log line (actions/runner ActionCommand): `::name k=v,k=v::data` after
 // leading blanks, and the legacy `##[name ...]data` anywhere in the line.
-function unescape(s: string, property: boolean): string {
+function unescapeCommand(s: string, property: boolean): string {
   let out = s.replace(/%0D/g, '\r').replace(/%0A/g, '\n');
   if (property) out = out.replace(/%3A/g, ':').replace(/%2C/g, ',');
   return out.replace(/%25/g, '%');
@@ -32,10 +32,10 @@ function runnerCommand(line: string): Command | undefined {
     if (space >= 0) {
       for (const pair of info.slice(space + 1).split(',')) {
         const eq = pair.indexOf('=');
-        if (eq > 0) properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1), true);
+        if (eq > 0) properties[pair.slice(0, eq)] = unescapeCommand(pair.slice(eq + 1), true);
       }
     }
-    return { name, properties, data: unescape(trimmed.slice(end + 2), false) };
+    return { name, properties, data: unescapeCommand(trimmed.slice(end + 2), false) };
   }
   const legacy = line.indexOf('##[');
   if (legacy >= 0 && line.indexOf(']', legacy) > 0)

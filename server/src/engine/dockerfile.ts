@@ -52,8 +52,8 @@ export function dockerfileImages(text: string, options: DockerfileOptions = {}):
   const stages = new Set<string>();
   const globalArgs = new Map<string, string | undefined>();
   let seenFrom = false;
-  const escape = /^#\s*escape\s*=\s*`/im.test(text.slice(0, 200)) ? '`' : '\\';
-  for (const words of instructions(text, masked, escape)) {
+  const escapeCharacter = /^#\s*escape\s*=\s*`/im.test(text.slice(0, 200)) ? '`' : '\\';
+  for (const words of instructions(text, masked, escapeCharacter)) {
     const verb = words[0].text.toUpperCase();
     if (verb === 'ARG' && !seenFrom && substitute) {
       for (const w of words.slice(1)) {
@@ -157,7 +157,7 @@ function unquote(value: string): string {
  * The Dockerfile's instructions, each as its words with offsets: a line ending in the escape character
  * continues on the next, comment lines are skipped (also inside a continued instruction).
  */
-function* instructions(text: string, masked: string, escape: string): Generator<Word[]> {
+function* instructions(text: string, masked: string, escapeCharacter: string): Generator<Word[]> {
   let words: Word[] = [];
   let pos = 0;
   while (pos <= text.length) {
@@ -169,7 +169,7 @@ function* instructions(text: string, masked: string, escape: string): Generator<
       pos = end + 1;
       continue;
     }
-    const continues = line.trimEnd().endsWith(escape);
+    const continues = line.trimEnd().endsWith(escapeCharacter);
     const upTo = continues ? pos + line.trimEnd().length - 1 : pos + line.length;
     let i = pos;
     while (i < upTo) {
