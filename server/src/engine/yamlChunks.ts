@@ -100,7 +100,7 @@ interface Piece extends ParsedStretch {
 // it: typing keeps the pieces of the text before, and a piece no recent text uses is dropped (a parsed
 // piece takes about 15 bytes of heap per character of its text).
 const textsKept = 4;
-const cache = new Map<string, { piece: Piece; texts: number }>();
+const cache = new Map<string, { piece: Piece; texts: number; key: string }>();
 const recentTexts: string[][] = [];
 let joins = 0;
 
@@ -134,7 +134,8 @@ function pieceAt(text: string, kind: PieceKind, start: number, end: number, used
   if (cached && cached.piece.kind === kind && cached.piece.usedBy !== joins) {
     if (cached.piece.base !== start) cached.piece = moved(cached.piece, start - cached.piece.base);
     cached.piece.usedBy = joins;
-    used.push(key);
+    // The cache's own copy of the key, not this slice of the whole text.
+    used.push(cached.key);
     return cached.piece;
   }
   // A slice of a string keeps the whole string alive: a piece kept for later keystrokes gets a copy of
@@ -146,7 +147,7 @@ function pieceAt(text: string, kind: PieceKind, start: number, end: number, used
   const made: Piece = { ...stretch, kind, base: start, joinable: shapeFits(kind, stretch), usedBy: joins };
   // A text met twice in one document keeps its first parse in the cache.
   if (!cached) {
-    cache.set(own, { piece: made, texts: 0 });
+    cache.set(own, { piece: made, texts: 0, key: own });
     used.push(own);
   }
   return made;
