@@ -182,29 +182,14 @@ export class Pusher {
 
   /** A cosign-style signature: a manifest tagged `sha256-<hex>.sig` next to the signed digest. */
   async cosignSignature(name: string, subject: string): Promise<string> {
-    const payload = await this.blob(
-      name,
-      Buffer.from(
-        JSON.stringify({
-          critical: { image: { 'docker-manifest-digest': subject }, type: 'cosign container image signature' },
-        }),
-      ),
+    const payload = Buffer.from(
+      JSON.stringify({
+        critical: { image: { 'docker-manifest-digest': subject }, type: 'cosign container image signature' },
+      }),
     );
-    const config = await this.blob(name, Buffer.from('{}'));
-    const pushed = await this.manifest(name, `${subject.replace(':', '-')}.sig`, OCI.manifest, {
-      schemaVersion: 2,
-      mediaType: OCI.manifest,
-      config: { mediaType: OCI.config, digest: config.digest, size: config.size },
-      layers: [
-        {
-          mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
-          digest: payload.digest,
-          size: payload.size,
-          annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' },
-        },
-      ],
-    });
-    return pushed.digest;
+    return this.cosignTag(name, subject, 'sig', [
+      { payload, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' } },
+    ]);
   }
 
   /**
