@@ -2,28 +2,18 @@
 // template or a built tag that parsing finds. Proved over every `run:` script of the corpus and of the
 // test fixtures, and over scripts written to slip past a naive word search.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { findScriptImages, loadShellParser, mayNameImage, scanByParsing } from '../../server/src/engine/shellImages';
 import { runCli, workspace } from './support/cli';
-import { corpusAbsent, corpusFiles } from './support/corpus';
+import { corpusAbsent, corpusFiles, yamlFilesUnder } from './support/corpus';
 import { projectRoot } from './support/engine';
 import { runScripts } from './support/runScripts';
 
 before(async () => {
   await loadShellParser();
 });
-
-function yamlFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFilesUnder(p));
-    else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 /** The scan through the cheap test and the cache must equal the scan by parsing, script by script. */
 function compareAll(scripts: string[]): { skipped: number; withImages: number } {

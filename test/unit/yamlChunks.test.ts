@@ -3,14 +3,14 @@
 // workflow, on thousands of edits of them (typing in the header, in a job, after the jobs, deleting
 // lines), and on layouts written to slip past the layout check.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isDocument, isNode, isPair } from 'yaml';
 import { parseByJobs, workflowLayout } from '../../server/src/engine/yamlChunks';
 import { type ParsedYaml, parseWhole } from '../../server/src/engine/yamlParse';
 import { parseYaml } from '../../server/src/engine/yamlSource';
-import { corpusAbsent, corpusFiles } from './support/corpus';
+import { corpusAbsent, corpusFiles, yamlFilesUnder } from './support/corpus';
 import { projectRoot } from './support/engine';
 
 /** The first place two parsed values differ, as a path and both sides, or undefined when equal. */
@@ -76,17 +76,9 @@ function random(seed: number): () => number {
 }
 
 function testWorkflows(): Array<{ name: string; text: string }> {
-  const out: Array<{ name: string; text: string }> = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const p = join(dir, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(entry)) out.push({ name: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(join(projectRoot(), 'test'));
-  walk(join(projectRoot(), 'examples'));
-  return out;
+  return [...yamlFilesUnder(join(projectRoot(), 'test')), ...yamlFilesUnder(join(projectRoot(), 'examples'))].map(
+    (name) => ({ name, text: readFileSync(name, 'utf8') }),
+  );
 }
 
 test('every corpus workflow with jobs joins to the whole parse', { skip: corpusAbsent }, () => {

@@ -22,19 +22,23 @@ export interface CorpusFile {
   text: string;
 }
 
+/** Every `.yml`/`.yaml` file below `dir`, at any depth. */
+export function yamlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFilesUnder(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
 /** Every `.yml`/`.yaml` file of the corpus in a stable order, or undefined when the folder is absent. */
 export function corpusFiles(): CorpusFile[] | undefined {
   if (!found) return undefined;
-  const paths: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const p = join(dir, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(entry)) paths.push(p);
-    }
-  };
-  walk(corpusDir);
-  return paths.sort().map((path) => ({ name: relative(corpusDir, path), path, text: readFileSync(path, 'utf8') }));
+  return yamlFilesUnder(corpusDir)
+    .sort()
+    .map((path) => ({ name: relative(corpusDir, path), path, text: readFileSync(path, 'utf8') }));
 }
 
 function spanProblem(what: string, span: Span, length: number): string | undefined {
