@@ -2,6 +2,7 @@
 import { appendFileSync, type Stats, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { optimiseLater } from '../optimisationBudget';
 import {
   analyze,
   loadEngine,
@@ -429,11 +430,8 @@ if (require.main === module) {
   // parser in a fraction of the time its optimising compiler takes, and that time is never won back.
   // Set before the parser is compiled; the language server, long-running, keeps the optimised code.
   setFlagsFromString('--liftoff-only');
-  // Likewise for JavaScript: over a corpus of 24 workflows V8 optimised functions 160 times (42 of them
-  // deoptimised again), mostly the YAML library's, on a background thread: a sixth to a quarter of the
-  // run's CPU time, which a loaded machine pays in wall time. Four times V8's default budget before
-  // optimising halves those compilations and still optimises the hot loops (docs/benchmarks.md).
-  setFlagsFromString('--interrupt-budget=270336');
+  // Likewise for JavaScript: optimising compilations were a sixth to a quarter of a corpus run's CPU time.
+  optimiseLater();
   main(
     process.argv.slice(2),
     (s) => process.stdout.write(`${s}\n`),

@@ -1,19 +1,17 @@
 // Entry of the language server bundle (`dist/server.js`). Transport flags (`--stdio`, `--node-ipc`,
 // `--socket=N`) are read by vscode-languageserver; `--docs DIR` points rule links elsewhere.
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { createConnection } from 'vscode-languageserver/node';
 import { TOOL_VERSION } from '../cli/report';
+import { optimiseLater } from '../optimisationBudget';
 import { defaultCacheDir } from '../online/cache';
 import { guardedStdioConnection } from './frameGuard';
 import { OnlineFacts } from './onlineFacts';
 import { WorkflowProvenanceServer } from './server';
 
-// Opening a workspace checks hundreds of files in one burst, like a CLI run: with V8's default budget it
-// spends much of it optimising functions on a background thread that competes for the same cores. Four
-// times the budget (as the CLI sets) opened 240 files in 2.0 s instead of 2.2 s here; the hot loops of a
-// keystroke are still optimised after a few edits.
-setFlagsFromString('--interrupt-budget=270336');
+// Opening a workspace checks hundreds of files in one burst, like a CLI run; the hot loops of a keystroke
+// are still optimised after a few edits.
+optimiseLater();
 
 function argument(name: string): string | undefined {
   const args = process.argv.slice(2);
