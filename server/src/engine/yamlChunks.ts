@@ -257,8 +257,7 @@ function copyNode(node: unknown, delta: number, aliases: Alias[]): unknown {
     aliases.push(made);
   } else if (isMap(node)) {
     const map = new YAMLMap(node.schema);
-    for (const pair of node.items)
-      map.items.push(new Pair(copyNode(pair.key, delta, aliases), copyNode(pair.value, delta, aliases)));
+    for (const pair of node.items) map.items.push(copyNode(pair, delta, aliases) as Pair);
     made = map;
   } else if (isSeq(node)) {
     const seq = new YAMLSeq(node.schema);
